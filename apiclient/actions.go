@@ -1,0 +1,313 @@
+package apiclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+)
+
+type action int
+
+const (
+	actionResume action = iota
+	actionCancel
+)
+
+func (a action) String() string {
+	if a == actionCancel {
+		return "cancel"
+	}
+	return "resume"
+}
+
+// Verification after an ambiguous failure: a few reads spaced out so that a
+// request the server was still processing has time to land.
+const (
+	verifyRounds = 3
+	verifyDelay  = time.Second
+)
+
+// Resume answers a paused run. input is the run_input object; nil sends no
+// input. It never retries the POST: after a failure whose effect is unknown
+// it reads the run back and reports what happened (Verified), or returns an
+// *Error saying whether it is safe to try again. A REJECT (bad input, expired
+// pause) is a result, not an error: check Outcome.
+func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage) (*ActionResult, error) {
+	const op = "resume run"
+	var body any = struct{}{}
+	if input != nil {
+		trimmed := bytes.TrimSpace(input)
+		if !json.Valid(trimmed) || len(trimmed) == 0 || (trimmed[0] != '{' && string(trimmed) != "null") {
+			return nil, &Error{Op: op, Kind: ErrBadRequest, Reason: "run input must be a JSON object"}
+		}
+		body = map[string]json.RawMessage{"run_input": trimmed}
+	}
+	// An unknown id makes /resume answer 500, so read the run first.
+	before, err := c.getFlowRun(ctx, op, runID)
+	if err != nil {
+		return nil, err
+	}
+	if before.State == nil || before.State.Type != "PAUSED" {
+		return &ActionResult{Outcome: OutcomeNotPaused, State: before.State, Reason: notPausedReason(before.State)}, nil
+	}
+	path := "/flow_runs/" + url.PathEscape(runID) + "/resume"
+	resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.StatusCode == http.StatusConflict {
+			// Two resumes raced; the other one stored its response first.
+			res := &ActionResult{Outcome: OutcomeNotPaused, Reason: "another answer was recorded first: " + e.Reason}
+			if fr, gerr := c.getFlowRun(ctx, op, runID); gerr == nil {
+				res.State = fr.State
+			}
+			return res, nil
+		}
+		if isAmbiguous(ctx, err) {
+			return c.verify(ctx, op, actionResume, before, input, err)
+		}
+		return nil, interrupted(ctx, op, actionResume, err)
+	}
+	return c.interpret(ctx, op, actionResume, runID, path, resp)
+}
+
+// Cancel moves a paused run to CANCELLING (forced, as Prefect's UI does: a
+// plain PAUSED -> CANCELLING is rejected for blocking pauses), so its worker
+// or runner stops the process. reason is shown in Prefect's UI.
+func (c *Client) Cancel(ctx context.Context, runID, reason string) (*ActionResult, error) {
+	const op = "cancel run"
+	before, err := c.getFlowRun(ctx, op, runID)
+	if err != nil {
+		return nil, err
+	}
+	if before.State == nil || before.State.Type != "PAUSED" {
+		return &ActionResult{Outcome: OutcomeNotPaused, State: before.State, Reason: notPausedReason(before.State)}, nil
+	}
+	type stateCreate struct {
+		Type    string `json:"type"`
+		Name    string `json:"name"`
+		Message string `json:"message,omitempty"`
+	}
+	body := struct {
+		State stateCreate `json:"state"`
+		Force bool        `json:"force"`
+	}{State: stateCreate{Type: "CANCELLING", Name: "Cancelling", Message: reason}, Force: true}
+	path := "/flow_runs/" + url.PathEscape(runID) + "/set_state"
+	resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})
+	if err != nil {
+		if isAmbiguous(ctx, err) {
+			return c.verify(ctx, op, actionCancel, before, nil, err)
+		}
+		return nil, interrupted(ctx, op, actionCancel, err)
+	}
+	return c.interpret(ctx, op, actionCancel, runID, path, resp)
+}
+
+func notPausedReason(s *State) string {
+	if s == nil {
+		return "the run has no state; it is not paused"
+	}
+	return fmt.Sprintf("the run is %s, not paused", stateLabel(s))
+}
+
+func stateLabel(s *State) string {
+	if s == nil {
+		return "unknown"
+	}
+	if s.Name != "" && !strings.EqualFold(s.Name, s.Type) {
+		return fmt.Sprintf("%s (%s)", s.Name, s.Type)
+	}
+	return s.Type
+}
+
+// interrupted rewrites the error of a mutation cut short by the caller's
+// context: the request may have reached the server, so say so.
+func interrupted(ctx context.Context, op string, act action, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	return &Error{Op: op, Kind: ErrOther, Err: ctx.Err(),
+		Reason: fmt.Sprintf("interrupted (%v); it is unknown whether the %s took effect: check the run before trying again", ctx.Err(), act)}
+}
+
+// isAmbiguous reports failures after which the server may or may not have
+// acted: the request was sent but no answer came back, or a gateway
+// answered instead of Prefect.
+func isAmbiguous(ctx context.Context, err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || ctx.Err() != nil {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	case 0:
+		return e.Kind == ErrConnection && e.sent
+	}
+	return false
+}
+
+// interpret maps an OrchestrationResult to an ActionResult
+// (prefect-api.md 4.3 and 8.3). HTTP 200 with REJECT is not a success.
+func (c *Client) interpret(ctx context.Context, op string, act action, runID, path string, resp *response) (*ActionResult, error) {
+	var or OrchestrationResult
+	if err := json.Unmarshal(resp.body, &or); err != nil {
+		return nil, c.decodeError(op, http.MethodPost, path, resp, err)
+	}
+	res := &ActionResult{Reason: or.Details.Reason, State: or.State}
+	switch strings.ToUpper(or.Status) {
+	case StatusAccept:
+		res.Outcome = OutcomeResumed
+		if act == actionCancel {
+			res.Outcome = OutcomeCancelled
+		}
+	case StatusReject:
+		res.Outcome = rejectOutcome(or.State)
+	case StatusAbort:
+		res.Outcome = OutcomeNotPaused
+		// ABORT carries no state: read the run so the caller can show what
+		// it became (someone else answered, or it ended).
+		if fr, err := c.getFlowRun(ctx, op, runID); err == nil {
+			res.State = fr.State
+		}
+	case StatusWait:
+		res.Outcome = OutcomeWait
+		if d := or.Details.DelaySeconds; d != nil && *d > 0 {
+			res.Delay = time.Duration(*d) * time.Second
+		}
+	default:
+		return nil, &Error{Op: op, Method: http.MethodPost, URL: c.display + path, StatusCode: resp.status, Kind: ErrServer,
+			Reason: fmt.Sprintf("unexpected orchestration status %q", or.Status), sent: true}
+	}
+	return res, nil
+}
+
+// rejectOutcome decides a REJECT by the state the run was left in.
+func rejectOutcome(s *State) Outcome {
+	if s == nil {
+		return OutcomeRejected
+	}
+	switch s.Type {
+	case "PAUSED":
+		return OutcomeRejected
+	case "FAILED":
+		return OutcomeExpired
+	case "CANCELLED", "CANCELLING":
+		return OutcomeCancelled
+	default:
+		return OutcomeNotPaused
+	}
+}
+
+// verify learns what an ambiguous resume or cancel did by reading the run.
+func (c *Client) verify(ctx context.Context, op string, act action, before *FlowRun, input json.RawMessage, cause error) (*ActionResult, error) {
+	causeText := failureText(cause)
+	var after *FlowRun
+	for round := 0; round < verifyRounds; round++ {
+		if round > 0 {
+			if err := c.sleep(ctx, verifyDelay); err != nil {
+				break
+			}
+		}
+		fr, err := c.getFlowRun(ctx, op, before.ID)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		after = fr
+		if stateChanged(before, after) {
+			break
+		}
+	}
+	if after == nil {
+		return nil, &Error{Op: op, Kind: ErrConnection, Err: cause,
+			Reason: fmt.Sprintf("it is unknown whether the %s took effect: %s, and the run could not be read back; "+
+				"check the run's state before trying again", act, causeText)}
+	}
+	if !stateChanged(before, after) {
+		return nil, &Error{Op: op, Kind: ErrConnection, Err: cause,
+			Reason: fmt.Sprintf("the %s did NOT take effect: %s, and the run is still paused in the same state; it is safe to retry", act, causeText)}
+	}
+
+	res := &ActionResult{State: after.State, Verified: true, Outcome: OutcomeNotPaused,
+		Reason: fmt.Sprintf("%s; the run now is %s", causeText, stateLabel(after.State))}
+	typ := ""
+	if after.State != nil {
+		typ = after.State.Type
+	}
+	switch act {
+	case actionCancel:
+		if typ == "CANCELLING" || typ == "CANCELLED" {
+			res.Outcome = OutcomeCancelled
+		}
+	case actionResume:
+		resumedLooking := typ == "RUNNING" || typ == "SCHEDULED" || typ == "PENDING" || typ == "COMPLETED"
+		var ks *Keyset
+		if before.State != nil {
+			ks = before.State.Details.RunInputKeyset
+		}
+		if ks != nil && ks.Response != "" {
+			if got, found, err := c.storedResponse(ctx, before.ID, ks.Response); err == nil && found {
+				if len(input) > 0 && string(bytes.TrimSpace(input)) != "null" && !sameJSON(got, input) {
+					res.Reason += "; a different answer was recorded, so someone else resumed it"
+					return res, nil
+				}
+				resumedLooking = true
+			}
+		}
+		if resumedLooking {
+			res.Outcome = OutcomeResumed
+		}
+	}
+	return res, nil
+}
+
+// stateChanged reports whether the run left the state it was in before.
+func stateChanged(before, after *FlowRun) bool {
+	if after.State == nil || after.State.Type != "PAUSED" {
+		return true
+	}
+	return before.State == nil || after.State.ID != before.State.ID
+}
+
+// storedResponse reads one response input of the run.
+func (c *Client) storedResponse(ctx context.Context, runID, key string) (json.RawMessage, bool, error) {
+	resp, err := c.do(ctx, request{op: "read run response", method: http.MethodGet, path: inputPath(runID, key), read: true})
+	if IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return json.RawMessage(bytes.TrimSpace(resp.body)), true, nil
+}
+
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// failureText says briefly how an exchange failed.
+func failureText(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		if e.StatusCode != 0 {
+			return fmt.Sprintf("the server answered HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+		}
+		if e.Reason != "" {
+			return e.Reason
+		}
+	}
+	return "the request failed: " + err.Error()
+}

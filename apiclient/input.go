@@ -1,0 +1,135 @@
+package apiclient
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// schemaRetryDelays spread about 3 s of waiting over the window between a
+// run entering PAUSED and its flow saving the schema (prefect-api.md 2.2).
+var schemaRetryDelays = []time.Duration{
+	200 * time.Millisecond, 300 * time.Millisecond, 500 * time.Millisecond,
+	500 * time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond,
+}
+
+func inputPath(runID, key string) string {
+	return "/flow_runs/" + url.PathEscape(runID) + "/input/" + url.PathEscape(key)
+}
+
+// InputRequest reads what a paused run asks for. A run whose pause wants no
+// input gives an InputRequest with a nil Schema.
+func (c *Client) InputRequest(ctx context.Context, r *Run) (*InputRequest, error) {
+	const op = "read input request"
+	if r == nil || r.ID == "" {
+		return nil, &Error{Op: op, Kind: ErrBadRequest, Reason: "no run given"}
+	}
+	if r.State == nil || r.State.Details.RunInputKeyset == nil || r.State.Details.RunInputKeyset.Schema == "" {
+		return &InputRequest{}, nil
+	}
+	ks := r.State.Details.RunInputKeyset
+
+	schemaPath := inputPath(r.ID, ks.Schema)
+	var resp *response
+	for attempt := 0; ; attempt++ {
+		var err error
+		resp, err = c.do(ctx, request{op: op, method: http.MethodGet, path: schemaPath, read: true})
+		if err == nil {
+			break
+		}
+		// Right after the pause the flow may not have saved the schema yet.
+		if !IsNotFound(err) || attempt >= len(schemaRetryDelays) {
+			return nil, err
+		}
+		if serr := c.sleep(ctx, schemaRetryDelays[attempt]); serr != nil {
+			return nil, c.ctxError(request{op: op, method: http.MethodGet, path: schemaPath}, serr)
+		}
+	}
+	// The body is the stored JSON text: keep its bytes (property order) as is.
+	schema := []byte(strings.TrimSpace(string(resp.body)))
+	if !json.Valid(schema) {
+		return nil, &Error{Op: op, Method: http.MethodGet, URL: c.display + schemaPath, StatusCode: resp.status,
+			Kind: ErrServer, Reason: "the run's input schema is not valid JSON", sent: true}
+	}
+	ir := &InputRequest{Schema: json.RawMessage(schema)}
+
+	if ks.Description != "" {
+		dpath := inputPath(r.ID, ks.Description)
+		resp, err := c.do(ctx, request{op: op, method: http.MethodGet, path: dpath, read: true})
+		switch {
+		case IsNotFound(err): // the key is always in the keyset, saved only when there is a description
+		case err != nil:
+			return nil, err
+		default:
+			ir.Description = decodeDescription(resp.body)
+		}
+	}
+	return ir, nil
+}
+
+// decodeDescription decodes the stored JSON string literal once. A body that
+// is not a JSON string is shown as it is rather than dropped.
+func decodeDescription(body []byte) string {
+	var s string
+	if err := json.Unmarshal(body, &s); err == nil {
+		return s
+	}
+	t := strings.TrimSpace(string(body))
+	if t == "null" {
+		return ""
+	}
+	return t
+}
+
+// Responses lists the answers a run already received (its "*-response"
+// inputs), oldest first.
+func (c *Client) Responses(ctx context.Context, runID string) ([]Response, error) {
+	const op = "read run responses"
+	if !isUUID(runID) {
+		return nil, &Error{Op: op, Kind: ErrNotFound, Reason: "not a flow run id (a UUID): " + runID}
+	}
+	path := "/flow_runs/" + url.PathEscape(runID) + "/input/filter"
+	// limit defaults to 1 server-side and has no cap there.
+	body := map[string]any{"prefix": "", "limit": 200, "exclude_keys": []string{}}
+	resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body, read: true})
+	if err != nil {
+		return nil, err
+	}
+	var items []struct {
+		Key     string          `json:"key"`
+		Value   json.RawMessage `json:"value"`
+		Created time.Time       `json:"created"`
+		Sender  string          `json:"sender"`
+	}
+	if err := json.Unmarshal(resp.body, &items); err != nil {
+		return nil, c.decodeError(op, http.MethodPost, path, resp, err)
+	}
+	out := []Response{}
+	for _, it := range items {
+		if !strings.HasSuffix(it.Key, "-response") {
+			continue
+		}
+		out = append(out, Response{Key: it.Key, Created: it.Created, Value: decodeInputValue(it.Value), Sender: it.Sender})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, nil
+}
+
+// decodeInputValue undoes the double encoding of /input/filter values: the
+// wire value is a JSON string whose content is JSON text.
+func decodeInputValue(v json.RawMessage) json.RawMessage {
+	var inner string
+	if err := json.Unmarshal(v, &inner); err != nil {
+		return v // not a string: already plain JSON
+	}
+	if t := strings.TrimSpace(inner); json.Valid([]byte(t)) {
+		return json.RawMessage(t)
+	}
+	// A string that is not JSON text: keep it as a JSON string.
+	b, _ := json.Marshal(inner)
+	return b
+}

@@ -1,0 +1,159 @@
+package apiclient
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Wire types: the subset of Prefect's REST models that unpause reads.
+// Unknown fields are ignored because the server adds fields over time.
+
+// StateDetails is state.state_details of a flow run state.
+type StateDetails struct {
+	FlowRunID       string     `json:"flow_run_id,omitempty"`
+	PauseTimeout    *time.Time `json:"pause_timeout"`    // absolute expiry; nil means none
+	PauseReschedule bool       `json:"pause_reschedule"` // true: suspended (process exited)
+	PauseKey        string     `json:"pause_key,omitempty"`
+	RunInputKeyset  *Keyset    `json:"run_input_keyset"` // nil: the run asks for no input
+	ScheduledTime   *time.Time `json:"scheduled_time"`
+}
+
+// Keyset names the run-input keys of one pause. Always use it as given;
+// never rebuild keys from the state name.
+type Keyset struct {
+	Schema      string `json:"schema"`
+	Description string `json:"description"`
+	Response    string `json:"response"`
+}
+
+// State is a flow run state.
+type State struct {
+	ID        string       `json:"id"`
+	Type      string       `json:"type"` // PAUSED, RUNNING, SCHEDULED, FAILED, CANCELLED, ...
+	Name      string       `json:"name"` // for display only
+	Timestamp time.Time    `json:"timestamp"`
+	Message   string       `json:"message,omitempty"`
+	Details   StateDetails `json:"state_details"`
+}
+
+// FlowRun is a FlowRunResponse as the server sends it.
+type FlowRun struct {
+	ID                string          `json:"id"`
+	Name              string          `json:"name"`
+	FlowID            string          `json:"flow_id"`
+	DeploymentID      string          `json:"deployment_id,omitempty"`
+	WorkPoolName      string          `json:"work_pool_name,omitempty"`
+	WorkQueueName     string          `json:"work_queue_name,omitempty"`
+	StateType         string          `json:"state_type,omitempty"`
+	StateName         string          `json:"state_name,omitempty"`
+	State             *State          `json:"state"`
+	Tags              []string        `json:"tags"`
+	Parameters        json.RawMessage `json:"parameters,omitempty"` // kept raw: key order matters for display
+	Created           time.Time       `json:"created"`
+	StartTime         *time.Time      `json:"start_time"`
+	ExpectedStartTime *time.Time      `json:"expected_start_time"`
+	ParentTaskRunID   string          `json:"parent_task_run_id,omitempty"`
+}
+
+// Run is a paused or suspended flow run with the names an operator reads,
+// resolved from batched flow and deployment look-ups.
+type Run struct {
+	FlowRun
+	FlowName       string `json:"flow_name"`
+	DeploymentName string `json:"deployment_name,omitempty"`
+}
+
+// Suspended reports whether the run was suspended (its process exited and a
+// worker re-runs it on resume) rather than paused in a live process.
+func (r *Run) Suspended() bool { return r.State != nil && r.State.Details.PauseReschedule }
+
+// Paused reports whether the run is in a PAUSED-type state (paused or suspended).
+func (r *Run) Paused() bool { return r.State != nil && r.State.Type == "PAUSED" }
+
+// NeedsInput reports whether the pause asks for input.
+func (r *Run) NeedsInput() bool {
+	return r.State != nil && r.State.Details.RunInputKeyset != nil && r.State.Details.RunInputKeyset.Schema != ""
+}
+
+// PausedSince is when the run entered its current state.
+func (r *Run) PausedSince() time.Time {
+	if r.State == nil {
+		return time.Time{}
+	}
+	return r.State.Timestamp
+}
+
+// ExpiresAt is the pause deadline, or nil when the pause never expires.
+func (r *Run) ExpiresAt() *time.Time {
+	if r.State == nil {
+		return nil
+	}
+	return r.State.Details.PauseTimeout
+}
+
+// InputRequest is what a paused run asks for: its JSON Schema (exactly the
+// bytes the server stored, so property order survives) and its Markdown
+// description ("" when there is none). Neither is sanitised here.
+type InputRequest struct {
+	Schema      json.RawMessage
+	Description string
+}
+
+// Response is an answer a run already received (a "*-response" input).
+type Response struct {
+	Key     string          `json:"key"`
+	Created time.Time       `json:"created"`
+	Value   json.RawMessage `json:"value"` // decoded once from the double-encoded wire value
+	Sender  string          `json:"sender,omitempty"`
+}
+
+// LogLine is one line of a flow run's log.
+type LogLine struct {
+	Timestamp time.Time `json:"timestamp"`
+	Level     int       `json:"level"`
+	Message   string    `json:"message"`
+}
+
+// Orchestration result statuses.
+const (
+	StatusAccept = "ACCEPT"
+	StatusReject = "REJECT"
+	StatusAbort  = "ABORT"
+	StatusWait   = "WAIT"
+)
+
+// OrchestrationResult is the body of /resume and /set_state. HTTP 200 may
+// carry a REJECT: always read Status.
+type OrchestrationResult struct {
+	State   *State `json:"state"`
+	Status  string `json:"status"`
+	Details struct {
+		Type         string `json:"type"`
+		Reason       string `json:"reason,omitempty"`
+		DelaySeconds *int   `json:"delay_seconds,omitempty"`
+	} `json:"details"`
+}
+
+// Outcome is what a resume or cancel achieved, decided from the status and
+// the resulting state type (prefect-api.md 8.3).
+type Outcome string
+
+const (
+	OutcomeResumed   Outcome = "resumed"    // ACCEPT
+	OutcomeCancelled Outcome = "cancelled"  // cancel accepted, or REJECT into CANCELLED
+	OutcomeRejected  Outcome = "rejected"   // REJECT, run still paused: bad input; Reason says why
+	OutcomeExpired   Outcome = "expired"    // REJECT into FAILED: the pause timed out
+	OutcomeNotPaused Outcome = "not-paused" // ABORT: someone else answered, or the run ended
+	OutcomeWait      Outcome = "wait"       // WAIT: try again after Delay
+)
+
+// ActionResult is the typed result of Resume or Cancel.
+type ActionResult struct {
+	Outcome Outcome
+	Reason  string        // the server's reason, verbatim (unsanitised)
+	State   *State        // the run's state after the call, when known
+	Delay   time.Duration // for OutcomeWait
+	// Verified is true when the outcome was learnt by re-reading the run after
+	// an ambiguous transport failure rather than from the response itself.
+	Verified bool
+}
