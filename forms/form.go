@@ -1,0 +1,574 @@
+package forms
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/huh/v2"
+)
+
+// FormOptions configure NewForm.
+type FormOptions struct {
+	Width      int
+	Accessible bool
+	Theme      huh.Theme
+	// Errors shows a message on a field (by path), e.g. the server's
+	// REJECT reason mapped with FieldForReason; on a text field until its
+	// value changes. Path "" (the answer as a whole) goes on the first field.
+	Errors map[string]string
+	// Sanitize cleans every string that came from the API (titles,
+	// descriptions, enum members, error texts) before it is displayed.
+	// nil uses a built-in filter that drops control and bidi characters.
+	Sanitize func(string) string
+}
+
+// Form is a huh form for a Schema plus the typed value holders behind it.
+//
+// How fields behave (also shown in each field's help line):
+//   - text fields: an empty optional field is left out of the answer (the
+//     flow applies its own default); \default resets to the schema default,
+//     \null sends null where allowed, \empty sends an empty text or list, and
+//     a leading \\ types a literal backslash;
+//   - choices (yes/no, enums, "fill in / leave empty" for optional nested
+//     models, union alternatives) are Selects whose extra options say
+//     "— choose —" (required, must be changed), "leave unset" and "none (null)";
+//   - lists take one item per line; dicts and anything else are JSON, with
+//     ctrl+e opening $EDITOR.
+type Form struct {
+	theme    *cachedTheme
+	lazies   []*lazyField
+	schema   *Schema
+	form     *huh.Form
+	root     []*holder
+	opts     FormOptions
+	sanitize func(string) string
+}
+
+// holder keeps the widget state of one field.
+type holder struct {
+	f        *Field
+	text     string   // Input / Text
+	choice   string   // Select: a member key or one of the opt* keys
+	multi    []string // MultiSelect member keys
+	children []*holder
+
+	initialText string
+	serverErr   string
+	extras      []string // special options present in the select
+}
+
+// Special Select values; member options use "m<index>".
+const (
+	optChoose = "\x00choose"
+	optUnset  = "\x00unset"
+	optNull   = "\x00null"
+	optFill   = "\x00fill"
+)
+
+const maxFieldsPerGroup = 10
+
+// NewForm builds the huh form for s. initial (an earlier answer in the same
+// shape as Answer's, e.g. the previous answer of this run) overrides the
+// schema defaults.
+func NewForm(s *Schema, initial map[string]any, o FormOptions) *Form {
+	base := o.Theme
+	if base == nil {
+		base = huh.ThemeFunc(huh.ThemeCharm)
+	}
+	fm := &Form{schema: s, opts: o, sanitize: o.Sanitize, theme: &cachedTheme{base: base}}
+	if fm.sanitize == nil {
+		fm.sanitize = stripControls
+	}
+	fm.root = fm.holders(s.Fields, initial)
+	if msg := o.Errors[""]; msg != "" {
+		// An error about the answer as a whole goes on the first field.
+		if h := firstLeaf(fm.root); h != nil && h.serverErr == "" {
+			h.serverErr = msg
+		}
+	}
+	gb := &groupBuilder{}
+	fm.addGroups(gb, fm.root, "", "", nil)
+	if len(gb.groups) == 0 {
+		gb.start("", "", nil)
+		gb.add(fm.noteSpec("This input has no fields", "Submit to resume the run."))
+		gb.flush()
+	}
+	var groups []*huh.Group
+	for _, g := range gb.groups {
+		allSkip := true
+		for _, sp := range g.specs {
+			allSkip = allSkip && sp.skip
+		}
+		if allSkip {
+			// huh cannot leave a group whose fields all skip focus (it
+			// bounces back); give it something focusable.
+			g.specs = append(g.specs, fm.continueSpec())
+		}
+		lg := &lazyGroup{}
+		fields := make([]huh.Field, len(g.specs))
+		for i, sp := range g.specs {
+			lf := &lazyField{spec: sp, fm: fm, group: lg}
+			lg.fields = append(lg.fields, lf)
+			fm.lazies = append(fm.lazies, lf)
+			fields[i] = lf
+		}
+		hg := huh.NewGroup(fields...)
+		if g.title != "" {
+			hg = hg.Title(g.title)
+		}
+		if g.desc != "" {
+			hg = hg.Description(g.desc)
+		}
+		if g.hide != nil {
+			hg = hg.WithHideFunc(g.hide)
+		}
+		groups = append(groups, hg)
+	}
+	fm.form = huh.NewForm(groups...).WithShowHelp(true).WithAccessible(o.Accessible).WithTheme(fm.theme)
+	if o.Width > 0 {
+		fm.form = fm.form.WithWidth(o.Width)
+	}
+	return fm
+}
+
+// Huh returns the underlying huh form (embed it in a Bubble Tea model).
+func (fm *Form) Huh() *huh.Form { return fm.form }
+
+// Answer returns the typed answer and every local problem: values that do
+// not parse or fit their field, plus the schema validator's verdict on the
+// whole answer. Hidden (not included) nested models are left out.
+func (fm *Form) Answer() (map[string]any, []FieldError) {
+	ans := map[string]any{}
+	var errs []FieldError
+	for _, h := range fm.root {
+		v, present, herrs := fm.value(h)
+		errs = append(errs, herrs...)
+		if present {
+			ans[h.f.Name] = v
+		}
+	}
+	bad := map[string]bool{}
+	for _, e := range errs {
+		bad[e.Path] = true
+	}
+	for _, e := range fm.schema.Validate(ans) {
+		if !coveredBy(bad, e.Path) {
+			errs = append(errs, e)
+		}
+	}
+	return ans, dedupe(errs)
+}
+
+func coveredBy(bad map[string]bool, path string) bool {
+	for p := path; ; {
+		if bad[p] {
+			return true
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
+
+// --- holders: initial state ---
+
+func (fm *Form) holders(fields []*Field, initial map[string]any) []*holder {
+	var out []*holder
+	for _, f := range fields {
+		v, present := initial[f.Name]
+		fromDefault := false
+		if !present {
+			v, present = fm.schema.defaultValue(f)
+			fromDefault = true
+		}
+		h := fm.newHolder(f, v, present)
+		if fromDefault && !f.Required && isEmptyValue(v) && (f.Kind == String || f.Kind == List) {
+			// An empty default shows as an empty field: leaving it empty
+			// omits the key and the flow applies that same default.
+			h.text, h.initialText = "", ""
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func isEmptyValue(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return t == ""
+	case []any:
+		return len(t) == 0
+	}
+	return false
+}
+
+func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
+	h := &holder{f: f, serverErr: fm.opts.Errors[f.Path]}
+	if present {
+		v = fm.schema.normalizeValue(f, v)
+	}
+	switch f.Kind {
+	case Boolean, Enum:
+		h.extras = choiceExtras(f)
+		h.choice = fm.initialChoice(h, v, present)
+	case MultiEnum:
+		if list, ok := v.([]any); ok && present {
+			for _, x := range list {
+				if i := memberIndex(f.Enum, x); i >= 0 {
+					h.multi = append(h.multi, "m"+strconv.Itoa(i))
+				}
+			}
+		}
+	case Object:
+		h.extras = choiceExtras(f)
+		m, isMap := v.(map[string]any)
+		switch {
+		case present && isMap:
+			h.choice = optFill
+		case present && v == nil && contains(h.extras, optNull):
+			h.choice = optNull
+		case contains(h.extras, optUnset):
+			h.choice = optUnset
+		default:
+			h.choice = optFill
+		}
+		if !isMap {
+			// Start the sub-form from the model's own defaults.
+			m = fm.schema.objectDefaults(f, nil)
+		}
+		h.children = fm.holders(f.Children, m)
+	case Tuple:
+		list, _ := v.([]any)
+		for i, c := range f.Children {
+			ch := &holder{f: c}
+			if i == 0 {
+				ch.serverErr = h.serverErr // errors name the tuple, not a position
+			}
+			if i < len(list) {
+				ch.text = fm.formatText(c, list[i], true)
+			}
+			ch.initialText = ch.text
+			h.children = append(h.children, ch)
+		}
+	case Union:
+		h.extras = choiceExtras(f)
+		switch {
+		case present && v == nil:
+			h.choice = pick(h.extras, optNull, optUnset, optChoose)
+			if h.choice == "" {
+				h.choice = "m0"
+			}
+		case present:
+			h.choice = "m0"
+			for i, vf := range f.Variants {
+				if fm.fits(vf, v) {
+					h.choice = "m" + strconv.Itoa(i)
+					h.text = fm.formatText(vf, v, true)
+					break
+				}
+			}
+			if h.text == "" {
+				h.text = fm.formatText(f.Variants[0], v, true)
+			}
+		default:
+			h.choice = pick(h.extras, optUnset, optChoose)
+			if h.choice == "" {
+				h.choice = "m0"
+			}
+		}
+	case Const:
+	default:
+		h.text = fm.formatText(f, v, present)
+	}
+	h.initialText = h.text
+	return h
+}
+
+func firstLeaf(hs []*holder) *holder {
+	for _, h := range hs {
+		if h.f.Kind == Object {
+			if len(h.extras) > 0 {
+				return h
+			}
+			if l := firstLeaf(h.children); l != nil {
+				return l
+			}
+			continue
+		}
+		if h.f.Kind == Tuple && len(h.children) > 0 {
+			return h.children[0]
+		}
+		return h
+	}
+	return nil
+}
+
+func pick(have []string, prefs ...string) string {
+	for _, p := range prefs {
+		if contains(have, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// choiceExtras decides the special options of a Select: "— choose —" for
+// a required field without default (so the operator must pick), "leave
+// unset" for optional fields whose omission means something (no default,
+// or a null default), "none (null)" where null is allowed and differs from
+// leaving the field out.
+func choiceExtras(f *Field) []string {
+	var ex []string
+	nullDefault := f.HasDefault && f.Default == nil
+	if f.Kind != Object && f.Required && !f.HasDefault {
+		ex = append(ex, optChoose)
+	}
+	if !f.Required && (!f.HasDefault || nullDefault) {
+		ex = append(ex, optUnset)
+	}
+	if f.Nullable && (f.Required || (f.HasDefault && !nullDefault)) {
+		ex = append(ex, optNull)
+	}
+	if f.Kind == Object && f.Required && !f.Nullable {
+		return nil
+	}
+	return ex
+}
+
+func (fm *Form) initialChoice(h *holder, v any, present bool) string {
+	f := h.f
+	if present && v == nil {
+		if c := pick(h.extras, optNull, optUnset); c != "" {
+			return c
+		}
+	}
+	if present {
+		if f.Kind == Boolean {
+			if b, ok := v.(bool); ok {
+				return strconv.FormatBool(b)
+			}
+		} else if i := memberIndex(f.Enum, v); i >= 0 {
+			return "m" + strconv.Itoa(i)
+		}
+	}
+	if c := pick(h.extras, optChoose, optUnset); c != "" {
+		return c
+	}
+	if f.Kind == Boolean {
+		return "false"
+	}
+	return "m0"
+}
+
+func memberIndex(members []any, v any) int {
+	for i, m := range members {
+		if jsonEqual(m, v) {
+			return i
+		}
+	}
+	return -1
+}
+
+// fits reports whether v belongs to union alternative vf.
+func (fm *Form) fits(vf *Field, v any) bool {
+	switch vf.Kind {
+	case String:
+		if _, ok := v.(string); !ok {
+			return false
+		}
+	case Integer, Number:
+		if _, isStr := v.(string); isStr {
+			return false
+		}
+		r, ok := ratOf(v)
+		if !ok || (vf.Kind == Integer && !r.IsInt()) {
+			return false
+		}
+	case Boolean:
+		if _, ok := v.(bool); !ok {
+			return false
+		}
+	}
+	return fm.schema.checkValue(vf, v) == nil
+}
+
+// formatText is how a value is shown in a text widget; parseText reads it
+// back to the same value.
+func (fm *Form) formatText(f *Field, v any, present bool) string {
+	if !present {
+		return ""
+	}
+	if v == nil {
+		return cmdNull
+	}
+	switch f.Kind {
+	case String:
+		s, ok := v.(string)
+		if !ok {
+			return compactJSON(v)
+		}
+		if s == "" {
+			return cmdEmpty
+		}
+		if strings.HasPrefix(s, `\`) {
+			return `\` + s
+		}
+		return s
+	case Integer, Number, Boolean, Enum, Const:
+		switch v.(type) {
+		case int64, json.Number, bool, string:
+			return memberText(v)
+		}
+		return compactJSON(v)
+	case List:
+		list, ok := v.([]any)
+		if !ok {
+			return compactJSON(v)
+		}
+		if len(list) == 0 {
+			return cmdEmpty
+		}
+		lines := make([]string, len(list))
+		for i, e := range list {
+			lines[i] = memberText(e)
+		}
+		return strings.Join(lines, "\n")
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// --- answers ---
+
+func (fm *Form) value(h *holder) (any, bool, []FieldError) {
+	f := h.f
+	fail := func(err error) (any, bool, []FieldError) {
+		return nil, false, []FieldError{{Path: f.Path, Message: err.Error()}}
+	}
+	switch f.Kind {
+	case Const:
+		v, ok := fm.schema.defaultValue(f)
+		return v, ok, nil
+	case Boolean, Enum:
+		switch h.choice {
+		case optChoose:
+			return fail(requiredError{"choose one"})
+		case optUnset:
+			return nil, false, nil
+		case optNull:
+			return nil, true, nil
+		}
+		if f.Kind == Boolean {
+			return h.choice == "true", true, nil
+		}
+		i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
+		if err != nil || i < 0 || i >= len(f.Enum) {
+			return fail(fmt.Errorf("no choice made"))
+		}
+		return f.Enum[i], true, nil
+	case MultiEnum:
+		list := []any{}
+		for _, k := range h.multi {
+			if i, err := strconv.Atoi(strings.TrimPrefix(k, "m")); err == nil && i >= 0 && i < len(f.Enum) {
+				list = append(list, f.Enum[i])
+			}
+		}
+		if len(list) == 0 && f.Nullable && (!f.HasDefault || f.Default == nil) {
+			if f.Required {
+				return nil, true, nil
+			}
+			return nil, false, nil
+		}
+		if err := fm.schema.checkValue(f, list); err != nil {
+			return list, true, []FieldError{{Path: f.Path, Message: err.Error()}}
+		}
+		return list, true, nil
+	case Object:
+		switch h.choice {
+		case optUnset:
+			return nil, false, nil
+		case optNull:
+			return nil, true, nil
+		}
+		m := map[string]any{}
+		var errs []FieldError
+		for _, c := range h.children {
+			v, present, cerrs := fm.value(c)
+			errs = append(errs, cerrs...)
+			if present {
+				m[c.f.Name] = v
+			}
+		}
+		return m, true, errs
+	case Tuple:
+		allEmpty := true
+		for _, c := range h.children {
+			if strings.TrimSpace(c.text) != "" {
+				allEmpty = false
+			}
+		}
+		if allEmpty && !f.Required {
+			return nil, false, nil
+		}
+		list := make([]any, 0, len(h.children))
+		var errs []FieldError
+		for i, c := range h.children {
+			v, _, err := fm.schema.parseText(c.f, c.text)
+			if err != nil {
+				errs = append(errs, FieldError{Path: f.Path, Message: fmt.Sprintf("position %d: %v", i+1, err)})
+				continue
+			}
+			list = append(list, v)
+		}
+		if errs != nil {
+			return nil, false, errs
+		}
+		return list, true, nil
+	case Union:
+		switch h.choice {
+		case optChoose:
+			return fail(requiredError{"choose an alternative"})
+		case optUnset:
+			return nil, false, nil
+		case optNull:
+			return nil, true, nil
+		}
+		vf := fm.variant(h)
+		if vf == nil {
+			return fail(fmt.Errorf("no alternative chosen"))
+		}
+		v, _, err := fm.schema.parseText(vf, h.text)
+		if err != nil {
+			return fail(err)
+		}
+		return v, true, nil
+	}
+	v, present, err := fm.schema.parseText(f, h.text)
+	if err != nil {
+		return fail(err)
+	}
+	return v, present, nil
+}
+
+func (fm *Form) variant(h *holder) *Field {
+	i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
+	if err != nil || i < 0 || i >= len(h.f.Variants) {
+		return nil
+	}
+	return h.f.Variants[i]
+}
