@@ -32,6 +32,9 @@ func (a action) String() string {
 const (
 	verifyRounds = 3
 	verifyDelay  = time.Second
+	// rolledBackRetries bounds how often a resume or cancel is sent again
+	// after the server answered 503/429 and the run read back unchanged.
+	rolledBackRetries = 3
 )
 
 // Resume answers a paused run. input is the run_input object; nil sends no
@@ -55,11 +58,14 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 		return nil, err
 	}
 	if before.State == nil || before.State.Type != "PAUSED" {
-		return &ActionResult{Outcome: OutcomeNotPaused, State: before.State, Reason: notPausedReason(before.State)}, nil
+		return &ActionResult{Outcome: NotPausedOutcome(before.State), State: before.State, Reason: notPausedReason(before.State)}, nil
 	}
 	path := "/flow_runs/" + url.PathEscape(runID) + "/resume"
-	resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})
-	if err != nil {
+	for attempt := 0; ; attempt++ {
+		resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})
+		if err == nil {
+			return c.interpret(ctx, op, actionResume, runID, path, resp)
+		}
 		var e *Error
 		if errors.As(err, &e) && e.StatusCode == http.StatusConflict {
 			// Two resumes raced; the other one stored its response first.
@@ -69,12 +75,30 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 			}
 			return res, nil
 		}
-		if isAmbiguous(ctx, err) {
-			return c.verify(ctx, op, actionResume, before, input, err)
+		if !isAmbiguous(ctx, err) {
+			return nil, interrupted(ctx, op, actionResume, err)
 		}
-		return nil, interrupted(ctx, op, actionResume, err)
+		res, verr := c.verify(ctx, op, actionResume, before, input, err)
+		if !c.sendAgain(ctx, attempt, err, verr) {
+			return res, verr
+		}
 	}
-	return c.interpret(ctx, op, actionResume, runID, path, resp)
+}
+
+// sendAgain decides whether a failed resume or cancel is sent once more.
+// Only when the server itself answered 503 or 429 (Prefect answers 503 for
+// database errors it rolled back, such as SQLite being busy) and the run
+// read back unchanged: then nothing took effect, and trying again is not
+// blind. Timeouts and dropped connections are never re-sent.
+func (c *Client) sendAgain(ctx context.Context, attempt int, cause, verifyErr error) bool {
+	var ce, ve *Error
+	if attempt >= rolledBackRetries || !errors.As(cause, &ce) || !errors.As(verifyErr, &ve) || !ve.unchanged {
+		return false
+	}
+	if ce.StatusCode != http.StatusServiceUnavailable && ce.StatusCode != http.StatusTooManyRequests {
+		return false
+	}
+	return c.sleep(ctx, time.Duration(attempt+1)*500*time.Millisecond) == nil
 }
 
 // Cancel moves a paused run to CANCELLING (forced, as Prefect's UI does: a
@@ -87,7 +111,7 @@ func (c *Client) Cancel(ctx context.Context, runID, reason string) (*ActionResul
 		return nil, err
 	}
 	if before.State == nil || before.State.Type != "PAUSED" {
-		return &ActionResult{Outcome: OutcomeNotPaused, State: before.State, Reason: notPausedReason(before.State)}, nil
+		return &ActionResult{Outcome: NotPausedOutcome(before.State), State: before.State, Reason: notPausedReason(before.State)}, nil
 	}
 	type stateCreate struct {
 		Type    string `json:"type"`
@@ -99,14 +123,28 @@ func (c *Client) Cancel(ctx context.Context, runID, reason string) (*ActionResul
 		Force bool        `json:"force"`
 	}{State: stateCreate{Type: "CANCELLING", Name: "Cancelling", Message: reason}, Force: true}
 	path := "/flow_runs/" + url.PathEscape(runID) + "/set_state"
-	resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})
-	if err != nil {
-		if isAmbiguous(ctx, err) {
-			return c.verify(ctx, op, actionCancel, before, nil, err)
+	for attempt := 0; ; attempt++ {
+		resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})
+		if err == nil {
+			return c.interpret(ctx, op, actionCancel, runID, path, resp)
 		}
-		return nil, interrupted(ctx, op, actionCancel, err)
+		if !isAmbiguous(ctx, err) {
+			return nil, interrupted(ctx, op, actionCancel, err)
+		}
+		res, verr := c.verify(ctx, op, actionCancel, before, nil, err)
+		if !c.sendAgain(ctx, attempt, err, verr) {
+			return res, verr
+		}
 	}
-	return c.interpret(ctx, op, actionCancel, runID, path, resp)
+}
+
+// NotPausedOutcome, for a run that is no longer paused, tells an expired pause from any other end: Prefect's
+// expiry service fails the run with "The flow was paused and never resumed."
+func NotPausedOutcome(s *State) Outcome {
+	if s != nil && s.Type == "FAILED" && strings.Contains(s.Message, "never resumed") {
+		return OutcomeExpired
+	}
+	return OutcomeNotPaused
 }
 
 func notPausedReason(s *State) string {
@@ -145,7 +183,7 @@ func isAmbiguous(ctx context.Context, err error) bool {
 		return false
 	}
 	switch e.StatusCode {
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout, http.StatusTooManyRequests:
 		return true
 	case 0:
 		return e.Kind == ErrConnection && e.sent
@@ -233,7 +271,7 @@ func (c *Client) verify(ctx context.Context, op string, act action, before *Flow
 				"check the run's state before trying again", act, causeText)}
 	}
 	if !stateChanged(before, after) {
-		return nil, &Error{Op: op, Kind: ErrConnection, Err: cause,
+		return nil, &Error{Op: op, Kind: ErrConnection, Err: cause, unchanged: true,
 			Reason: fmt.Sprintf("the %s did NOT take effect: %s, and the run is still paused in the same state; it is safe to retry", act, causeText)}
 	}
 

@@ -222,18 +222,22 @@ func TestCancelDecisionTable(t *testing.T) {
 	}
 }
 
-// Mutations are never retried, whatever the status or Retry-After says.
-func TestMutationsNotRetried(t *testing.T) {
+// Mutations are never retried blindly. Only a 503 or 429 that the server
+// itself answered, after which the run reads back unchanged (Prefect's 503 is
+// a rolled-back database error), is sent again, a bounded number of times.
+func TestMutationsNotRetriedBlindly(t *testing.T) {
 	for _, tc := range []struct {
 		path   string
 		status int
+		posts  int
 		call   func(c *Client) (*ActionResult, error)
 	}{
-		{"/resume", 503, func(c *Client) (*ActionResult, error) { return c.Resume(context.Background(), runAID, nil) }},
-		{"/resume", 429, func(c *Client) (*ActionResult, error) { return c.Resume(context.Background(), runAID, nil) }},
-		{"/resume", 500, func(c *Client) (*ActionResult, error) { return c.Resume(context.Background(), runAID, nil) }},
-		{"/set_state", 502, func(c *Client) (*ActionResult, error) { return c.Cancel(context.Background(), runAID, "") }},
-		{"/set_state", 408, func(c *Client) (*ActionResult, error) { return c.Cancel(context.Background(), runAID, "") }},
+		{"/resume", 503, 1 + rolledBackRetries, func(c *Client) (*ActionResult, error) { return c.Resume(context.Background(), runAID, nil) }},
+		{"/resume", 429, 1 + rolledBackRetries, func(c *Client) (*ActionResult, error) { return c.Resume(context.Background(), runAID, nil) }},
+		{"/resume", 500, 1, func(c *Client) (*ActionResult, error) { return c.Resume(context.Background(), runAID, nil) }},
+		{"/set_state", 503, 1 + rolledBackRetries, func(c *Client) (*ActionResult, error) { return c.Cancel(context.Background(), runAID, "") }},
+		{"/set_state", 502, 1, func(c *Client) (*ActionResult, error) { return c.Cancel(context.Background(), runAID, "") }},
+		{"/set_state", 408, 1, func(c *Client) (*ActionResult, error) { return c.Cancel(context.Background(), runAID, "") }},
 	} {
 		f := newFake(t)
 		f.json("GET /api/flow_runs/{id}", 200, pausedRunJSON)
@@ -246,9 +250,30 @@ func TestMutationsNotRetried(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s %d: no error", tc.path, tc.status)
 		}
-		if n := f.count("POST", "/api/flow_runs/"+runAID+tc.path); n != 1 {
-			t.Errorf("%s %d: POSTed %d times, want 1", tc.path, tc.status, n)
+		if n := f.count("POST", "/api/flow_runs/"+runAID+tc.path); n != tc.posts {
+			t.Errorf("%s %d: POSTed %d times, want %d", tc.path, tc.status, n, tc.posts)
 		}
+	}
+}
+
+// A resume the server rolled back (503, run unchanged) is sent again and the
+// second answer counts: what a busy SQLite-backed server does under load.
+func TestResumeRolledBackThenAccepted(t *testing.T) {
+	f := newFake(t)
+	f.json("GET /api/flow_runs/{id}", 200, pausedRunJSON)
+	f.sequence("POST /api/flow_runs/{id}/resume",
+		replyFn(503, `{"exception_message":"Service Unavailable"}`),
+		replyFn(201, `{"state":{"id":"0198c7b0-0c11-7e22-9f33-445566778899","type":"RUNNING","name":"Running","timestamp":"2026-08-21T16:31:02.000100Z","state_details":{}},"status":"ACCEPT","details":{"type":"accept_details"}}`))
+	c, _ := newClient(t, f)
+	res, err := c.Resume(context.Background(), runAID, json.RawMessage(resumeInput))
+	if err != nil {
+		t.Fatalf("Resume: %v", err)
+	}
+	if res.Outcome != OutcomeResumed {
+		t.Fatalf("outcome %s, want resumed", res.Outcome)
+	}
+	if n := f.count("POST", "/api/flow_runs/"+runAID+"/resume"); n != 2 {
+		t.Errorf("resume POSTed %d times, want 2", n)
 	}
 }
 
@@ -415,5 +440,23 @@ func TestResumeInterrupted(t *testing.T) {
 	}
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err does not wrap context.Canceled: %v", err)
+	}
+}
+
+func TestNotPausedOutcomeTellsExpiredPauses(t *testing.T) {
+	cases := []struct {
+		state *State
+		want  Outcome
+	}{
+		{nil, OutcomeNotPaused},
+		{&State{Type: "RUNNING", Name: "Running"}, OutcomeNotPaused},
+		{&State{Type: "FAILED", Name: "Failed", Message: "Flow run encountered an exception."}, OutcomeNotPaused},
+		// The message FailExpiredPauses sets (prefect-api.md 1.6).
+		{&State{Type: "FAILED", Name: "Failed", Message: "The flow was paused and never resumed."}, OutcomeExpired},
+	}
+	for _, c := range cases {
+		if got := NotPausedOutcome(c.state); got != c.want {
+			t.Errorf("NotPausedOutcome(%+v) = %s, want %s", c.state, got, c.want)
+		}
 	}
 }

@@ -62,6 +62,9 @@ type Error struct {
 	// (dial or DNS failure); mutating calls use it to decide whether the
 	// outcome is ambiguous.
 	sent bool
+	// unchanged is set when a resume or cancel failed and reading the run
+	// back showed it still paused in the same state: nothing took effect.
+	unchanged bool
 }
 
 func (e *Error) Error() string {
