@@ -1,0 +1,772 @@
+package tui
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui/common"
+	"github.com/unpause-dev/unpause/tui/drafts"
+	"github.com/unpause-dev/unpause/tui/inbox"
+)
+
+// ErrEndOfInput is returned by RunAccessible when its input ends (Ctrl-D,
+// closed pipe). End of input never confirms anything: whatever was being
+// answered is not sent.
+var ErrEndOfInput = errors.New("end of input: nothing was sent")
+
+// RunAccessible is the line-by-line inbox for screen readers and terminals
+// without cursor control: plain sanitised text, one question per line,
+// numbered choices, and an explicit "yes" before anything is sent.
+//
+// It does not use huh's accessible mode: that treats end of input as
+// "accept the defaults", re-buffers input per prompt and colours prompts.
+// This loop reads one line at a time from in, coerces each answer with the
+// run's schema (forms) and validates the whole answer before asking for
+// confirmation.
+func RunAccessible(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
+	if err := o.defaults(); err != nil {
+		return err
+	}
+	store, err := drafts.Open(o.StateDir, o.Now)
+	if err != nil {
+		fmt.Fprintf(out, "Drafts are kept in memory only: %s\n", termsafe.Line(err.Error()))
+		store, _ = drafts.Open("", o.Now)
+	}
+	a := &accessible{ctx: ctx, o: o, api: o.API, out: out, store: store, profile: o.Profile, server: o.ServerURL}
+	a.lines = startLineReader(in)
+	defer func() { _ = store.Flush() }()
+	return a.loop()
+}
+
+type accessible struct {
+	ctx     context.Context
+	o       Options
+	api     API
+	out     io.Writer
+	lines   <-chan lineResult
+	store   *drafts.Store
+	profile string
+	server  string
+	sent    bool // something was sent this session
+}
+
+type lineResult struct {
+	text string
+	err  error
+}
+
+// startLineReader reads lines in the background so that a cancelled context
+// (Ctrl-C) is noticed while waiting for input. One reader serves every
+// prompt: nothing typed ahead is lost.
+func startLineReader(in io.Reader) <-chan lineResult {
+	ch := make(chan lineResult)
+	go func() {
+		defer close(ch)
+		r := bufio.NewReader(in)
+		for {
+			line, err := r.ReadString('\n')
+			if line != "" || err == nil {
+				ch <- lineResult{text: strings.TrimRight(line, "\r\n")}
+			}
+			if err != nil {
+				ch <- lineResult{err: err}
+				return
+			}
+		}
+	}()
+	return ch
+}
+
+// errEOF marks the end of input inside the loop.
+var errEOF = errors.New("eof")
+
+func (a *accessible) printf(format string, args ...any) {
+	fmt.Fprintf(a.out, format, args...)
+}
+
+func (a *accessible) ask(prompt string) (string, error) {
+	a.printf("%s", prompt)
+	select {
+	case <-a.ctx.Done():
+		a.printf("\nInterrupted. %s\n", a.nothingSent())
+		return "", a.ctx.Err()
+	case l, ok := <-a.lines:
+		if !ok || l.err != nil {
+			a.printf("\nEnd of input. %s\n", a.nothingSent())
+			return "", errEOF
+		}
+		return termsafe.Line(l.text), nil
+	}
+}
+
+func (a *accessible) nothingSent() string {
+	if a.sent {
+		return "Nothing more was sent."
+	}
+	return "Nothing was sent."
+}
+
+func (a *accessible) finish(err error) error {
+	if errors.Is(err, errEOF) {
+		return ErrEndOfInput
+	}
+	return err
+}
+
+func (a *accessible) loop() error {
+	for {
+		runs, err := a.list()
+		if err != nil {
+			return err
+		}
+		if len(runs) == 0 {
+			return nil
+		}
+		choice, err := a.ask("Run number to open, r to refresh, q to quit: ")
+		if err != nil {
+			return a.finish(err)
+		}
+		switch c := strings.ToLower(strings.TrimSpace(choice)); c {
+		case "q", "quit", "exit":
+			return nil
+		case "", "r":
+			continue
+		default:
+			n, err := strconv.Atoi(c)
+			if err != nil || n < 1 || n > len(runs) {
+				a.printf("No run numbered %q. Type a number from 1 to %d.\n", c, len(runs))
+				continue
+			}
+			if err := a.run(runs[n-1].Run); err != nil {
+				if errors.Is(err, errQuit) {
+					return nil
+				}
+				return a.finish(err)
+			}
+		}
+	}
+}
+
+var errQuit = errors.New("quit")
+
+// list prints the numbered inbox and returns its rows.
+func (a *accessible) list() ([]inbox.Row, error) {
+	runs, _, err := a.api.ListPaused(a.ctx, apiclient.ListOptions{})
+	now := a.o.Now()
+	if err != nil {
+		a.printf("Could not load the inbox from %s (profile %s): %s\n", termsafe.Line(a.server), termsafe.Line(a.profile), termsafe.Line(err.Error()))
+		a.printf("Check PREFECT_API_URL, the profile and its API key.\n")
+		return nil, fmt.Errorf("loading the inbox: %w", err)
+	}
+	c := common.New(now)
+	ib := inbox.New(c)
+	ib.SetRuns(runs)
+	rows := ib.Rows()
+	if len(rows) == 0 {
+		a.printf("Nothing is waiting: no paused or suspended flow runs on %s (profile %s).\n", termsafe.Line(a.server), termsafe.Line(a.profile))
+		return nil, nil
+	}
+	a.printf("%s waiting on %s (profile %s), soonest deadline first:\n", plural(len(rows), "run", "runs"), termsafe.Line(a.server), termsafe.Line(a.profile))
+	for i, r := range rows {
+		a.printf("%d. %s\n", i+1, describeRow(r, now))
+	}
+	return rows, nil
+}
+
+// describeRow is one inbox line read aloud: name, flow, state, wait,
+// deadline, input, tags.
+func describeRow(r inbox.Row, now time.Time) string {
+	parts := []string{r.Name, "flow " + r.Flow, describeState(r, now)}
+	if r.Tags != "" {
+		parts = append(parts, "tags "+r.Tags)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// describeState says how long the run has waited, its deadline and whether
+// it asks for input.
+func describeState(r inbox.Row, now time.Time) string {
+	state := "paused"
+	if r.Suspend {
+		state = "suspended"
+	}
+	if !r.Since.IsZero() {
+		state += " for " + common.Duration(now.Sub(r.Since))
+	}
+	parts := []string{state}
+	switch common.Urgency(r.Expires, now) {
+	case common.ExpiryNone:
+		parts = append(parts, "no deadline")
+	case common.ExpiryExpired:
+		parts = append(parts, "pause expired")
+	case common.ExpirySoon:
+		parts = append(parts, "expires in "+common.Countdown(r.Expires, now)+" (soon)")
+	default:
+		parts = append(parts, "expires in "+common.Countdown(r.Expires, now))
+	}
+	if r.Input {
+		parts = append(parts, "asks for input")
+	} else {
+		parts = append(parts, "no input asked")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// run shows one run and its actions.
+func (a *accessible) run(r *apiclient.Run) error {
+	if fresh, err := a.api.GetRun(a.ctx, r.ID); err == nil && fresh != nil {
+		r = fresh
+	}
+	now := a.o.Now()
+	var req *apiclient.InputRequest
+	var schema *forms.Schema
+	if r.NeedsInput() {
+		var err error
+		req, err = a.api.InputRequest(a.ctx, r)
+		if err != nil {
+			a.printf("Could not load what this run asks for: %s\n", termsafe.Line(err.Error()))
+		} else if schema, err = forms.ParseSchema(req.Schema); err != nil {
+			a.printf("This run's input schema cannot be used: %s\n", termsafe.Line(err.Error()))
+			schema = nil
+		}
+	}
+	a.printDetails(r, req, now)
+
+	for {
+		var prompt string
+		if a.o.ReadOnly {
+			prompt = "Read-only mode. b to go back to the list, q to quit: "
+		} else {
+			prompt = "a to answer and resume, c to cancel the run, b to go back, q to quit: "
+		}
+		choice, err := a.ask(prompt)
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(strings.TrimSpace(choice)) {
+		case "b", "back", "":
+			return nil
+		case "q", "quit":
+			return errQuit
+		case "a", "answer", "r", "resume":
+			if a.o.ReadOnly {
+				a.printf("Read-only: resuming is disabled.\n")
+				continue
+			}
+			done, err := a.answer(r, schema)
+			if err != nil || done {
+				return err
+			}
+		case "c", "cancel", "x":
+			if a.o.ReadOnly {
+				a.printf("Read-only: cancelling is disabled.\n")
+				continue
+			}
+			done, err := a.cancel(r)
+			if err != nil || done {
+				return err
+			}
+		default:
+			a.printf("Unknown choice %q.\n", choice)
+		}
+	}
+}
+
+func (a *accessible) printDetails(r *apiclient.Run, req *apiclient.InputRequest, now time.Time) {
+	row := inbox.NewRow(r)
+	a.printf("\nRun: %s\n", row.Name)
+	a.printf("Flow: %s\n", row.Flow)
+	a.printf("State: %s\n", describeState(row, now))
+	if row.Tags != "" {
+		a.printf("Tags: %s\n", row.Tags)
+	}
+	if exp := r.ExpiresAt(); exp != nil {
+		a.printf("Deadline: %s\n", common.Stamp(exp.In(now.Location())))
+	}
+	if row.Pool != "" {
+		a.printf("Work pool: %s\n", row.Pool)
+	}
+	if u := a.api.RunURL(r.ID); u != "" {
+		a.printf("Link: %s\n", termsafe.Line(u))
+	}
+	if len(bytes.TrimSpace(r.Parameters)) > 0 && string(bytes.TrimSpace(r.Parameters)) != "{}" {
+		a.printf("Parameters: %s\n", termsafe.Line(string(r.Parameters)))
+	}
+	if req != nil {
+		if d := strings.TrimSpace(req.Description); d != "" {
+			// Plain text: the Markdown source, sanitised, not rendered.
+			a.printf("Description:\n%s\n", termsafe.Text(d))
+		} else {
+			a.printf("Description: none.\n")
+		}
+	}
+	if rs, err := a.api.Responses(a.ctx, r.ID); err == nil && len(rs) > 0 {
+		a.printf("Answers already received: %d\n", len(rs))
+		for _, resp := range rs {
+			a.printf("  %s %s: %s\n", common.Stamp(resp.Created.In(now.Location())), termsafe.Line(resp.Key), termsafe.Line(string(resp.Value)))
+		}
+	}
+	a.printf("\n")
+}
+
+// confirmYes asks for the explicit word "yes"; anything else (including end
+// of input, which returns an error) is a no.
+func (a *accessible) confirmYes(prompt string) (bool, error) {
+	ans, err := a.ask(prompt)
+	if err != nil {
+		return false, err
+	}
+	return strings.EqualFold(strings.TrimSpace(ans), "yes"), nil
+}
+
+func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, err error) {
+	if !r.Paused() {
+		a.printf("This run is no longer paused (%s).\n", stateName(r.State))
+		return true, nil
+	}
+	if !r.NeedsInput() {
+		ok, err := a.confirmYes("This run asks for no input. Type yes to resume it, anything else to go back: ")
+		if err != nil || !ok {
+			if err == nil {
+				a.printf("Not resumed.\n")
+			}
+			return false, err
+		}
+		res, err := a.api.Resume(a.ctx, r.ID, nil)
+		return a.outcome("Resume", res, err, r.ID, "", nil)
+	}
+	if schema == nil {
+		a.printf("This run's form could not be loaded, so it cannot be answered here.\n")
+		return false, nil
+	}
+	schemaKey := r.State.Details.RunInputKeyset.Schema
+	var saved map[string]any
+	if d, err := a.store.Load(r.ID); err == nil && d != nil {
+		saved = d.Values
+		a.printf("Restored draft from %s.\n", common.Stamp(d.SavedAt))
+	} else if s, err := a.store.LoadSubmitted(r.ID); err == nil && s != nil {
+		saved = s.Values
+		a.printf("Starting from your previous answer (%s).\n", common.Stamp(s.SavedAt))
+	}
+	values := initialValues(schema, saved)
+	fields := leafFields(schema.Fields)
+	a.printf("%d question(s). Press enter to keep the value shown as current.\n", len(fields))
+	if values, err = a.askFields(schema, fields, values, r.ID, schemaKey); err != nil {
+		return false, err
+	}
+	for {
+		// Validate the whole answer; ask again only where something is wrong.
+		if errs := schema.Validate(values); len(errs) > 0 {
+			a.printf("%d problem(s) to fix:\n", len(errs))
+			var again []*forms.Field
+			for _, fe := range errs {
+				a.printf("  %s: %s\n", pathLabel(schema, fe.Path), termsafe.Line(fe.Message))
+				if f := fieldByPath(fields, fe.Path); f != nil && !containsField(again, f) {
+					again = append(again, f)
+				}
+			}
+			if len(again) == 0 {
+				again = fields
+			}
+			if values, err = a.askFields(schema, again, values, r.ID, schemaKey); err != nil {
+				return false, err
+			}
+			continue
+		}
+		payload, err := schema.Marshal(values)
+		if err != nil {
+			a.printf("The answer cannot be encoded: %s\n", termsafe.Line(err.Error()))
+			return false, nil
+		}
+		a.printf("This exact JSON will be sent as the run input:\n%s\n", indentJSON(payload))
+		ans, err := a.ask("Type yes to send it and resume the run, e to edit the answers, anything else to go back without sending: ")
+		if err != nil {
+			return false, err
+		}
+		switch strings.ToLower(strings.TrimSpace(ans)) {
+		case "yes":
+		case "e", "edit":
+			if values, err = a.askFields(schema, fields, values, r.ID, schemaKey); err != nil {
+				return false, err
+			}
+			continue
+		default:
+			a.printf("Not sent. Your answers are kept as a draft.\n")
+			return false, nil
+		}
+		res, sendErr := a.api.Resume(a.ctx, r.ID, payload)
+		if sendErr == nil && res != nil && res.Outcome == apiclient.OutcomeRejected {
+			a.printf("The server refused the answer: %s\n", termsafe.Line(res.Reason))
+			again := fields
+			if path, ok := schema.FieldForReason(res.Reason); ok {
+				if f := fieldByPath(fields, path); f != nil {
+					again = []*forms.Field{f}
+				}
+			}
+			if values, err = a.askFields(schema, again, values, r.ID, schemaKey); err != nil {
+				return false, err
+			}
+			continue
+		}
+		if sendErr == nil && res != nil && res.Outcome == apiclient.OutcomeWait {
+			a.printf("The server asked to wait %s before trying again.\n", res.Delay)
+			continue
+		}
+		if sendErr != nil {
+			a.printf("Sending failed: %s. Nothing is lost; you can try again.\n", termsafe.Line(sendErr.Error()))
+			continue
+		}
+		return a.outcome("Resume", res, nil, r.ID, schemaKey, values)
+	}
+}
+
+// outcome prints what a resume or cancel achieved.
+func (a *accessible) outcome(verb string, res *apiclient.ActionResult, err error, runID, schemaKey string, values map[string]any) (bool, error) {
+	if err != nil {
+		a.printf("%s failed: %s. Nothing is lost; you can try again.\n", verb, termsafe.Line(err.Error()))
+		return false, nil
+	}
+	switch res.Outcome {
+	case apiclient.OutcomeResumed:
+		a.sent = true
+		a.printf("Resumed. The run continues.\n")
+		_ = a.store.Delete(runID)
+		if values != nil {
+			_ = a.store.SetSubmitted(runID, schemaKey, values)
+		}
+		return true, nil
+	case apiclient.OutcomeCancelled:
+		a.sent = true
+		a.printf("Cancelled.\n")
+		return true, nil
+	case apiclient.OutcomeRejected:
+		a.printf("%s refused by the server: %s\n", verb, termsafe.Line(res.Reason))
+		return false, nil
+	case apiclient.OutcomeNotPaused:
+		a.printf("Not done: the run is no longer paused (now %s). Someone else may have answered it.\n", stateName(res.State))
+		return true, nil
+	case apiclient.OutcomeExpired:
+		a.printf("Not done: the pause expired and the run failed.\n")
+		return true, nil
+	case apiclient.OutcomeWait:
+		a.printf("The server asked to wait %s; try again.\n", res.Delay)
+		return false, nil
+	}
+	a.printf("Unexpected outcome %s: %s\n", termsafe.Line(string(res.Outcome)), termsafe.Line(res.Reason))
+	return false, nil
+}
+
+func (a *accessible) cancel(r *apiclient.Run) (bool, error) {
+	if !r.Paused() {
+		a.printf("This run is no longer paused (%s).\n", stateName(r.State))
+		return true, nil
+	}
+	reason, err := a.ask("Reason for cancelling (optional, recorded with the cancellation): ")
+	if err != nil {
+		return false, err
+	}
+	ok, err := a.confirmYes("Type yes to cancel this run, anything else to go back: ")
+	if err != nil || !ok {
+		if err == nil {
+			a.printf("Not cancelled.\n")
+		}
+		return false, err
+	}
+	res, err := a.api.Cancel(a.ctx, r.ID, strings.TrimSpace(reason))
+	return a.outcome("Cancel", res, err, r.ID, "", nil)
+}
+
+// askFields asks each field in turn and saves the draft after each answer.
+func (a *accessible) askFields(s *forms.Schema, fields []*forms.Field, values map[string]any, runID, schemaKey string) (map[string]any, error) {
+	for i, f := range fields {
+		v, err := a.askField(s, f, values, i+1, len(fields))
+		if err != nil {
+			return values, err
+		}
+		values = v
+		a.store.Set(runID, schemaKey, values)
+		_ = a.store.Flush()
+	}
+	return values, nil
+}
+
+func (a *accessible) askField(s *forms.Schema, f *forms.Field, values map[string]any, n, total int) (map[string]any, error) {
+	label := termsafe.Line(fieldLabel(f))
+	cur, has := getPath(values, f.Path)
+	for {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Question %d of %d: %s", n, total, label)
+		if f.Required {
+			b.WriteString(" (required)")
+		}
+		b.WriteString(". ")
+		b.WriteString(kindHint(f))
+		if has {
+			fmt.Fprintf(&b, " Current: %s.", displayValue(cur))
+		}
+		a.printf("%s\n", b.String())
+		if d := strings.TrimSpace(f.Description); d != "" {
+			a.printf("Help: %s\n", termsafe.Line(d))
+		}
+		var sets []string
+		switch f.Kind {
+		case forms.List, forms.MultiEnum:
+			items, err := a.askItems(f)
+			if err != nil {
+				return values, err
+			}
+			if items == nil {
+				if !has && f.Required {
+					a.printf("This question needs an answer.\n")
+					continue
+				}
+				return values, nil
+			}
+			for _, it := range items {
+				sets = append(sets, f.Path+"="+it)
+			}
+		default:
+			line, err := a.ask("> ")
+			if err != nil {
+				return values, err
+			}
+			text := strings.TrimSpace(line)
+			if text == "" {
+				if !has && f.Required {
+					a.printf("This question needs an answer.\n")
+					continue
+				}
+				return values, nil
+			}
+			op := "="
+			if f.Kind == forms.Tuple || f.Kind == forms.Object {
+				op = ":=" // typed as JSON
+			}
+			sets = []string{f.Path + op + choiceText(f, text)}
+		}
+		next, err := s.ApplySets(values, sets)
+		if err != nil {
+			a.printf("Not accepted: %s\n", termsafe.Line(setError(err)))
+			continue
+		}
+		return next, nil
+	}
+}
+
+// askItems reads list items, one per line, until an empty line. A first
+// empty line keeps the current list (returns nil).
+func (a *accessible) askItems(f *forms.Field) ([]string, error) {
+	var items []string
+	for {
+		line, err := a.ask(fmt.Sprintf("item %d> ", len(items)+1))
+		if err != nil {
+			return nil, err
+		}
+		text := strings.TrimSpace(line)
+		if text == "" {
+			return items, nil
+		}
+		if f.Kind == forms.MultiEnum && f.Items != nil {
+			for _, part := range strings.Split(text, ",") {
+				if p := strings.TrimSpace(part); p != "" {
+					items = append(items, choiceText(f.Items, p))
+				}
+			}
+			continue
+		}
+		items = append(items, text)
+	}
+}
+
+// setError drops the command-line wording ("--set a=b: ") of ApplySets
+// errors: here the operator answered a question.
+func setError(err error) string {
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "--set "); ok {
+		if i := strings.Index(rest, ": "); i >= 0 {
+			return rest[i+2:]
+		}
+	}
+	return msg
+}
+
+func fieldLabel(f *forms.Field) string {
+	l := strings.TrimSuffix(f.Label(), " *")
+	if f.Path != "" && f.Path != f.Name {
+		l += " (" + f.Path + ")"
+	}
+	return l
+}
+
+func kindHint(f *forms.Field) string {
+	switch f.Kind {
+	case forms.Enum:
+		return "Choose one, by number or value: " + enumList(f.Enum) + "."
+	case forms.MultiEnum:
+		opts := ""
+		if f.Items != nil {
+			opts = enumList(f.Items.Enum)
+		}
+		return "Choose any of: " + opts + ". Type numbers or values, one per line or separated by commas; an empty line ends the list, and an empty first line keeps the current choice."
+	case forms.Boolean:
+		return "Answer yes or no."
+	case forms.Integer:
+		return "A whole number."
+	case forms.Number:
+		return "A number."
+	case forms.List:
+		return "A list: type one item per line; an empty line ends it, and an empty first line keeps the current list."
+	case forms.Tuple:
+		return "A JSON list, e.g. [1, \"a\"]."
+	case forms.Object:
+		return "A JSON object."
+	case forms.Union, forms.JSON:
+		return "A value (JSON is accepted)."
+	}
+	if f.Format != "" {
+		return "Text (" + termsafe.Line(f.Format) + ")."
+	}
+	return "Text."
+}
+
+func enumList(members []any) string {
+	parts := make([]string, len(members))
+	for i, m := range members {
+		parts[i] = strconv.Itoa(i+1) + " " + displayValue(m)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// choiceText maps a typed number to the enum member it names.
+func choiceText(f *forms.Field, text string) string {
+	if f.Kind == forms.Boolean {
+		switch strings.ToLower(text) {
+		case "y", "yes", "true":
+			return "true"
+		case "n", "no", "false":
+			return "false"
+		}
+		return text
+	}
+	if f.Kind != forms.Enum || len(f.Enum) == 0 {
+		return text
+	}
+	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(f.Enum) {
+		// A number that is itself a member is taken as the member.
+		for _, m := range f.Enum {
+			if rawText(m) == text {
+				return text
+			}
+		}
+		return rawText(f.Enum[n-1])
+	}
+	return text
+}
+
+func rawText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func displayValue(v any) string {
+	if s, ok := v.(string); ok && s == "" {
+		return "empty text"
+	}
+	return termsafe.Line(rawText(v))
+}
+
+func indentJSON(raw json.RawMessage) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return termsafe.Text(string(raw))
+	}
+	return termsafe.Text(buf.String())
+}
+
+// leafFields lists the questions: object properties are asked one by one,
+// constants are not asked.
+func leafFields(fs []*forms.Field) []*forms.Field {
+	var out []*forms.Field
+	for _, f := range fs {
+		switch {
+		case f.Kind == forms.Const:
+		case f.Kind == forms.Object && len(f.Children) > 0:
+			out = append(out, leafFields(f.Children)...)
+		default:
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func fieldByPath(fs []*forms.Field, path string) *forms.Field {
+	for _, f := range fs {
+		if f.Path == path {
+			return f
+		}
+	}
+	// An error on a parent object: ask its first child.
+	for _, f := range fs {
+		if path != "" && strings.HasPrefix(f.Path, path+".") {
+			return f
+		}
+	}
+	return nil
+}
+
+func containsField(list []*forms.Field, f *forms.Field) bool {
+	for _, x := range list {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func pathLabel(s *forms.Schema, path string) string {
+	if path == "" {
+		return "the answer"
+	}
+	return termsafe.Line(path)
+}
+
+func getPath(values map[string]any, path string) (any, bool) {
+	var cur any = values
+	for _, part := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur, ok = m[part]
+		if !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// initialValues merges schema defaults with saved values (saved ones win).
+func initialValues(s *forms.Schema, saved map[string]any) map[string]any {
+	out := map[string]any{}
+	maps.Copy(out, s.Defaults())
+	maps.Copy(out, saved)
+	return out
+}

@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+func runAccessible(t *testing.T, api *fakeAPI, input string, mod ...func(*Options)) (string, error) {
+	t.Helper()
+	o := Options{API: api, Now: fixedNow, StateDir: t.TempDir(), Profile: "prod", ServerURL: "http://127.0.0.1:4200/api"}
+	for _, f := range mod {
+		f(&o)
+	}
+	var out bytes.Buffer
+	err := RunAccessible(t.Context(), o, strings.NewReader(input), &out)
+	s := out.String()
+	if strings.Contains(s, "\x1b") || !termsafe.OnlySGR(s) {
+		t.Fatalf("accessible output is not plain text: %q", s)
+	}
+	return s, err
+}
+
+func TestAccessibleAnswerAndResume(t *testing.T) {
+	api := fixture(t)
+	// Run 2 (deploy approval): keep approve and environment, reviewer bob,
+	// keep notes, confirm with yes, then quit.
+	out, err := runAccessible(t, api, "2\na\n\n\nbob\n\nyes\nq\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	calls := api.resumeCalls()
+	if len(calls) != 1 || calls[0].ID != "r-deploy" ||
+		string(calls[0].Input) != `{"approve":true,"environment":"production","reviewer":"bob","notes":""}` {
+		t.Fatalf("resume calls %+v\n%s", calls, out)
+	}
+	for _, want := range []string{
+		"1. weekly-report; flow report; paused for 1h10m; pause expired",
+		"2. deploy-42; flow deploy/prod; paused for 2h00m; expires in 5m (soon); asks for input; tags ops,prod",
+		"Description:\n# Deploy approval", // the Markdown source, as plain text
+		"Question 3 of 4: Reviewer (required). Text.",
+		"Help: Who reviewed the release",
+		"This exact JSON will be sent",
+		"Resumed. The run continues.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestAccessibleEndOfInputNeverResumes(t *testing.T) {
+	for name, input := range map[string]string{
+		"mid-form":        "2\na\n\n\nbo",
+		"at confirmation": "2\na\n\n\nbob\n\n",
+		"at list":         "",
+		"no-input run":    "4\na\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			api := fixture(t)
+			out, err := runAccessible(t, api, input)
+			if !errors.Is(err, ErrEndOfInput) {
+				t.Fatalf("err = %v, want ErrEndOfInput\n%s", err, out)
+			}
+			if len(api.resumeCalls())+len(api.cancelCalls()) != 0 {
+				t.Fatal("something was sent at end of input")
+			}
+			if !strings.Contains(out, "End of input. Nothing was sent.") {
+				t.Fatalf("output does not say nothing was sent:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestAccessibleOnlyYesConfirms(t *testing.T) {
+	api := fixture(t)
+	out, err := runAccessible(t, api, "2\na\n\n\nbob\n\ny\nb\nq\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.resumeCalls()) != 0 || !strings.Contains(out, "Not sent. Your answers are kept as a draft.") {
+		t.Fatalf("'y' must not confirm:\n%s", out)
+	}
+}
+
+func TestAccessibleEnumsByNumberAndRejection(t *testing.T) {
+	api := fixture(t)
+	n := 0
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+		n++
+		if n == 1 {
+			return &apiclient.ActionResult{Outcome: apiclient.OutcomeRejected,
+				Reason: "Reason: Validation failed for field 'color'. Failure reason: 'green' is not one of ['red', 'blue']"}, nil
+		}
+		return &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed}, nil
+	}
+	// Shirt run (3): size 1 (small), color 2 (green); rejected: asked color
+	// again only, 3 (blue); yes.
+	out, err := runAccessible(t, api, "3\na\n1\n2\nyes\n3\nyes\nq\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	calls := api.resumeCalls()
+	if len(calls) != 2 || string(calls[0].Input) != `{"size":"small","color":"green"}` || string(calls[1].Input) != `{"size":"small","color":"blue"}` {
+		t.Fatalf("calls %+v\n%s", calls, out)
+	}
+	if !strings.Contains(out, "The server refused the answer: Reason: Validation failed for field 'color'") ||
+		!strings.Contains(out, "Choose one, by number or value: 1 red, 2 green, 3 blue") {
+		t.Fatalf("output:\n%s", out)
+	}
+}
+
+func TestAccessibleInvalidValueAskedAgain(t *testing.T) {
+	api := fixture(t)
+	out, err := runAccessible(t, api, "3\na\nhuge\nmedium\nred\nyes\nq\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Not accepted:") || strings.Contains(out, "--set") {
+		t.Fatalf("invalid value message:\n%s", out)
+	}
+	if c := api.resumeCalls(); len(c) != 1 || string(c[0].Input) != `{"size":"medium","color":"red"}` {
+		t.Fatalf("calls %+v", c)
+	}
+}
+
+func TestAccessibleNoInputAndCancel(t *testing.T) {
+	api := fixture(t)
+	out, err := runAccessible(t, api, "4\na\nyes\nq\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if c := api.resumeCalls(); len(c) != 1 || c[0].ID != "r-nightly" || c[0].Input != nil {
+		t.Fatalf("resume %+v", c)
+	}
+	api = fixture(t)
+	out, err = runAccessible(t, api, "2\nc\nwrong build\nyes\nq\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if c := api.cancelCalls(); len(c) != 1 || c[0].Reason != "wrong build" || !strings.Contains(out, "Cancelled.") {
+		t.Fatalf("cancel %+v\n%s", c, out)
+	}
+}
+
+func TestAccessibleReadOnly(t *testing.T) {
+	api := fixture(t)
+	out, err := runAccessible(t, api, "2\na\nc\nb\nq\n", func(o *Options) { o.ReadOnly = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.resumeCalls())+len(api.cancelCalls()) != 0 || !strings.Contains(out, "Read-only: resuming is disabled.") {
+		t.Fatalf("read-only:\n%s", out)
+	}
+}
+
+func TestAccessibleEmptyAndErrors(t *testing.T) {
+	out, err := runAccessible(t, newFake(), "")
+	if err != nil || !strings.Contains(out, "Nothing is waiting") {
+		t.Fatalf("empty: %v\n%s", err, out)
+	}
+	api := newFake()
+	api.listErr = errConn
+	out, err = runAccessible(t, api, "")
+	if err == nil || !strings.Contains(out, "Check PREFECT_API_URL") {
+		t.Fatalf("error: %v\n%s", err, out)
+	}
+}
+
+func TestAccessibleInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() {
+		done <- RunAccessible(ctx, Options{API: fixture(t), Now: fixedNow}, pr, &out)
+	}()
+	_, _ = pw.Write([]byte("2\n"))
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+}

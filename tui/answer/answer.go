@@ -1,0 +1,429 @@
+// Package answer is the answer flow of one run: the huh form built by
+// package forms, local validation, and the review step that shows the exact
+// JSON before it is sent. Sending and outcomes belong to the root model; it
+// reacts to the Events this component reports.
+package answer
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/cursor"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui/common"
+)
+
+// Stage is where the user is in the answer flow.
+type Stage int
+
+// Stages.
+const (
+	StageForm    Stage = iota // editing
+	StageReview               // looking at the JSON, asked to confirm
+	StageSending              // waiting for the server
+)
+
+// Event tells the root model what happened.
+type Event int
+
+// Events.
+const (
+	EventNone    Event = iota
+	EventChanged       // the values changed: save the draft
+	EventBack          // esc in the form: leave it (values kept)
+	EventSend          // confirmed in review: send Payload()
+	EventInvalid       // the form was submitted with local errors (shown)
+)
+
+// submittedMsg is sent by the huh form when its last field is completed.
+type submittedMsg struct{ gen int }
+
+// abortedMsg is sent by the huh form on its quit key (ctrl+c, which the
+// root model intercepts first; kept for safety).
+type abortedMsg struct{ gen int }
+
+// Model is the answer component for one run.
+type Model struct {
+	c *common.Common
+
+	RunID     string
+	RunName   string // sanitised
+	SchemaKey string
+	schema    *forms.Schema
+
+	form *forms.Form
+	gen  int
+
+	values  map[string]any    // last known answer (typed)
+	errs    map[string]string // errors shown beside fields
+	formErr string            // error about the whole answer (sanitised)
+	note    string            // informational line, e.g. restored draft
+
+	payload json.RawMessage
+	review  viewport.Model
+	stage   Stage
+
+	width, height int
+}
+
+// New builds the answer flow for a run, starting from initial values
+// (schema defaults merged with a draft or a previous answer).
+func New(c *common.Common, runID, runName, schemaKey string, schema *forms.Schema, initial map[string]any) *Model {
+	m := &Model{
+		c: c, RunID: runID, RunName: runName, SchemaKey: schemaKey, schema: schema,
+		values: initial, review: viewport.New(),
+	}
+	m.review.SoftWrap = true
+	m.build()
+	return m
+}
+
+// InitialValues merges schema defaults with saved values (saved ones win).
+func InitialValues(schema *forms.Schema, saved map[string]any) map[string]any {
+	out := map[string]any{}
+	if schema != nil {
+		maps.Copy(out, schema.Defaults())
+	}
+	maps.Copy(out, saved)
+	return out
+}
+
+// Stage is the current stage.
+func (m *Model) Stage() Stage { return m.stage }
+
+// Values is the last known answer.
+func (m *Model) Values() map[string]any { return m.values }
+
+// Errors are the field errors currently shown (path -> message).
+func (m *Model) Errors() map[string]string { return m.errs }
+
+// FormError is the error about the whole answer, if any.
+func (m *Model) FormError() string { return m.formErr }
+
+// Payload is the JSON shown in review and sent on EventSend.
+func (m *Model) Payload() json.RawMessage { return m.payload }
+
+// SetNote shows an informational line above the form.
+func (m *Model) SetNote(s string) { m.note = s }
+
+// Huh exposes the embedded huh form (tests drive it).
+func (m *Model) Huh() *huh.Form { return m.form.Huh() }
+
+// Init starts the form (focus, size request).
+func (m *Model) Init() tea.Cmd { return m.form.Huh().Init() }
+
+// Background colours handed to huh for the app's dark/light decision.
+var (
+	darkBG  color.Color = color.Black
+	lightBG color.Color = color.White
+)
+
+// formTheme is the huh theme; it follows tea.BackgroundColorMsg.
+var formTheme = huh.ThemeFunc(huh.ThemeCharm)
+
+// build (re)creates the huh form from the current values and errors. huh
+// forms cannot be reset, so every return to the form is a rebuild.
+func (m *Model) build() {
+	m.gen++
+	gen := m.gen
+	m.form = forms.NewForm(m.schema, m.values, forms.FormOptions{
+		Width:  m.formWidth(),
+		Theme:  formTheme,
+		Errors: m.errs,
+		// Titles, help, option labels and error texts come from the API:
+		// use the app's sanitiser rather than forms' built-in filter.
+		Sanitize: termsafe.Line,
+	})
+	h := m.form.Huh()
+	h.SubmitCmd = func() tea.Msg { return submittedMsg{gen} }
+	h.CancelCmd = func() tea.Msg { return abortedMsg{gen} }
+	m.stage = StageForm
+	m.syncSize()
+	m.syncBackground()
+}
+
+func (m *Model) formWidth() int { return max(30, min(m.width, 100)) }
+
+// Rebuild recreates the form (going back from review, or after an error) and
+// returns its Init command.
+func (m *Model) Rebuild() tea.Cmd {
+	m.build()
+	return m.Init()
+}
+
+// Rejected shows the server's REJECT reason beside the field it names (or
+// above the form) and returns to the form with the values kept.
+func (m *Model) Rejected(reason string) tea.Cmd {
+	safe := termsafe.Text(reason)
+	m.errs = map[string]string{}
+	m.formErr = ""
+	if path, ok := m.schema.FieldForReason(reason); ok && path != "" {
+		m.errs[path] = safe
+		m.formErr = "The server refused the answer (see the field marked below)."
+	} else {
+		m.formErr = "The server refused the answer: " + safe
+	}
+	return m.Rebuild()
+}
+
+// SetStage moves to a stage (the root uses it after a send fails or must
+// wait: back to review).
+func (m *Model) SetStage(s Stage) { m.stage = s }
+
+// SetSize sets the area of the form or review.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.syncSize()
+}
+
+func (m *Model) headerLines() int {
+	n := 2 // title + blank
+	if m.note != "" {
+		n++
+	}
+	if m.formErr != "" {
+		n += strings.Count(common.Wrap(m.formErr, max(1, m.width)), "\n") + 1
+	}
+	return n
+}
+
+func (m *Model) syncSize() {
+	if m.form == nil || m.width <= 0 {
+		return
+	}
+	h := m.form.Huh()
+	h.WithWidth(m.formWidth())
+	// huh sizes its groups from WindowSizeMsg: give it the area under our
+	// header, not the terminal.
+	// (minus two lines for huh's own key help under the group).
+	h.Update(tea.WindowSizeMsg{Width: m.formWidth(), Height: max(3, m.height-m.headerLines()-2)})
+	m.sizeReview()
+}
+
+// sizeReview fits the JSON viewport to its content, leaving room for the
+// title lines and the question below it.
+func (m *Model) sizeReview() {
+	m.review.SetWidth(max(1, m.width))
+	lines := m.review.TotalLineCount()
+	m.review.SetHeight(max(1, min(lines, m.height-5)))
+}
+
+// syncBackground tells huh the background the app decided on (which may be
+// a configured override rather than the terminal's answer).
+func (m *Model) syncBackground() {
+	if m.form == nil {
+		return
+	}
+	bg := tea.BackgroundColorMsg{Color: darkBG}
+	if !m.c.IsDark {
+		bg = tea.BackgroundColorMsg{Color: lightBG}
+	}
+	m.form.Huh().Update(bg)
+}
+
+// SyncTheme re-applies the app's background decision to the form.
+func (m *Model) SyncTheme() { m.syncBackground() }
+
+// Update handles a message while this flow is on screen (or a huh message
+// still in flight). It returns the command to run and what happened.
+func (m *Model) Update(msg tea.Msg) (tea.Cmd, Event) {
+	switch msg := msg.(type) {
+	case cursor.BlinkMsg:
+		// No animation: the cursor stays visible and still.
+		return nil, EventNone
+	case submittedMsg:
+		if msg.gen != m.gen {
+			return nil, EventNone
+		}
+		return m.submitted()
+	case abortedMsg:
+		if msg.gen != m.gen {
+			return nil, EventNone
+		}
+		return m.Rebuild(), EventBack
+	case tea.BackgroundColorMsg:
+		// The root decides dark or light (config may override the
+		// terminal); it calls SyncTheme.
+		return nil, EventNone
+	}
+
+	switch m.stage {
+	case StageReview:
+		return m.updateReview(msg)
+	case StageSending:
+		return nil, EventNone
+	}
+
+	if kp, ok := msg.(tea.KeyPressMsg); ok && kp.String() == "esc" && !m.fieldFiltering() {
+		m.snapshot()
+		return nil, EventBack
+	}
+	hf := m.form.Huh()
+	if hf.State != huh.StateNormal {
+		return nil, EventNone
+	}
+	model, cmd := hf.Update(msg)
+	if f, ok := model.(*huh.Form); ok && f != hf {
+		// huh returns the same form; a different one would break SubmitCmd.
+		_ = f
+	}
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg:
+		if m.snapshot() {
+			return cmd, EventChanged
+		}
+	}
+	return cmd, EventNone
+}
+
+// fieldFiltering reports whether the focused field is a select whose filter
+// is open: esc then belongs to the field (clear filter), not to us.
+func (m *Model) fieldFiltering() bool {
+	f := m.form.Huh().GetFocusedField()
+	if ff, ok := f.(interface{ GetFiltering() bool }); ok {
+		return ff.GetFiltering()
+	}
+	return false
+}
+
+// snapshot reads the current answer from the form and reports a change.
+func (m *Model) snapshot() bool {
+	v, _ := m.form.Answer()
+	if v == nil {
+		return false
+	}
+	if reflect.DeepEqual(v, m.values) {
+		return false
+	}
+	m.values = v
+	return true
+}
+
+// Snapshot refreshes Values from the form (used before leaving it).
+func (m *Model) Snapshot() bool { return m.snapshot() }
+
+func (m *Model) submitted() (tea.Cmd, Event) {
+	v, errs := m.form.Answer()
+	if v != nil {
+		m.values = v
+	}
+	if len(errs) > 0 {
+		m.errs = map[string]string{}
+		m.formErr = ""
+		var whole []string
+		for _, e := range errs {
+			msg := termsafe.Line(e.Message)
+			if e.Path == "" {
+				whole = append(whole, msg)
+				continue
+			}
+			if _, dup := m.errs[e.Path]; !dup {
+				m.errs[e.Path] = msg
+			}
+		}
+		n := len(errs)
+		m.formErr = fmt.Sprintf("%d problem(s) to fix before sending.", n)
+		if len(whole) > 0 {
+			m.formErr += " " + strings.Join(whole, "; ")
+		}
+		return m.Rebuild(), EventInvalid
+	}
+	raw, err := m.schema.Marshal(m.values)
+	if err != nil {
+		m.formErr = "Could not encode the answer: " + termsafe.Line(err.Error())
+		return m.Rebuild(), EventInvalid
+	}
+	m.errs = nil
+	m.formErr = ""
+	m.payload = raw
+	m.stage = StageReview
+	m.review.SetContent(m.reviewContent())
+	m.sizeReview()
+	m.review.GotoTop()
+	return nil, EventChanged
+}
+
+func (m *Model) reviewContent() string {
+	var buf bytes.Buffer
+	text := string(m.payload)
+	if err := json.Indent(&buf, m.payload, "", "  "); err == nil {
+		text = buf.String()
+	}
+	return termsafe.Text(text)
+}
+
+func (m *Model) updateReview(msg tea.Msg) (tea.Cmd, Event) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, EventNone
+	}
+	k := m.c.Keys
+	switch {
+	case key.Matches(kp, k.Confirm):
+		m.stage = StageSending
+		return nil, EventSend
+	case key.Matches(kp, k.Deny):
+		return m.Rebuild(), EventNone
+	case key.Matches(kp, k.Up):
+		m.review.ScrollUp(1)
+	case key.Matches(kp, k.Down):
+		m.review.ScrollDown(1)
+	case key.Matches(kp, k.PageUp):
+		m.review.PageUp()
+	case key.Matches(kp, k.PageDown):
+		m.review.PageDown()
+	}
+	return nil, EventNone
+}
+
+// View renders the current stage.
+func (m *Model) View() string {
+	s := m.c.Styles
+	var b strings.Builder
+	switch m.stage {
+	case StageForm:
+		b.WriteString(s.Title.Render("Answer: "+m.RunName) + s.Dim.Render("   enter/tab next · shift+tab back · esc leave (kept)"))
+		b.WriteString("\n")
+		if m.note != "" {
+			b.WriteString(s.Info.Render(m.note) + "\n")
+		}
+		if m.formErr != "" {
+			b.WriteString(s.Error.Render(common.Wrap(m.formErr, max(1, m.width))) + "\n")
+		}
+		b.WriteString("\n")
+		// forms sanitises labels, but a value pre-filled from the schema
+		// (a default) is shown by huh's text input as is; filter the
+		// rendered form so only SGR and printable text reach the terminal.
+		b.WriteString(termsafe.RenderedANSI(m.form.Huh().View()))
+	case StageReview, StageSending:
+		b.WriteString(s.Title.Render("Review the answer for " + m.RunName))
+		b.WriteString("\n")
+		b.WriteString(s.Label.Render("This exact JSON will be sent as the run input:"))
+		b.WriteString("\n")
+		b.WriteString(m.review.View())
+		b.WriteString("\n\n")
+		if m.stage == StageSending {
+			b.WriteString(s.Info.Render("Sending…"))
+		} else {
+			b.WriteString(s.KeyHint.Render("Send it? ") + s.KeyDesc.Render("y/enter send · n/esc back to the form"))
+		}
+	}
+	return common.Fit(b.String(), m.width, m.height)
+}
+
+// ErrorPaths lists the fields with errors, sorted (for tests and status).
+func (m *Model) ErrorPaths() []string {
+	return slices.Sorted(maps.Keys(m.errs))
+}

@@ -1,0 +1,147 @@
+package drafts
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+
+func clock() func() time.Time { return func() time.Time { return t0 } }
+
+func TestSetFlushLoadDelete(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(dir, "drafts"))
+	if err != nil || st.Mode().Perm() != 0o700 {
+		t.Fatalf("draft dir mode: %v %v", st.Mode(), err)
+	}
+	s.Set("run-1", "paused-1-schema", map[string]any{"size": "small", "n": int64(3), "tags": []any{"a"}})
+	// Nothing on disk until Flush.
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "run-1.json")); !os.IsNotExist(err) {
+		t.Fatalf("Set wrote to disk: %v", err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "drafts", "run-1.json"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("draft file mode: %v %v", fi, err)
+	}
+	// A new store (new process) reads it back.
+	s2, _ := Open(dir, clock())
+	d, err := s2.Load("run-1")
+	if err != nil || d == nil {
+		t.Fatalf("load: %v %v", d, err)
+	}
+	if d.Values["size"] != "small" || d.SchemaKey != "paused-1-schema" || !d.SavedAt.Equal(t0) {
+		t.Fatalf("loaded %+v", d)
+	}
+	if err := s2.Delete("run-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "run-1.json")); !os.IsNotExist(err) {
+		t.Fatalf("draft not removed: %v", err)
+	}
+	if d, _ := s2.Load("run-1"); d != nil {
+		t.Fatalf("deleted draft still loads: %+v", d)
+	}
+	// No temp files left behind.
+	left, _ := filepath.Glob(filepath.Join(dir, "drafts", ".draft-*"))
+	if len(left) != 0 {
+		t.Fatalf("temp files left: %v", left)
+	}
+}
+
+func TestSubmitted(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir, clock())
+	if d, err := s.LoadSubmitted("r"); d != nil || err != nil {
+		t.Fatalf("empty: %v %v", d, err)
+	}
+	if err := s.SetSubmitted("r", "k1", map[string]any{"color": "green"}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.LoadSubmitted("r")
+	if err != nil || d.Values["color"] != "green" || d.SchemaKey != "k1" {
+		t.Fatalf("%+v %v", d, err)
+	}
+	// Deleting the draft keeps the submitted answer.
+	_ = s.Delete("r")
+	if d, _ := s.LoadSubmitted("r"); d == nil {
+		t.Fatal("submitted answer lost with the draft")
+	}
+}
+
+func TestHostileRunIDStaysInDir(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir, clock())
+	s.Set("../../etc/passwd", "", map[string]any{"x": 1})
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "drafts"))
+	if len(entries) != 1 {
+		t.Fatalf("entries: %v", entries)
+	}
+	if d, _ := s.Load("../../etc/passwd"); d == nil {
+		t.Fatal("hashed name not found again")
+	}
+}
+
+func TestConcurrentSetAndFlush(t *testing.T) {
+	s, _ := Open(t.TempDir(), clock())
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 50 {
+				s.Set("run", "", map[string]any{"i": i, "j": j})
+				_ = s.Flush()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMemoryOnly(t *testing.T) {
+	s, err := Open("", clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Set("r", "", map[string]any{"a": "b"})
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := s.Load("r"); d == nil || d.Values["a"] != "b" {
+		t.Fatal("memory store lost the value")
+	}
+}
+
+func TestNumbersKeepTheirTypes(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir, clock())
+	s.Set("r", "", map[string]any{"n": int64(3), "x": json.Number("0.5"), "big": int64(9007199254740993), "l": []any{int64(1)}})
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	s2, _ := Open(dir, clock())
+	d, err := s2.Load("r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Values["n"] != int64(3) || d.Values["x"] != json.Number("0.5") || d.Values["big"] != int64(9007199254740993) || d.Values["l"].([]any)[0] != int64(1) {
+		t.Fatalf("%#v", d.Values)
+	}
+}

@@ -1,0 +1,553 @@
+// Package inbox is the table of paused and suspended runs: sorting,
+// filtering, selection and a width-aware layout.
+package inbox
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui/common"
+)
+
+// SortKey is an inbox ordering.
+type SortKey int
+
+// Orderings, cycled by the sort key.
+const (
+	SortExpiry SortKey = iota // soonest deadline first, then oldest
+	SortAge                   // oldest first
+	SortFlow                  // flow/deployment, then run name
+	SortName                  // run name
+	numSorts
+)
+
+func (s SortKey) String() string {
+	switch s {
+	case SortAge:
+		return "age"
+	case SortFlow:
+		return "flow"
+	case SortName:
+		return "name"
+	default:
+		return "expiry"
+	}
+}
+
+// Row is one run prepared for display: every string from the API is
+// sanitised once, when the runs arrive, not on every frame.
+type Row struct {
+	Run     *apiclient.Run
+	ID      string
+	Flow    string // "flow/deployment" or "flow"
+	Name    string
+	Tags    string
+	Pool    string
+	Since   time.Time
+	Expires *time.Time
+	Suspend bool
+	Input   bool
+
+	search   string // lower-cased flow, deployment, name and tags
+	flowKey  string
+	nameKey  string
+	flowName string
+	sinceKey int64 // sort keys
+	expKey   int64
+	gone     bool // removed locally (resumed or cancelled) until the next refresh
+}
+
+// NewRow sanitises a run for display.
+func NewRow(r *apiclient.Run) Row {
+	flow := termsafe.Line(r.FlowName)
+	if flow == "" {
+		flow = "(unknown flow)"
+	}
+	dep := termsafe.Line(r.DeploymentName)
+	display := flow
+	if dep != "" {
+		display = flow + "/" + dep
+	}
+	tags := make([]string, 0, len(r.Tags))
+	for _, t := range r.Tags {
+		if t = termsafe.Line(t); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	tagText := strings.Join(tags, ",")
+	name := termsafe.Line(r.Name)
+	row := Row{
+		Run:      r,
+		ID:       r.ID,
+		Flow:     display,
+		Name:     name,
+		Tags:     tagText,
+		Pool:     termsafe.Line(r.WorkPoolName),
+		Since:    r.PausedSince(),
+		Expires:  r.ExpiresAt(),
+		Suspend:  r.Suspended(),
+		Input:    r.NeedsInput(),
+		flowKey:  strings.ToLower(display),
+		nameKey:  strings.ToLower(name),
+		flowName: flow,
+	}
+	row.search = strings.ToLower(display + "\x00" + name + "\x00" + strings.Join(tags, "\x00"))
+	if !row.Since.IsZero() {
+		row.sinceKey = row.Since.UnixNano()
+	}
+	row.expKey = math.MaxInt64
+	if row.Expires != nil {
+		row.expKey = row.Expires.UnixNano()
+	}
+	return row
+}
+
+// Prepared is a run list made ready for display: sanitised rows and column
+// widths. Preparing 10,000 runs takes tens of milliseconds, so the root
+// model does it in the command that fetched them, not in Update.
+type Prepared struct {
+	rows []Row
+	want [numColumns]int
+}
+
+// Prepare builds the display rows for runs.
+func Prepare(runs []apiclient.Run) *Prepared {
+	p := &Prepared{rows: make([]Row, len(runs))}
+	for i := range runs {
+		p.rows[i] = NewRow(&runs[i])
+		r := &p.rows[i]
+		p.want[ColFlow] = max(p.want[ColFlow], min(common.Width(r.Flow), 64))
+		p.want[ColName] = max(p.want[ColName], min(common.Width(r.Name), 64))
+		p.want[ColTags] = max(p.want[ColTags], min(common.Width(r.Tags), 64))
+		p.want[ColPool] = max(p.want[ColPool], min(common.Width(r.Pool), 64))
+	}
+	return p
+}
+
+// Model is the inbox component.
+type Model struct {
+	c *common.Common
+
+	all     []Row   // as received
+	order   []int32 // indices into all, in the current sort order
+	visible []int   // indices into all that pass the filter, in order
+	want    [numColumns]int
+
+	sort       SortKey
+	filter     string
+	terms      []string
+	filterEdit common.LineInput
+	filtering  bool
+
+	cursor     int // index into visible
+	offset     int // first visible row shown
+	selectedID string
+
+	width, height int
+	loaded        bool
+	removed       int
+}
+
+// New returns an empty inbox.
+func New(c *common.Common) *Model {
+	return &Model{c: c, filterEdit: common.LineInput{Prompt: "/", Limit: 200}}
+}
+
+// SetSize sets the area the table may use.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.clampOffset()
+}
+
+// Loaded reports whether runs were set at least once.
+func (m *Model) Loaded() bool { return m.loaded }
+
+// Len is the number of runs loaded; Shown the number passing the filter.
+func (m *Model) Len() int   { return len(m.all) - m.removed }
+func (m *Model) Shown() int { return len(m.visible) }
+
+// Sort is the current ordering.
+func (m *Model) Sort() SortKey { return m.sort }
+
+// Filter is the current filter text.
+func (m *Model) Filter() string { return m.filter }
+
+// Filtering reports whether the filter is being edited.
+func (m *Model) Filtering() bool { return m.filtering }
+
+// FilterView is the filter line for the footer while editing it.
+func (m *Model) FilterView(width int) string { return m.filterEdit.View(m.c.Styles, width) }
+
+// SetRuns replaces the runs (a refresh), keeping the selection on the same
+// run when it is still there.
+func (m *Model) SetRuns(runs []apiclient.Run) { m.SetPrepared(Prepare(runs)) }
+
+// SetPrepared replaces the runs with prepared rows.
+func (m *Model) SetPrepared(p *Prepared) {
+	m.all = p.rows
+	m.removed = 0
+	m.want = p.want
+	m.loaded = true
+	m.sortRows()
+	m.applyFilter()
+}
+
+// Rows returns the rows passing the filter, in display order.
+func (m *Model) Rows() []Row {
+	out := make([]Row, len(m.visible))
+	for i, idx := range m.visible {
+		out[i] = m.all[idx]
+	}
+	return out
+}
+
+// Remove drops a run (it was resumed or cancelled) until the next refresh
+// says otherwise.
+func (m *Model) Remove(id string) {
+	for i := range m.all {
+		if m.all[i].ID == id && !m.all[i].gone {
+			m.all[i].gone = true
+			m.removed++
+			if m.selectedID == id {
+				// keep the cursor on the same screen position
+				m.selectedID = ""
+			}
+			m.applyFilter()
+			return
+		}
+	}
+}
+
+// CycleSort switches to the next ordering.
+func (m *Model) CycleSort() SortKey {
+	m.sort = (m.sort + 1) % numSorts
+	m.sortRows()
+	m.applyFilter()
+	return m.sort
+}
+
+// SetSort sets the ordering.
+func (m *Model) SetSort(s SortKey) {
+	m.sort = s % numSorts
+	m.sortRows()
+	m.applyFilter()
+}
+
+// SetFilter filters the runs: every whitespace-separated term must occur
+// (case-insensitively) in the flow, deployment, run name or tags.
+func (m *Model) SetFilter(s string) {
+	m.filter = s
+	m.filterEdit.SetValue(s)
+	m.terms = strings.Fields(strings.ToLower(s))
+	m.applyFilter()
+}
+
+// StartFilter begins editing the filter (the "/" key).
+func (m *Model) StartFilter() {
+	m.filtering = true
+	m.filterEdit.SetValue(m.filter)
+}
+
+// Selected returns the selected run, or nil.
+func (m *Model) Selected() *apiclient.Run {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return nil
+	}
+	return m.all[m.visible[m.cursor]].Run
+}
+
+// SelectedID is the id of the selected run ("" when none).
+func (m *Model) SelectedID() string { return m.selectedID }
+
+// Select moves the cursor to a run by id.
+func (m *Model) Select(id string) bool {
+	for i, idx := range m.visible {
+		if m.all[idx].ID == id {
+			m.setCursor(i)
+			return true
+		}
+	}
+	return false
+}
+
+// Cursor is the position of the selection among the shown rows.
+func (m *Model) Cursor() int { return m.cursor }
+
+// Update handles keys meant for the inbox: navigation, and while the filter
+// is edited, the filter text (typed live; enter keeps it; esc clears it).
+// It reports whether it used the key.
+func (m *Model) Update(msg tea.Msg) bool {
+	k := m.c.Keys
+	if m.filtering {
+		if kp, ok := msg.(tea.KeyPressMsg); ok {
+			switch kp.String() {
+			case "esc":
+				m.filtering = false
+				m.SetFilter("")
+				return true
+			case "enter":
+				m.filtering = false
+				return true
+			case "up", "down", "pgup", "pgdown":
+				return m.navigate(kp)
+			}
+		}
+		if changed, handled := m.filterEdit.Update(msg); handled {
+			if changed {
+				m.filter = m.filterEdit.Value()
+				m.terms = strings.Fields(strings.ToLower(m.filter))
+				m.applyFilter()
+			}
+			return true
+		}
+		return false
+	}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return false
+	}
+	switch {
+	case key.Matches(kp, k.Filter):
+		m.StartFilter()
+		return true
+	case key.Matches(kp, k.Back) && m.filter != "":
+		m.SetFilter("")
+		return true
+	}
+	return m.navigate(kp)
+}
+
+func (m *Model) navigate(kp tea.KeyPressMsg) bool {
+	k := m.c.Keys
+	page := max(1, m.rowsHeight()-1)
+	switch {
+	case key.Matches(kp, k.Up):
+		m.setCursor(m.cursor - 1)
+	case key.Matches(kp, k.Down):
+		m.setCursor(m.cursor + 1)
+	case key.Matches(kp, k.PageUp):
+		m.setCursor(m.cursor - page)
+	case key.Matches(kp, k.PageDown):
+		m.setCursor(m.cursor + page)
+	case key.Matches(kp, k.Top):
+		m.setCursor(0)
+	case key.Matches(kp, k.Bottom):
+		m.setCursor(len(m.visible) - 1)
+	default:
+		return false
+	}
+	return true
+}
+
+func (m *Model) setCursor(i int) {
+	if len(m.visible) == 0 {
+		m.cursor, m.offset = 0, 0
+		m.selectedID = ""
+		return
+	}
+	m.cursor = max(0, min(i, len(m.visible)-1))
+	m.selectedID = m.all[m.visible[m.cursor]].ID
+	m.clampOffset()
+}
+
+func (m *Model) rowsHeight() int { return max(0, m.height-1) } // one line of column titles
+
+func (m *Model) clampOffset() {
+	h := m.rowsHeight()
+	if h <= 0 {
+		m.offset = m.cursor
+		return
+	}
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+h {
+		m.offset = m.cursor - h + 1
+	}
+	if maxOff := max(0, len(m.visible)-h); m.offset > maxOff {
+		m.offset = maxOff
+	}
+	if m.offset < 0 {
+		m.offset = 0
+	}
+}
+
+func (m *Model) sortRows() {
+	if cap(m.order) < len(m.all) {
+		m.order = make([]int32, len(m.all))
+	}
+	m.order = m.order[:len(m.all)]
+	for i := range m.order {
+		m.order[i] = int32(i)
+	}
+	all := m.all
+	var less func(a, b *Row) int
+	switch m.sort {
+	case SortAge:
+		less = func(a, b *Row) int { return cmp.Or(cmp.Compare(a.sinceKey, b.sinceKey), cmp.Compare(a.ID, b.ID)) }
+	case SortFlow:
+		less = func(a, b *Row) int {
+			return cmp.Or(cmp.Compare(a.flowKey, b.flowKey), cmp.Compare(a.nameKey, b.nameKey), cmp.Compare(a.ID, b.ID))
+		}
+	case SortName:
+		less = func(a, b *Row) int { return cmp.Or(cmp.Compare(a.nameKey, b.nameKey), cmp.Compare(a.ID, b.ID)) }
+	default:
+		// Soonest deadline first (none last), then oldest.
+		less = func(a, b *Row) int {
+			return cmp.Or(cmp.Compare(a.expKey, b.expKey), cmp.Compare(a.sinceKey, b.sinceKey), cmp.Compare(a.ID, b.ID))
+		}
+	}
+	// The id tie-break makes the order total, so an unstable sort is
+	// deterministic.
+	slices.SortFunc(m.order, func(i, j int32) int { return less(&all[i], &all[j]) })
+}
+
+func (m *Model) applyFilter() {
+	m.visible = m.visible[:0]
+	for _, i := range m.order {
+		if r := &m.all[i]; !r.gone && m.matches(r) {
+			m.visible = append(m.visible, int(i))
+		}
+	}
+	// Keep the selection on the same run; else stay at the same position.
+	if m.selectedID != "" {
+		for i, idx := range m.visible {
+			if m.all[idx].ID == m.selectedID {
+				m.setCursor(i)
+				return
+			}
+		}
+	}
+	m.setCursor(m.cursor)
+}
+
+func (m *Model) matches(r *Row) bool {
+	for _, t := range m.terms {
+		if !strings.Contains(r.search, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// Columns returns the layout for the current width.
+func (m *Model) Columns() []Placed { return Layout(m.width, m.want) }
+
+// View renders the column titles and the rows that fit. Empty, loading and
+// "nothing matches" states are the caller's (it knows the server and the
+// error); View renders whatever rows there are.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	s := m.c.Styles
+	cols := m.Columns()
+	gap := strings.Repeat(" ", Gap(m.width))
+	var b strings.Builder
+
+	// Column titles.
+	b.WriteString(strings.Repeat(" ", MarkerWidth))
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(gap)
+		}
+		title := c.Title
+		if sortColumn(m.sort) == c.ID {
+			title += "▾"
+		}
+		b.WriteString(s.TableHeader.Render(common.PadRight(title, c.Width)))
+	}
+
+	h := m.rowsHeight()
+	end := min(len(m.visible), m.offset+h)
+	now := m.c.Now
+	cells := make([]string, len(cols))
+	for vi := m.offset; vi < end; vi++ {
+		r := &m.all[m.visible[vi]]
+		selected := vi == m.cursor
+		b.WriteByte('\n')
+		for i, c := range cols {
+			text, style := m.cell(r, c.ID, now)
+			text = common.PadRight(text, c.Width)
+			if !selected && style != nil {
+				text = style.Render(text)
+			}
+			cells[i] = text
+		}
+		line := strings.Join(cells, gap)
+		if selected {
+			line = s.Selected.Render("▸ " + line)
+		} else {
+			line = "  " + line
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+func sortColumn(s SortKey) Column {
+	switch s {
+	case SortAge:
+		return ColWaiting
+	case SortFlow:
+		return ColFlow
+	case SortName:
+		return ColName
+	default:
+		return ColExpires
+	}
+}
+
+type styler interface{ Render(...string) string }
+
+func (m *Model) cell(r *Row, c Column, now time.Time) (string, styler) {
+	s := m.c.Styles
+	switch c {
+	case ColFlow:
+		return r.Flow, nil
+	case ColName:
+		return r.Name, nil
+	case ColState:
+		if r.Suspend {
+			return "suspended", s.Suspended
+		}
+		return "paused", nil
+	case ColWaiting:
+		if r.Since.IsZero() {
+			return "?", s.Dim
+		}
+		return common.Duration(now.Sub(r.Since)), nil
+	case ColExpires:
+		text := common.Countdown(r.Expires, now)
+		switch common.Urgency(r.Expires, now) {
+		case common.ExpiryExpired:
+			return text, s.Expired
+		case common.ExpirySoon:
+			return "! " + text, s.Soon
+		case common.ExpiryNone:
+			return text, s.Dim
+		}
+		return text, nil
+	case ColInput:
+		if r.Input {
+			return "yes", nil
+		}
+		return "no", s.Dim
+	case ColTags:
+		return r.Tags, s.Tag
+	case ColPool:
+		if r.Pool == "" {
+			return "-", s.Dim
+		}
+		return r.Pool, nil
+	}
+	return "", nil
+}

@@ -1,0 +1,172 @@
+package inbox
+
+// Column identifies one inbox column.
+type Column int
+
+// Columns in display order.
+const (
+	ColFlow Column = iota
+	ColName
+	ColState
+	ColWaiting
+	ColExpires
+	ColInput
+	ColTags
+	ColPool
+	numColumns
+)
+
+// ColumnSpec describes how a column may be sized. Priority 0 columns are
+// always shown; higher numbers are dropped first when space runs out.
+type ColumnSpec struct {
+	ID       Column
+	Title    string
+	Priority int
+	Min      int // narrowest useful width
+	Comfort  int // width it gets before lower-priority columns are added
+	Max      int // never wider than this
+	Flex     bool
+}
+
+// Specs lists the columns in display order.
+var Specs = [numColumns]ColumnSpec{
+	{ID: ColFlow, Title: "FLOW/DEPLOYMENT", Priority: 1, Min: 8, Comfort: 20, Max: 48, Flex: true},
+	{ID: ColName, Title: "RUN", Priority: 0, Min: 8, Comfort: 20, Max: 40, Flex: true},
+	{ID: ColState, Title: "STATE", Priority: 4, Min: 9, Comfort: 9, Max: 9},
+	{ID: ColWaiting, Title: "WAITING", Priority: 2, Min: 7, Comfort: 7, Max: 7},
+	{ID: ColExpires, Title: "EXPIRES", Priority: 0, Min: 8, Comfort: 8, Max: 8},
+	{ID: ColInput, Title: "INPUT", Priority: 3, Min: 5, Comfort: 5, Max: 5},
+	{ID: ColTags, Title: "TAGS", Priority: 5, Min: 8, Comfort: 14, Max: 40, Flex: true},
+	{ID: ColPool, Title: "WORK POOL", Priority: 6, Min: 9, Comfort: 12, Max: 24, Flex: true},
+}
+
+// MarkerWidth is the selection marker column ("▸ ").
+const MarkerWidth = 2
+
+// Placed is a column chosen for the current width.
+type Placed struct {
+	ID    Column
+	Title string
+	Width int
+}
+
+// Gap is the space between columns for a terminal width.
+func Gap(width int) int {
+	if width >= 120 {
+		return 2
+	}
+	return 1
+}
+
+// Layout chooses which columns fit in width and how wide each is. want holds
+// the widest content (or title) of each column; flexible columns never grow
+// beyond it. It is a pure function of its inputs, so narrow and wide
+// terminals are tested without one.
+//
+// Columns are added in priority order at their comfortable width while they
+// fit (low-value ones such as work pool and tags go first in narrow
+// terminals); then flexible columns grow towards their content width; when
+// even the essential columns do not fit, they shrink to their minimum.
+func Layout(width int, want [numColumns]int) []Placed {
+	gap := Gap(width)
+	avail := width - MarkerWidth
+	chosen := [numColumns]int{} // width per column, 0 = not shown
+
+	wantOf := func(s ColumnSpec) int {
+		w := want[s.ID]
+		if w < len(s.Title) {
+			w = len(s.Title)
+		}
+		if !s.Flex || w > s.Max {
+			w = s.Max
+		}
+		return w
+	}
+	comfortOf := func(s ColumnSpec) int {
+		return max(s.Min, min(s.Comfort, wantOf(s)))
+	}
+
+	// Priority order, stable in display order.
+	order := make([]ColumnSpec, 0, numColumns)
+	for p := 0; p <= 6; p++ {
+		for _, s := range Specs {
+			if s.Priority == p {
+				order = append(order, s)
+			}
+		}
+	}
+
+	used := 0
+	count := 0
+	full := false
+	for _, s := range order {
+		w := comfortOf(s)
+		g := 0
+		if count > 0 {
+			g = gap
+		}
+		if s.Priority != 0 {
+			if full {
+				continue
+			}
+			if used+g+w > avail {
+				// A flexible column may still fit narrower; after the first
+				// column that does not fit, no lower-value column is added.
+				full = true
+				if left := avail - used - g; s.Flex && left >= s.Min {
+					w = left
+				} else {
+					continue
+				}
+			}
+		}
+		chosen[s.ID] = w
+		used += g + w
+		count++
+	}
+
+	// Too narrow even for the essentials: shrink flexible columns to Min.
+	for used > avail {
+		shrunk := false
+		for _, s := range order {
+			if chosen[s.ID] > s.Min && s.Flex {
+				chosen[s.ID]--
+				used--
+				shrunk = true
+				if used <= avail {
+					break
+				}
+			}
+		}
+		if !shrunk {
+			break
+		}
+	}
+
+	// Grow flexible columns towards their content, most important first,
+	// one cell at a time round-robin so they share the space.
+	for used < avail {
+		grew := false
+		for _, s := range order {
+			if used >= avail {
+				break
+			}
+			if chosen[s.ID] > 0 && s.Flex && chosen[s.ID] < wantOf(s) {
+				chosen[s.ID]++
+				used++
+				grew = true
+			}
+		}
+		if !grew {
+			break
+		}
+	}
+
+	var out []Placed
+	for _, s := range Specs {
+		if chosen[s.ID] > 0 {
+			out = append(out, Placed{ID: s.ID, Title: s.Title, Width: chosen[s.ID]})
+		}
+	}
+	return out
+}

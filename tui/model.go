@@ -1,0 +1,1009 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/cursor"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui/answer"
+	"github.com/unpause-dev/unpause/tui/common"
+	"github.com/unpause-dev/unpause/tui/drafts"
+	"github.com/unpause-dev/unpause/tui/inbox"
+	"github.com/unpause-dev/unpause/tui/markdown"
+	"github.com/unpause-dev/unpause/tui/runview"
+)
+
+// screen is what the body shows.
+type screen int
+
+const (
+	scrInbox screen = iota
+	scrRun
+	scrAnswer        // form or review (answer.Model)
+	scrConfirmResume // "Resume this run? [y/N]" for runs that ask no input
+	scrCancelReason
+	scrCancelConfirm
+)
+
+type overlay int
+
+const (
+	ovNone overlay = iota
+	ovHelp
+	ovProfiles
+)
+
+// openRun is what the app knows about the run on screen.
+type openRun struct {
+	id            string
+	run           *apiclient.Run
+	input         *inputMsg // schema and description, once loaded
+	inputFailed   bool
+	draftLoaded   bool
+	draft         *drafts.Draft
+	submitted     *drafts.Draft
+	pendingAnswer bool // "a" was pressed before the form could be built
+	pendingCancel bool
+	sending       bool
+}
+
+// Model is the root model. It is used through a pointer: it holds 10,000
+// rows without copying them on every message.
+type Model struct {
+	ctx  context.Context
+	opts Options
+	api  API
+
+	c       *common.Common
+	inbox   *inbox.Model
+	runview *runview.Model
+	md      *markdown.Cache
+	drafts  *drafts.Store
+
+	profile   string
+	server    string
+	forceRO   bool
+	screen    screen
+	overlay   overlay
+	cur       *openRun
+	answers   map[string]*answer.Model // per run: values and stage survive going back
+	inputs    map[string]*inputMsg     // input requests per pause
+	reason    common.LineInput
+	pickIndex int
+
+	width, height int
+
+	profileGen  int
+	tickGen     int
+	draftGen    int
+	resizeGen   int
+	refreshing  bool
+	lastRefresh time.Time
+	listErr     error
+	status      string
+	statusErr   bool
+	quitting    bool
+	themeFixed  bool
+}
+
+// New builds the root model (Run uses it; tests drive it directly).
+func New(ctx context.Context, o Options) (*Model, error) {
+	if err := o.defaults(); err != nil {
+		return nil, err
+	}
+	// An unusable state directory must not keep the operator out of the
+	// inbox: keep drafts in memory and say so.
+	store, storeErr := drafts.Open(o.StateDir, o.Now)
+	if storeErr != nil {
+		store, _ = drafts.Open("", o.Now)
+	}
+	_ = store.PruneSubmitted(7 * 24 * time.Hour)
+	c := common.New(o.Now())
+	c.ReadOnly = o.ReadOnly
+	m := &Model{
+		ctx: ctx, opts: o, api: o.API,
+		c: c, md: markdown.NewCache(64), drafts: store,
+		profile: o.Profile, server: o.ServerURL, forceRO: o.ReadOnly,
+		answers: map[string]*answer.Model{}, inputs: map[string]*inputMsg{},
+		reason: common.LineInput{Prompt: "> ", Limit: 500},
+	}
+	switch o.Theme {
+	case "light":
+		c.SetDark(false)
+		m.themeFixed = true
+	case "dark":
+		m.themeFixed = true
+	}
+	m.inbox = inbox.New(c)
+	m.runview = runview.New(c)
+	if storeErr != nil {
+		m.setStatus("Drafts are kept in memory only: "+termsafe.Line(storeErr.Error()), true)
+	}
+	return m, nil
+}
+
+// Drafts is the draft store (Run flushes it on exit).
+func (m *Model) Drafts() *drafts.Store { return m.drafts }
+
+// Init asks for the terminal background and loads the inbox.
+func (m *Model) Init() tea.Cmd {
+	m.refreshing = true
+	return tea.Batch(tea.RequestBackgroundColor, m.listCmd())
+}
+
+func (m *Model) setStatus(s string, isErr bool) {
+	m.status, m.statusErr = s, isErr
+}
+
+// bodyHeight is the screen minus header (1) and footer (2).
+func (m *Model) bodyHeight() int { return max(1, m.height-3) }
+
+func (m *Model) resize() {
+	m.c.Width, m.c.Height = m.width, m.height
+	h := m.bodyHeight()
+	m.inbox.SetSize(m.width, h)
+	m.runview.SetSize(m.width, h)
+	if a := m.currentAnswer(); a != nil {
+		a.SetSize(m.width, h)
+	}
+}
+
+func (m *Model) currentAnswer() *answer.Model {
+	if m.cur == nil {
+		return nil
+	}
+	return m.answers[m.cur.id]
+}
+
+func (m *Model) styleName() string {
+	if m.c.IsDark {
+		return "dark"
+	}
+	return "light"
+}
+
+// Update handles one message. No I/O happens here: API calls, rendering and
+// draft writes are tea.Cmds.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case cursor.BlinkMsg:
+		return m, nil // no blinking: an idle screen sends nothing
+
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		if m.cur != nil && m.cur.input != nil {
+			m.resizeGen++
+			gen := m.resizeGen
+			return m, newTick(120*time.Millisecond, func(time.Time) tea.Msg { return resizeRenderMsg{gen} })
+		}
+		return m, nil
+
+	case resizeRenderMsg:
+		if msg.gen != m.resizeGen {
+			return m, nil
+		}
+		return m, m.ensureDescription()
+
+	case tea.BackgroundColorMsg:
+		if m.themeFixed {
+			return m, nil
+		}
+		dark := msg.IsDark()
+		if dark == m.c.IsDark {
+			return m, nil
+		}
+		m.c.SetDark(dark)
+		m.runview.Restyle()
+		if a := m.currentAnswer(); a != nil {
+			a.SyncTheme()
+		}
+		return m, m.ensureDescription()
+
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+
+	case shutdownMsg:
+		return m, m.quit()
+
+	case tea.PasteMsg:
+		return m, m.handlePaste(msg)
+
+	case tea.MouseWheelMsg:
+		// Only delivered when Options.MouseEnabled turned the mouse on.
+		if m.overlay == ovNone && (m.screen == scrInbox || m.screen == scrRun) {
+			k := "j"
+			if msg.Mouse().Button == tea.MouseWheelUp {
+				k = "k"
+			}
+			kp := tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+			if m.screen == scrInbox {
+				m.inbox.Update(kp)
+			} else {
+				m.runview.Update(kp)
+			}
+		}
+		return m, nil
+
+	case listMsg:
+		return m, m.onList(msg)
+
+	case tickMsg:
+		if msg.gen != m.tickGen {
+			return m, nil
+		}
+		return m, m.refresh(false)
+
+	case runMsg:
+		return m, m.onRun(msg)
+
+	case inputMsg:
+		return m, m.onInput(msg)
+
+	case responsesMsg:
+		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
+			m.runview.SetResponses(msg.rs, msg.err)
+		}
+		return m, nil
+
+	case logsMsg:
+		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
+			m.runview.SetLogs(msg.logs, msg.err)
+		}
+		return m, nil
+
+	case markdown.RenderedMsg:
+		return m, m.onRendered(msg)
+
+	case draftLoadedMsg:
+		return m, m.onDraftLoaded(msg)
+
+	case draftFlushMsg:
+		if msg.gen != m.draftGen {
+			return m, nil
+		}
+		return m, m.draftFlushCmd()
+
+	case draftSavedMsg:
+		if msg.err != nil {
+			m.setStatus("Could not save the draft: "+termsafe.Line(msg.err.Error()), true)
+		}
+		return m, nil
+
+	case actionMsg:
+		return m, m.onAction(msg)
+
+	case profileMsg:
+		return m, m.onProfile(msg)
+	}
+
+	// Anything else (huh's internal messages) belongs to the open form.
+	if a := m.currentAnswer(); a != nil {
+		cmd, ev := a.Update(msg)
+		return m, tea.Batch(cmd, m.onAnswerEvent(a, ev))
+	}
+	return m, nil
+}
+
+// refresh reloads the inbox (and the open run). manual=true is the r key.
+func (m *Model) refresh(manual bool) tea.Cmd {
+	if m.refreshing {
+		if manual {
+			m.setStatus("Already refreshing…", false)
+		}
+		return nil
+	}
+	m.refreshing = true
+	m.tickGen++ // a pending tick is superseded; the result schedules the next
+	cmds := []tea.Cmd{m.listCmd()}
+	if m.cur != nil && !m.cur.sending {
+		cmds = append(cmds, m.getRunCmd(m.cur.id))
+	}
+	if manual {
+		m.setStatus("Refreshing…", false)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) onList(msg listMsg) tea.Cmd {
+	if msg.gen != m.profileGen {
+		return nil
+	}
+	m.refreshing = false
+	m.c.Now = msg.at
+	if msg.err != nil {
+		m.listErr = msg.err
+		m.setStatus("", false)
+	} else {
+		m.listErr = nil
+		m.lastRefresh = msg.at
+		if msg.prepared != nil {
+			m.inbox.SetPrepared(msg.prepared)
+		} else {
+			m.inbox.SetRuns(msg.runs)
+		}
+		if m.status == "Refreshing…" {
+			m.setStatus("", false)
+		}
+	}
+	m.runview.Restyle() // countdowns moved
+	m.tickGen++
+	return m.tickCmd()
+}
+
+func (m *Model) onRun(msg runMsg) tea.Cmd {
+	if m.cur == nil || msg.gen != m.profileGen || msg.id != m.cur.id {
+		return nil
+	}
+	if msg.err != nil {
+		if apiclient.KindOf(msg.err) == apiclient.ErrNotFound {
+			m.runview.SetBanner(runview.BannerWarning, "This run no longer exists on the server.")
+		}
+		return nil
+	}
+	m.c.Now = msg.at
+	old := m.cur.run
+	m.cur.run = msg.run
+	m.runview.UpdateRun(msg.run)
+	if m.cur.sending {
+		return nil
+	}
+	switch {
+	case old.Paused() && !msg.run.Paused():
+		if k, _ := m.runview.Banner(); k == runview.BannerNone {
+			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+stateName(msg.run.State)+"): someone else answered it, or it ended.")
+		}
+	case msg.run.Paused() && msg.run.NeedsInput() && m.cur.input != nil && inputCacheKey(msg.run) != m.cur.input.cacheKey:
+		// It paused again (e.g. the flow refused the answer and asks anew):
+		// load the new request; the last answer sent is offered again.
+		m.cur.input, m.cur.inputFailed, m.cur.draftLoaded = nil, false, false
+		delete(m.answers, m.cur.id)
+		if m.screen == scrAnswer {
+			m.screen = scrRun
+		}
+		m.runview.ResetInput()
+		m.runview.SetBanner(runview.BannerInfo, "The run paused again and asks for input.")
+		return tea.Batch(m.inputCmd(msg.run), m.draftLoadCmd(m.cur.id), m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
+	}
+	return nil
+}
+
+// openRunView shows a run and loads its details in parallel.
+func (m *Model) openRunView(r *apiclient.Run) tea.Cmd {
+	if r == nil {
+		return nil
+	}
+	if m.cur == nil || m.cur.id != r.ID {
+		m.cur = &openRun{id: r.ID, run: r}
+		m.runview.SetRun(r, m.api.RunURL(r.ID))
+	} else {
+		m.cur.run = r
+		m.runview.UpdateRun(r)
+		m.runview.ScrollTop()
+	}
+	m.screen = scrRun
+	m.setStatus("", false)
+	cmds := []tea.Cmd{m.getRunCmd(r.ID), m.responsesCmd(r.ID), m.logsCmd(r.ID), m.draftLoadCmd(r.ID)}
+	if r.NeedsInput() {
+		if in, ok := m.inputs[inputCacheKey(r)]; ok {
+			cmds = append(cmds, m.applyInput(in))
+		} else {
+			cmds = append(cmds, m.inputCmd(r))
+		}
+	} else {
+		m.runview.SetInputError(nil)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) onInput(msg inputMsg) tea.Cmd {
+	if msg.gen != m.profileGen {
+		return nil
+	}
+	if msg.err == nil && msg.schemaErr == nil {
+		if len(m.inputs) >= 256 {
+			m.inputs = map[string]*inputMsg{} // bound a long session's cache
+		}
+		m.inputs[msg.cacheKey] = &msg
+	}
+	if m.cur == nil || msg.id != m.cur.id {
+		return nil
+	}
+	return m.applyInput(&msg)
+}
+
+func (m *Model) applyInput(in *inputMsg) tea.Cmd {
+	cur := m.cur
+	switch {
+	case in.err != nil:
+		cur.inputFailed = true
+		m.runview.SetInputError(in.err)
+		m.runview.SetDescriptionError(in.err)
+		if cur.pendingAnswer {
+			cur.pendingAnswer = false
+			m.setStatus("Cannot answer: the run's form could not be loaded ("+termsafe.Line(in.err.Error())+")", true)
+		}
+		return nil
+	case in.schemaErr != nil:
+		cur.inputFailed = true
+		cur.input = in
+		m.runview.SetInputError(fmt.Errorf("the run's schema cannot be used: %w", in.schemaErr))
+	default:
+		cur.input = in
+		m.runview.SetInputError(nil)
+	}
+	cmd := m.ensureDescription()
+	return tea.Batch(cmd, m.maybeStartPending())
+}
+
+func (m *Model) descKey() (markdown.Key, string, bool) {
+	if m.cur == nil || m.cur.input == nil || m.cur.input.req == nil {
+		return markdown.Key{}, "", false
+	}
+	src := m.cur.input.req.Description
+	return markdown.Key{RunID: m.cur.id, Hash: markdown.Hash(src), Width: m.runview.DescriptionWidth(), Style: m.styleName()}, src, true
+}
+
+// ensureDescription shows the cached rendering or starts rendering it.
+func (m *Model) ensureDescription() tea.Cmd {
+	k, src, ok := m.descKey()
+	if !ok {
+		return nil
+	}
+	if strings.TrimSpace(src) == "" {
+		m.runview.SetDescription("", true)
+		return nil
+	}
+	if out, ok := m.md.Get(k); ok {
+		m.runview.SetDescription(out, false)
+		return nil
+	}
+	m.runview.DescriptionLoading()
+	return markdown.RenderCmd(k, src)
+}
+
+func (m *Model) onRendered(msg markdown.RenderedMsg) tea.Cmd {
+	if msg.Err != nil {
+		if m.cur != nil && msg.Key.RunID == m.cur.id {
+			m.runview.SetDescriptionError(msg.Err)
+		}
+		return nil
+	}
+	m.md.Put(msg.Key, msg.Out)
+	if k, _, ok := m.descKey(); ok && k == msg.Key {
+		m.runview.SetDescription(msg.Out, false)
+	}
+	return nil
+}
+
+func (m *Model) onDraftLoaded(msg draftLoadedMsg) tea.Cmd {
+	if m.cur == nil || msg.id != m.cur.id {
+		return nil
+	}
+	m.cur.draftLoaded = true
+	m.cur.draft, m.cur.submitted = msg.draft, msg.submitted
+	if msg.err != nil {
+		m.setStatus("Could not read the saved draft: "+termsafe.Line(msg.err.Error()), true)
+	}
+	if _, open := m.answers[m.cur.id]; !open {
+		switch {
+		case msg.draft != nil:
+			m.runview.SetNotice("Restored draft from " + common.Stamp(msg.draft.SavedAt.In(m.c.Now.Location())) + " (a to continue answering).")
+		case msg.submitted != nil && m.cur.run.Paused():
+			m.runview.SetNotice("Your previous answer from " + common.Stamp(msg.submitted.SavedAt.In(m.c.Now.Location())) + " is offered as the starting values.")
+		}
+	}
+	return m.maybeStartPending()
+}
+
+func (m *Model) maybeStartPending() tea.Cmd {
+	if m.cur == nil {
+		return nil
+	}
+	if m.cur.pendingAnswer && m.cur.draftLoaded && (m.cur.input != nil || m.cur.inputFailed) {
+		m.cur.pendingAnswer = false
+		return m.startAnswer()
+	}
+	return nil
+}
+
+// startAnswer opens the form (or the plain confirmation for runs that ask
+// no input).
+func (m *Model) startAnswer() tea.Cmd {
+	cur := m.cur
+	if cur == nil {
+		return nil
+	}
+	if m.c.ReadOnly {
+		m.setStatus("Read-only: resuming is disabled.", true)
+		return nil
+	}
+	if !cur.run.Paused() {
+		m.setStatus("This run is no longer paused.", true)
+		return nil
+	}
+	if !cur.run.NeedsInput() {
+		m.screen = scrConfirmResume
+		return nil
+	}
+	if a, ok := m.answers[cur.id]; ok {
+		m.screen = scrAnswer
+		a.SetSize(m.width, m.bodyHeight())
+		if a.Stage() == answer.StageSending && !cur.sending {
+			a.SetStage(answer.StageReview)
+		}
+		return nil
+	}
+	if cur.inputFailed {
+		m.setStatus("Cannot answer: the run's form could not be loaded.", true)
+		return nil
+	}
+	if cur.input == nil || !cur.draftLoaded {
+		cur.pendingAnswer = true
+		m.setStatus("Loading the form…", false)
+		return nil
+	}
+	var saved map[string]any
+	note := ""
+	switch {
+	case cur.draft != nil:
+		saved = cur.draft.Values
+		note = "Restored draft from " + common.Stamp(cur.draft.SavedAt.In(m.c.Now.Location()))
+	case cur.submitted != nil:
+		saved = cur.submitted.Values
+		note = "Starting from your previous answer (" + common.Stamp(cur.submitted.SavedAt.In(m.c.Now.Location())) + ")"
+	}
+	schemaKey := cur.run.State.Details.RunInputKeyset.Schema
+	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, answer.InitialValues(cur.input.schema, saved))
+	a.SetNote(note)
+	a.SetSize(m.width, m.bodyHeight())
+	m.answers[cur.id] = a
+	m.screen = scrAnswer
+	m.setStatus("", false)
+	return a.Init()
+}
+
+func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
+	switch ev {
+	case answer.EventChanged:
+		m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+		return m.draftDebounceCmd()
+	case answer.EventBack:
+		m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+		m.screen = scrRun
+		m.setStatus("Answer kept as a draft; a to continue.", false)
+		return m.draftFlushCmd()
+	case answer.EventInvalid:
+		m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+		m.setStatus("Some values need fixing (marked in the form).", true)
+		return m.draftFlushCmd()
+	case answer.EventSend:
+		if m.c.ReadOnly {
+			a.SetStage(answer.StageReview)
+			m.setStatus("Read-only: resuming is disabled.", true)
+			return nil
+		}
+		m.cur.sending = true
+		m.setStatus("Sending the answer…", false)
+		return m.resumeCmd(a.RunID, a.Payload(), a.Values(), a.SchemaKey)
+	}
+	return nil
+}
+
+func (m *Model) onAction(msg actionMsg) tea.Cmd {
+	if msg.gen != m.profileGen {
+		return nil
+	}
+	onScreen := m.cur != nil && m.cur.id == msg.id
+	if onScreen {
+		m.cur.sending = false
+	}
+	a := m.answers[msg.id]
+	verb := "Resume"
+	if msg.kind == actionCancel {
+		verb = "Cancel"
+	}
+	if msg.err != nil {
+		text := verb + " failed (nothing is lost; try again): " + termsafe.Line(msg.err.Error())
+		m.setStatus(text, true)
+		if a != nil && msg.kind == actionResume {
+			a.SetStage(answer.StageReview)
+		}
+		if onScreen && (msg.kind == actionCancel || a == nil) {
+			m.screen = scrRun
+			m.runview.SetBanner(runview.BannerError, text)
+		}
+		return nil
+	}
+	res := msg.res
+	reason := termsafe.Line(res.Reason)
+	var cmds []tea.Cmd
+	if onScreen && res.State != nil {
+		r := *m.cur.run
+		st := *res.State
+		r.State = &st
+		m.cur.run = &r
+		m.runview.UpdateRun(&r)
+	}
+	backToRun := func(kind runview.BannerKind, text string) {
+		if onScreen {
+			m.runview.SetBanner(kind, text)
+			if m.screen != scrInbox {
+				m.screen = scrRun
+				m.setStatus("", false)
+				return
+			}
+		}
+		m.setStatus(text, kind == runview.BannerError)
+	}
+	switch res.Outcome {
+	case apiclient.OutcomeResumed:
+		delete(m.answers, msg.id)
+		if onScreen {
+			m.cur.draft = nil
+			if msg.values != nil {
+				m.cur.submitted = &drafts.Draft{RunID: msg.id, SchemaKey: msg.schemaKey, Values: msg.values, SavedAt: m.c.Now}
+			}
+		}
+		m.inbox.Remove(msg.id)
+		backToRun(runview.BannerSuccess, "Resumed: the run continues. It leaves the inbox on the next refresh.")
+		if onScreen {
+			m.runview.SetNotice("")
+		}
+		cmds = append(cmds, m.afterResumeCmd(msg.id, msg.schemaKey, msg.values), m.refresh(false))
+	case apiclient.OutcomeCancelled:
+		delete(m.answers, msg.id)
+		m.inbox.Remove(msg.id)
+		backToRun(runview.BannerSuccess, "Cancelled.")
+		cmds = append(cmds, m.refresh(false))
+	case apiclient.OutcomeRejected:
+		if msg.kind == actionResume && a != nil {
+			if onScreen {
+				m.screen = scrAnswer
+			}
+			m.setStatus("The server refused the answer: "+reason, true)
+			cmds = append(cmds, a.Rejected(res.Reason))
+		} else {
+			backToRun(runview.BannerError, verb+" refused by the server: "+reason)
+		}
+	case apiclient.OutcomeNotPaused:
+		delete(m.answers, msg.id)
+		state := stateName(res.State)
+		backToRun(runview.BannerWarning, "Not "+pastTense(verb)+": the run is no longer paused (now "+state+"). Someone else may have answered it.")
+		if onScreen {
+			cmds = append(cmds, m.getRunCmd(msg.id))
+		}
+		cmds = append(cmds, m.refresh(false))
+	case apiclient.OutcomeExpired:
+		delete(m.answers, msg.id)
+		backToRun(runview.BannerError, "Not "+pastTense(verb)+": the pause expired and the run failed.")
+		cmds = append(cmds, m.refresh(false))
+	case apiclient.OutcomeWait:
+		text := fmt.Sprintf("The server asked to wait %s before trying again.", res.Delay.Round(time.Second))
+		if a != nil && msg.kind == actionResume {
+			a.SetStage(answer.StageReview)
+			m.setStatus(text+" Press y to send again.", true)
+		} else {
+			backToRun(runview.BannerWarning, text)
+		}
+	default:
+		backToRun(runview.BannerWarning, verb+": unexpected outcome "+termsafe.Line(string(res.Outcome))+" "+reason)
+	}
+	return tea.Batch(cmds...)
+}
+
+func pastTense(verb string) string {
+	if verb == "Cancel" {
+		return "cancelled"
+	}
+	return "resumed"
+}
+
+func stateName(s *apiclient.State) string {
+	if s == nil {
+		return "unknown state"
+	}
+	name := s.Name
+	if name == "" {
+		name = s.Type
+	}
+	return termsafe.Line(name)
+}
+
+func (m *Model) onProfile(msg profileMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setStatus("Could not switch profile: "+termsafe.Line(msg.err.Error()), true)
+		return nil
+	}
+	m.api = msg.api
+	m.profile = msg.info.Name
+	m.server = msg.info.ServerURL
+	m.c.ReadOnly = msg.info.ReadOnly || m.forceRO
+	m.profileGen++
+	m.cur = nil
+	m.answers = map[string]*answer.Model{}
+	m.inputs = map[string]*inputMsg{}
+	m.screen = scrInbox
+	m.inbox = inbox.New(m.c)
+	m.resize()
+	m.listErr = nil
+	m.lastRefresh = time.Time{}
+	m.refreshing = false
+	m.setStatus("Switched to profile "+termsafe.Line(m.profile)+".", false)
+	return m.refresh(false)
+}
+
+// quit records the open form's values and ends the program; the drafts are
+// flushed by a command first and again by Run after the program ends.
+func (m *Model) quit() tea.Cmd {
+	if a := m.currentAnswer(); a != nil && a.Stage() == answer.StageForm {
+		a.Snapshot()
+		m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+	}
+	m.quitting = true
+	return tea.Sequence(m.draftFlushCmd(), tea.Quit)
+}
+
+func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
+	switch {
+	case m.screen == scrInbox && m.inbox.Filtering():
+		m.inbox.Update(msg)
+	case m.screen == scrCancelReason:
+		m.reason.Update(msg)
+	case m.screen == scrAnswer:
+		if a := m.currentAnswer(); a != nil {
+			cmd, ev := a.Update(msg)
+			return tea.Batch(cmd, m.onAnswerEvent(a, ev))
+		}
+	}
+	return nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	if key.Matches(msg, k.ForceQuit) {
+		return m.quit()
+	}
+
+	// Overlays take every key.
+	switch m.overlay {
+	case ovHelp:
+		if key.Matches(msg, k.Help, k.Back, k.Quit) {
+			m.overlay = ovNone
+		}
+		return nil
+	case ovProfiles:
+		return m.handleProfileKey(msg)
+	}
+
+	switch m.screen {
+	case scrAnswer:
+		a := m.currentAnswer()
+		if a == nil {
+			m.screen = scrRun
+			return nil
+		}
+		if a.Stage() == answer.StageSending {
+			return nil
+		}
+		cmd, ev := a.Update(msg)
+		return tea.Batch(cmd, m.onAnswerEvent(a, ev))
+
+	case scrConfirmResume:
+		if m.cur != nil && m.cur.sending {
+			return nil
+		}
+		if msg.String() == "y" || msg.String() == "Y" {
+			if m.c.ReadOnly {
+				m.setStatus("Read-only: resuming is disabled.", true)
+				m.screen = scrRun
+				return nil
+			}
+			m.cur.sending = true
+			m.setStatus("Resuming…", false)
+			return m.resumeCmd(m.cur.id, nil, nil, "")
+		}
+		m.screen = scrRun
+		m.setStatus("Not resumed.", false)
+		return nil
+
+	case scrCancelReason:
+		switch msg.String() {
+		case "esc":
+			m.screen = scrRun
+			m.setStatus("Not cancelled.", false)
+			return nil
+		case "enter":
+			m.screen = scrCancelConfirm
+			return nil
+		}
+		m.reason.Update(msg)
+		return nil
+
+	case scrCancelConfirm:
+		if m.cur != nil && m.cur.sending {
+			return nil
+		}
+		switch msg.String() {
+		case "y", "Y":
+			if m.c.ReadOnly {
+				m.setStatus("Read-only: cancelling is disabled.", true)
+				m.screen = scrRun
+				return nil
+			}
+			m.cur.sending = true
+			m.setStatus("Cancelling…", false)
+			return m.cancelCmd(m.cur.id, m.reason.Value())
+		case "esc":
+			m.screen = scrCancelReason
+			return nil
+		}
+		m.screen = scrRun
+		m.setStatus("Not cancelled.", false)
+		return nil
+	}
+
+	// Inbox filter editing takes the keys (q types q).
+	if m.screen == scrInbox && m.inbox.Filtering() {
+		m.inbox.Update(msg)
+		return nil
+	}
+
+	// Keys common to the inbox and the run view.
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.overlay = ovHelp
+		return nil
+	case key.Matches(msg, k.Profiles):
+		return m.openProfiles()
+	case key.Matches(msg, k.Refresh):
+		return m.refresh(true)
+	}
+
+	if m.screen == scrInbox {
+		switch {
+		case key.Matches(msg, k.Open):
+			return m.openRunView(m.inbox.Selected())
+		case key.Matches(msg, k.Answer):
+			if m.c.ReadOnly {
+				m.setStatus("Read-only: resuming is disabled.", true)
+				return nil
+			}
+			r := m.inbox.Selected()
+			if r == nil {
+				return nil
+			}
+			cmd := m.openRunView(r)
+			return tea.Batch(cmd, m.startAnswerSoon())
+		case key.Matches(msg, k.Cancel):
+			if m.c.ReadOnly {
+				m.setStatus("Read-only: cancelling is disabled.", true)
+				return nil
+			}
+			r := m.inbox.Selected()
+			if r == nil {
+				return nil
+			}
+			cmd := m.openRunView(r)
+			m.startCancel()
+			return cmd
+		case key.Matches(msg, k.Sort):
+			s := m.inbox.CycleSort()
+			m.setStatus("Sorted by "+s.String()+".", false)
+			return nil
+		}
+		m.inbox.Update(msg)
+		return nil
+	}
+
+	// Run view.
+	switch {
+	case key.Matches(msg, k.Back):
+		m.screen = scrInbox
+		if m.cur != nil {
+			m.inbox.Select(m.cur.id)
+		}
+		m.setStatus("", false)
+		return nil
+	case key.Matches(msg, k.Answer), key.Matches(msg, k.Open):
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: resuming is disabled.", true)
+			return nil
+		}
+		return m.startAnswer()
+	case key.Matches(msg, k.Cancel):
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: cancelling is disabled.", true)
+			return nil
+		}
+		m.startCancel()
+		return nil
+	}
+	m.runview.Update(msg)
+	return nil
+}
+
+// startAnswerSoon answers as soon as the run's form is loaded.
+func (m *Model) startAnswerSoon() tea.Cmd {
+	if m.cur == nil {
+		return nil
+	}
+	if !m.cur.run.NeedsInput() {
+		return m.startAnswer()
+	}
+	if m.cur.input != nil && m.cur.draftLoaded {
+		return m.startAnswer()
+	}
+	m.cur.pendingAnswer = true
+	m.setStatus("Loading the form…", false)
+	return nil
+}
+
+func (m *Model) startCancel() {
+	if m.cur == nil {
+		return
+	}
+	if !m.cur.run.Paused() {
+		m.setStatus("This run is no longer paused.", true)
+		return
+	}
+	m.reason.Reset()
+	m.screen = scrCancelReason
+}
+
+func (m *Model) openProfiles() tea.Cmd {
+	if len(m.opts.Profiles) == 0 || m.opts.SwitchProfile == nil {
+		m.setStatus("No other Prefect profiles to switch to.", false)
+		return nil
+	}
+	m.overlay = ovProfiles
+	m.pickIndex = 0
+	for i, p := range m.opts.Profiles {
+		if p == m.profile {
+			m.pickIndex = i
+		}
+	}
+	return nil
+}
+
+func (m *Model) handleProfileKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Profiles):
+		m.overlay = ovNone
+	case key.Matches(msg, k.Up):
+		m.pickIndex = max(0, m.pickIndex-1)
+	case key.Matches(msg, k.Down):
+		m.pickIndex = min(len(m.opts.Profiles)-1, m.pickIndex+1)
+	case key.Matches(msg, k.Open):
+		m.overlay = ovNone
+		name := m.opts.Profiles[m.pickIndex]
+		if name == m.profile {
+			return nil
+		}
+		if a := m.currentAnswer(); a != nil {
+			m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+		}
+		m.setStatus("Switching to profile "+termsafe.Line(name)+"…", false)
+		return tea.Batch(m.draftFlushCmd(), m.switchProfileCmd(name))
+	}
+	return nil
+}
+
+// schemaOf is a helper for tests.
+func (m *Model) schemaOf(id string) *forms.Schema {
+	if m.cur != nil && m.cur.id == id && m.cur.input != nil {
+		return m.cur.input.schema
+	}
+	return nil
+}

@@ -1,0 +1,769 @@
+package tui
+
+import (
+	"encoding/json"
+	"errors"
+	"image/color"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/tui/answer"
+	"github.com/unpause-dev/unpause/tui/drafts"
+)
+
+var lightBackground = color.RGBA{R: 250, G: 250, B: 250, A: 255}
+
+const strSchema = `{"additionalProperties":false,"properties":{"value":{"title":"Value","type":"string"}},"required":["value"],"title":"strAutomaticRunInput","type":"object"}`
+
+const deployDescription = "# Deploy approval\n\nRelease **v2.3.1** is ready to go to `production`.\n\n## Changes\n- Faster checkout\n- Fix for `ORDER-1234`\n"
+
+// fixture: four runs covering paused/suspended, input/no input, deadlines
+// soon, later, none and passed.
+func fixture(t testing.TB) *fakeAPI {
+	api := newFake()
+	api.setRuns(
+		mkRun(t, runSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: 20 * time.Minute, ExpiresIn: in(45 * time.Minute), Tags: []string{"shop"}}),
+		mkRun(t, runSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: 2 * time.Hour, ExpiresIn: in(5 * time.Minute), Tags: []string{"ops", "prod"}, Pool: "k8s"}),
+		mkRun(t, runSpec{ID: "r-nightly", Name: "nightly-etl", Flow: "etl", PausedAgo: 26 * time.Hour, Suspended: true, NoInput: true}),
+		mkRun(t, runSpec{ID: "r-report", Name: "weekly-report", Flow: "report", PausedAgo: 70 * time.Minute, ExpiresIn: in(-2 * time.Minute)}),
+	)
+	api.inputs["r-shirt"] = &apiclient.InputRequest{Schema: readSchema(t, "shirt_schema.json"), Description: "Pick a **size** and a **colour** for your shirt."}
+	api.inputs["r-deploy"] = &apiclient.InputRequest{Schema: readSchema(t, "approval_schema.json"), Description: deployDescription}
+	api.inputs["r-report"] = &apiclient.InputRequest{Schema: json.RawMessage(strSchema)}
+	api.logs["r-deploy"] = []apiclient.LogLine{
+		{Timestamp: testNow.Add(-2 * time.Hour), Level: 20, Message: "Building release v2.3.1"},
+		{Timestamp: testNow.Add(-2 * time.Hour), Level: 30, Message: "Waiting for approval"},
+	}
+	api.responses["r-deploy"] = []apiclient.Response{
+		{Key: "paused-0-response", Created: testNow.Add(-3 * time.Hour), Value: json.RawMessage(`{"approve":false,"reviewer":"bo"}`)},
+	}
+	return api
+}
+
+func rowOrder(h *harness) []string {
+	var out []string
+	for _, r := range h.m.inbox.Rows() {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func TestInboxListsRunsSoonestExpiryFirst(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	if got, want := strings.Join(rowOrder(h), ","), "r-report,r-deploy,r-shirt,r-nightly"; got != want {
+		t.Fatalf("order %s, want %s", got, want)
+	}
+	h.mustSee("4 runs waiting", "profile prod", "http://127.0.0.1:4200/api",
+		"weekly-report", "expired", "deploy/prod", "! 5m", "suspended", "never", "updated 12:00:00", "sort: expiry")
+	lines := strings.Split(h.view(), "\n")
+	if !strings.HasPrefix(lines[2], "▸") || !strings.Contains(lines[2], "weekly-report") {
+		t.Fatalf("first row should be selected: %q", lines[2])
+	}
+}
+
+func TestNavigationFilterAndSort(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("j")
+	if h.m.inbox.SelectedID() != "r-deploy" {
+		t.Fatalf("j selected %s", h.m.inbox.SelectedID())
+	}
+	h.keys("down", "down", "down") // stops at the last row
+	if h.m.inbox.SelectedID() != "r-nightly" {
+		t.Fatalf("selected %s", h.m.inbox.SelectedID())
+	}
+	h.keys("k", "g")
+	if h.m.inbox.SelectedID() != "r-report" {
+		t.Fatalf("g selected %s", h.m.inbox.SelectedID())
+	}
+	h.keys("G")
+	if h.m.inbox.SelectedID() != "r-nightly" {
+		t.Fatalf("G selected %s", h.m.inbox.SelectedID())
+	}
+
+	// Live filter over flow, name and tags; q is text while filtering.
+	h.keys("/")
+	h.typeText("shop")
+	if got := strings.Join(rowOrder(h), ","); got != "r-shirt" {
+		t.Fatalf("filter by tag: %s", got)
+	}
+	h.mustSee("/shop", "(1 shown)")
+	h.keys("backspace", "backspace", "backspace", "backspace")
+	h.typeText("q")
+	if h.quit {
+		t.Fatal("q quit while typing a filter")
+	}
+	h.mustSee("No runs match the filter \"q\"")
+	h.keys("esc")
+	if h.m.inbox.Filter() != "" || h.m.inbox.Shown() != 4 {
+		t.Fatal("esc did not clear the filter")
+	}
+	h.keys("/")
+	h.typeText("deploy")
+	h.keys("enter")
+	h.mustSee("filter: deploy", "1 shown")
+	h.keys("esc")
+	h.mustNotSee("filter: deploy")
+
+	h.keys("s")
+	h.mustSee("Sorted by age")
+	if got := strings.Join(rowOrder(h), ","); got != "r-nightly,r-deploy,r-report,r-shirt" {
+		t.Fatalf("age order %s", got)
+	}
+	h.keys("s")
+	if got := strings.Join(rowOrder(h), ","); got != "r-deploy,r-nightly,r-report,r-shirt" {
+		t.Fatalf("flow order %s", got)
+	}
+	h.keys("s", "s")
+	if h.m.inbox.Sort().String() != "expiry" {
+		t.Fatal("sort did not cycle back")
+	}
+}
+
+func TestRefreshKeepsSelectionAndRetriesErrors(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	h.keys("j", "j") // r-shirt
+	if h.m.inbox.SelectedID() != "r-shirt" {
+		t.Fatal(h.m.inbox.SelectedID())
+	}
+	// A new run that sorts first appears; the interval tick refreshes.
+	api.mu.Lock()
+	api.runs = append(api.runs, mkRun(t, runSpec{ID: "r-new", Name: "urgent", Flow: "pager", PausedAgo: time.Minute, ExpiresIn: in(time.Minute)}))
+	api.mu.Unlock()
+	if len(h.ticks) != 1 {
+		t.Fatalf("want exactly one pending refresh tick, have %d", len(h.ticks))
+	}
+	if h.ticks[0].d != 10*time.Second {
+		t.Fatalf("tick interval %s", h.ticks[0].d)
+	}
+	calls := api.listCalls
+	h.fireTicks(nil)
+	if api.listCalls != calls+1 {
+		t.Fatal("tick did not refresh")
+	}
+	if h.m.inbox.SelectedID() != "r-shirt" || h.m.inbox.Len() != 5 {
+		t.Fatalf("selection %s, %d runs", h.m.inbox.SelectedID(), h.m.inbox.Len())
+	}
+	h.mustSee("5 runs waiting")
+
+	// The server goes away: the rows stay, the status says what happened.
+	api.mu.Lock()
+	api.listErr = errConn
+	api.mu.Unlock()
+	h.keys("r")
+	h.mustSee("refresh failed", "Server unreachable", "urgent")
+	if h.liveTicks() != 1 {
+		t.Fatalf("retry should stay scheduled, %d ticks", h.liveTicks())
+	}
+	api.mu.Lock()
+	api.listErr = nil
+	api.mu.Unlock()
+	h.fireTicks(nil)
+	h.mustNotSee("refresh failed")
+	if h.m.inbox.SelectedID() != "r-shirt" {
+		t.Fatal("selection lost after error and recovery")
+	}
+}
+
+func TestErrorAndEmptyStatesExplain(t *testing.T) {
+	api := newFake()
+	api.listErr = errConn
+	h := newHarness(t, api)
+	h.mustSee("Cannot reach the Prefect server at http://127.0.0.1:4200/api", "PREFECT_API_URL", "connection refused", "Retrying every 10s")
+
+	api.mu.Lock()
+	api.listErr = &apiclient.Error{Op: "list", StatusCode: 401, Kind: apiclient.ErrAuth, Reason: "Unauthorized"}
+	api.mu.Unlock()
+	h.fireTicks(nil)
+	h.mustSee("refused the credentials", "PREFECT_API_KEY", "profile prod")
+
+	api.mu.Lock()
+	api.listErr = nil
+	api.mu.Unlock()
+	h.fireTicks(nil)
+	h.mustSee("Nothing is waiting", "PREFECT_API_URL", "pause_flow_run", "0 runs waiting")
+}
+
+func TestOpenRunShowsEverything(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("j", "enter")
+	if h.m.screen != scrRun {
+		t.Fatal("enter did not open the run")
+	}
+	h.mustSee("deploy-42", "deploy/prod", "! in 5m", "asks for input",
+		"Deploy approval", "Release v2.3.1", // rendered Markdown, not the source
+		"http://127.0.0.1:4200/runs/flow-run/r-deploy",
+		"Parameters", `"release": "v2.3.1"`, "Answers already received", "paused-0-response",
+		"Tags      ops, prod · work pool k8s")
+	h.mustNotSee("**v2.3.1**", "# Deploy")
+	h.keys("G") // scroll to the end
+	h.mustSee("Latest log lines", "Waiting for approval", "WARNING", `"reviewer": "bo"`)
+	// esc goes back with the same run selected.
+	h.keys("esc")
+	if h.m.screen != scrInbox || h.m.inbox.SelectedID() != "r-deploy" {
+		t.Fatal("esc did not return to the inbox on the same run")
+	}
+	// Reopening renders from the cache and does not fetch the input again.
+	calls := h.api.inputCalls
+	cached := h.m.md.Len()
+	h.keys("enter")
+	if h.api.inputCalls != calls || h.m.md.Len() != cached {
+		t.Fatalf("reopen fetched again: input calls %d->%d, renders %d->%d", calls, h.api.inputCalls, cached, h.m.md.Len())
+	}
+	h.mustSee("Release v2.3.1")
+}
+
+// answerShirt opens the shirt run and picks size/colour by moving down
+// from "— choose —".
+func answerShirt(h *harness, sizeDowns, colorDowns int) {
+	h.t.Helper()
+	h.keys("j", "j", "enter", "a")
+	for range sizeDowns {
+		h.keys("down")
+	}
+	h.keys("enter")
+	for range colorDowns {
+		h.keys("down")
+	}
+	h.keys("enter")
+}
+
+func TestAnswerReviewSubmitResumed(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	answerShirt(h, 2, 3) // medium, blue
+	h.mustSee("Review the answer for shirt-1", "This exact JSON will be sent", `"size": "medium"`, `"color": "blue"`)
+	if len(h.api.resumeCalls()) != 0 {
+		t.Fatal("sent before confirmation")
+	}
+	h.keys("y")
+	calls := h.api.resumeCalls()
+	if len(calls) != 1 || calls[0].ID != "r-shirt" || string(calls[0].Input) != `{"size":"medium","color":"blue"}` {
+		t.Fatalf("resume calls: %+v", calls)
+	}
+	if h.m.screen != scrRun {
+		t.Fatalf("screen %d after resume", h.m.screen)
+	}
+	h.mustSee("Resumed: the run continues", "no longer paused: running")
+	for _, id := range rowOrder(h) {
+		if id == "r-shirt" {
+			t.Fatal("resumed run still in the inbox")
+		}
+	}
+	// Draft gone, the sent answer kept for a later pause of the same run.
+	d, _ := h.m.drafts.Load("r-shirt")
+	if d != nil {
+		t.Fatalf("draft kept after resume: %+v", d)
+	}
+	sub, _ := h.m.drafts.LoadSubmitted("r-shirt")
+	if sub == nil || sub.Values["color"] != "blue" {
+		t.Fatalf("submitted answer not kept: %+v", sub)
+	}
+}
+
+func TestReviewEnterConfirmsAndBackKeepsValues(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	answerShirt(h, 1, 1) // small, red
+	h.keys("n")
+	a := h.m.currentAnswer()
+	if h.m.screen != scrAnswer || a.Stage() != answer.StageForm {
+		t.Fatal("n did not go back to the form")
+	}
+	if v := a.Values(); v["size"] != "small" || v["color"] != "red" {
+		t.Fatalf("values lost going back: %v", v)
+	}
+	h.mustSee("> small", "> red")
+	// esc leaves the form; a reopens it with the same values.
+	h.keys("esc")
+	if h.m.screen != scrRun {
+		t.Fatal("esc did not leave the form")
+	}
+	h.keys("a")
+	h.mustSee("> small", "> red")
+	h.keys("enter", "enter") // through both fields unchanged
+	h.mustSee(`"size": "small"`)
+	h.keys("enter") // enter confirms in review
+	if got := h.api.resumeCalls(); len(got) != 1 || string(got[0].Input) != `{"size":"small","color":"red"}` {
+		t.Fatalf("resume: %+v", got)
+	}
+}
+
+func TestRejectedKeepsFormWithFieldError(t *testing.T) {
+	api := fixture(t)
+	reason := "Reason: Validation failed for field 'color'. Failure reason: 'green' is not one of ['red', 'blue']"
+	api.resumeResult = func(id string, input json.RawMessage) (*apiclient.ActionResult, error) {
+		return &apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: reason,
+			State: &apiclient.State{Type: "PAUSED", Name: "Paused", Timestamp: testNow}}, nil
+	}
+	h := newHarness(t, api)
+	answerShirt(h, 1, 2) // small, green
+	h.keys("y")
+	a := h.m.currentAnswer()
+	if h.m.screen != scrAnswer || a == nil || a.Stage() != answer.StageForm {
+		t.Fatalf("rejected answer should return to the form (screen %d)", h.m.screen)
+	}
+	if got := a.ErrorPaths(); !reflect.DeepEqual(got, []string{"color"}) {
+		t.Fatalf("error not tied to the field: %v", got)
+	}
+	if v := a.Values(); v["size"] != "small" || v["color"] != "green" {
+		t.Fatalf("values lost: %v", v)
+	}
+	h.mustSee("'green' is not one of", "refused the answer")
+	// The run is still in the inbox, and the draft is kept.
+	if h.m.inbox.Len() != 4 {
+		t.Fatal("rejected run left the inbox")
+	}
+	// Fix it and send again.
+	api.resumeResult = nil
+	h.keys("enter", "down", "enter") // keep small; green -> blue
+	h.mustSee(`"color": "blue"`)
+	h.keys("y")
+	if n := len(api.resumeCalls()); n != 2 {
+		t.Fatalf("%d resume calls", n)
+	}
+	h.mustSee("Resumed")
+}
+
+func TestNotPausedAndExpiredOutcomes(t *testing.T) {
+	for _, tc := range []struct {
+		outcome apiclient.Outcome
+		state   *apiclient.State
+		want    string
+	}{
+		{apiclient.OutcomeNotPaused, &apiclient.State{Type: "COMPLETED", Name: "Completed"}, "no longer paused (now Completed)"},
+		{apiclient.OutcomeExpired, &apiclient.State{Type: "FAILED", Name: "Failed"}, "pause expired"},
+	} {
+		t.Run(string(tc.outcome), func(t *testing.T) {
+			api := fixture(t)
+			api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+				return &apiclient.ActionResult{Outcome: tc.outcome, State: tc.state, Reason: "Cannot resume a flow run that is not paused."}, nil
+			}
+			h := newHarness(t, api)
+			answerShirt(h, 2, 1)
+			h.keys("y")
+			if h.m.screen != scrRun {
+				t.Fatalf("screen %d", h.m.screen)
+			}
+			h.mustSee(tc.want)
+			if _, open := h.m.answers["r-shirt"]; open {
+				t.Fatal("answer flow still open")
+			}
+		})
+	}
+}
+
+func TestWaitAndTransportErrorStayInReview(t *testing.T) {
+	api := fixture(t)
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+		return &apiclient.ActionResult{Outcome: apiclient.OutcomeWait, Delay: 3 * time.Second}, nil
+	}
+	h := newHarness(t, api)
+	answerShirt(h, 2, 1)
+	h.keys("y")
+	if a := h.m.currentAnswer(); a == nil || a.Stage() != answer.StageReview {
+		t.Fatal("WAIT should return to review")
+	}
+	h.mustSee("wait 3s")
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+		return nil, errConn
+	}
+	h.keys("y")
+	h.mustSee("Resume failed", "nothing is lost")
+	if a := h.m.currentAnswer(); a == nil || a.Stage() != answer.StageReview || a.Values()["size"] != "medium" {
+		t.Fatal("transport error lost the answer")
+	}
+}
+
+func TestNoInputRunPlainConfirmation(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("G", "enter")
+	h.mustSee("nightly-etl", "suspended", "no input asked")
+	h.keys("a")
+	h.mustSee("Resume this run? [y/N]")
+	h.keys("enter") // default is no
+	if h.m.screen != scrRun || len(h.api.resumeCalls()) != 0 {
+		t.Fatal("enter should not resume")
+	}
+	h.keys("a", "y")
+	calls := h.api.resumeCalls()
+	if len(calls) != 1 || calls[0].ID != "r-nightly" || calls[0].Input != nil {
+		t.Fatalf("resume: %+v", calls)
+	}
+	h.mustSee("Resumed")
+}
+
+func TestCancelWithReason(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("j", "enter", "x")
+	h.mustSee("Cancel run", "Reason (optional")
+	h.typeText("wrong release, q")
+	if h.quit {
+		t.Fatal("q in the reason quit the app")
+	}
+	h.keys("enter")
+	h.mustSee("Cancel this run? [y/N]", "Reason: wrong release, q")
+	h.keys("esc") // back to the reason, text kept
+	h.mustSee("> wrong release, q")
+	h.keys("enter", "y")
+	got := h.api.cancelCalls()
+	if len(got) != 1 || got[0].ID != "r-deploy" || got[0].Reason != "wrong release, q" {
+		t.Fatalf("cancel calls: %+v", got)
+	}
+	h.mustSee("Cancelled.")
+	if h.m.inbox.Len() != 3 {
+		t.Fatal("cancelled run still listed")
+	}
+	// From the inbox, c on a row cancels too (n says no).
+	h.keys("esc", "c")
+	h.mustSee("Cancel run")
+	h.keys("enter", "n")
+	if len(h.api.cancelCalls()) != 1 {
+		t.Fatal("n cancelled")
+	}
+	h.mustSee("Not cancelled")
+}
+
+func TestReadOnlyHidesActions(t *testing.T) {
+	h := newHarness(t, fixture(t), func(o *Options) { o.ReadOnly = true })
+	h.mustSee("READ-ONLY", "read-only")
+	h.mustNotSee("a answer", "x/c cancel")
+	h.keys("a")
+	h.mustSee("Read-only: resuming is disabled.")
+	h.keys("x")
+	h.mustSee("Read-only: cancelling is disabled.")
+	h.keys("j", "enter")
+	h.mustNotSee("a answer")
+	h.keys("a")
+	h.mustSee("Read-only: resuming is disabled.")
+	h.keys("c")
+	h.mustSee("Read-only: cancelling is disabled.")
+	h.keys("?")
+	h.mustSee("read-only: answer and cancel are disabled")
+	h.mustNotSee("answer\n")
+	if len(h.api.resumeCalls())+len(h.api.cancelCalls()) != 0 {
+		t.Fatal("read-only mode sent something")
+	}
+}
+
+func readDraftFile(t *testing.T, dir, id string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "drafts", id+".json"))
+	if err != nil {
+		t.Fatalf("draft file: %v", err)
+	}
+	var d drafts.Draft
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	return d.Values
+}
+
+func TestDraftSavedDebouncedAndRestored(t *testing.T) {
+	dir := t.TempDir()
+	api := fixture(t)
+	h := newHarness(t, api, func(o *Options) { o.StateDir = dir })
+	h.keys("j", "enter", "a") // deploy approval
+	h.keys("enter", "enter")  // approve, environment kept
+	h.typeText("ada")
+	// Not written on every key: a debounce tick is pending.
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "r-deploy.json")); !os.IsNotExist(err) {
+		t.Fatalf("draft written before the debounce: %v", err)
+	}
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(draftFlushMsg); return ok })
+	if v := readDraftFile(t, dir, "r-deploy"); v["reviewer"] != "ada" || v["environment"] != "production" {
+		t.Fatalf("draft values %v", v)
+	}
+	info, _ := os.Stat(filepath.Join(dir, "drafts", "r-deploy.json"))
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("draft mode %v", info.Mode())
+	}
+
+	// A new process (after an SSH drop) restores it.
+	h2 := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h2.keys("j", "enter")
+	h2.mustSee("Restored draft from 2026-11-21 12:00:00")
+	h2.keys("a")
+	h2.mustSee("Restored draft from", "ada")
+	if v := h2.m.currentAnswer().Values(); v["reviewer"] != "ada" {
+		t.Fatalf("form not pre-filled: %v", v)
+	}
+}
+
+func TestDraftWrittenOnQuit(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h.keys("j", "enter", "a", "enter", "enter")
+	h.typeText("bob")
+	h.typeText("q") // q types q in a form
+	if h.quit {
+		t.Fatal("q quit inside the form")
+	}
+	h.keys("ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c did not quit")
+	}
+	if v := readDraftFile(t, dir, "r-deploy"); v["reviewer"] != "bobq" {
+		t.Fatalf("draft on quit: %v", v)
+	}
+}
+
+func TestDraftFlushedBySignalPath(t *testing.T) {
+	// Run() flushes m.drafts on SIGHUP/SIGTERM from the values Update
+	// recorded; this is that path without a terminal.
+	dir := t.TempDir()
+	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h.keys("j", "enter", "a", "enter", "enter")
+	h.typeText("cy")
+	if err := h.m.Drafts().Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if v := readDraftFile(t, dir, "r-deploy"); v["reviewer"] != "cy" {
+		t.Fatalf("flushed draft %v", v)
+	}
+	// Run sends shutdownMsg after a signal: keys read before it are saved
+	// too, then the program quits.
+	h.typeText("d")
+	h.send(shutdownMsg{})
+	if !h.quit {
+		t.Fatal("shutdownMsg did not quit")
+	}
+	if v := readDraftFile(t, dir, "r-deploy"); v["reviewer"] != "cyd" {
+		t.Fatalf("draft after shutdown %v", v)
+	}
+}
+
+func TestPreviousAnswerOfferedWhenRunPausesAgain(t *testing.T) {
+	dir := t.TempDir()
+	api := fixture(t)
+	h := newHarness(t, api, func(o *Options) { o.StateDir = dir })
+	answerShirt(h, 1, 2) // small, green: the server accepts, the flow's validator will refuse
+	h.keys("y")
+	h.mustSee("Resumed")
+
+	// The flow pauses again with a new keyset and description.
+	again := mkRun(t, runSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: time.Minute, ExpiresIn: in(time.Hour), PauseKey: "2"})
+	api.mu.Lock()
+	api.runs = append(api.runs, again)
+	delete(api.getRun, "r-shirt")
+	api.inputs["r-shirt"] = &apiclient.InputRequest{Schema: readSchema(t, "shirt_schema.json"), Description: "**That combination is not available.** Green is only in stock in medium and large."}
+	api.mu.Unlock()
+
+	h2 := newHarness(t, api, func(o *Options) { o.StateDir = dir })
+	h2.keys("j", "j", "enter")
+	h2.mustSee("That combination is not available", "previous answer")
+	h2.keys("a")
+	if v := h2.m.currentAnswer().Values(); v["size"] != "small" || v["color"] != "green" {
+		t.Fatalf("previous answer not offered: %v", v)
+	}
+	h2.mustSee("Starting from your previous answer")
+	h2.keys("down", "enter", "enter") // medium, keep green
+	h2.keys("y")
+	calls := api.resumeCalls()
+	if string(calls[len(calls)-1].Input) != `{"size":"medium","color":"green"}` {
+		t.Fatalf("second answer %s", calls[len(calls)-1].Input)
+	}
+}
+
+func TestResizeFollowsTerminal(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	for _, sz := range [][2]int{{80, 24}, {140, 40}, {60, 15}, {200, 50}} {
+		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		for _, screen := range []string{"inbox", "run"} {
+			if screen == "run" {
+				h.keys("j", "enter")
+				h.fireTicks(func(m tea.Msg) bool { _, ok := m.(resizeRenderMsg); return ok })
+			}
+			out := h.m.Render()
+			lines := strings.Split(out, "\n")
+			if len(lines) != sz[1] {
+				t.Fatalf("%dx%d %s: %d lines", sz[0], sz[1], screen, len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w > sz[0] {
+					t.Fatalf("%dx%d %s: line %d is %d wide: %q", sz[0], sz[1], screen, i, w, ansi.Strip(l))
+				}
+			}
+			if screen == "run" {
+				h.keys("esc", "k")
+			}
+		}
+	}
+	// The description is re-rendered for the new width (cache key has it).
+	h.send(tea.WindowSizeMsg{Width: 90, Height: 30})
+	h.keys("j", "enter")
+	k1, _, _ := h.m.descKey()
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 30})
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(resizeRenderMsg); return ok })
+	k2, _, _ := h.m.descKey()
+	if k1.Width == k2.Width {
+		t.Fatal("width not part of the render key")
+	}
+	if _, ok := h.m.md.Get(k2); !ok {
+		t.Fatal("description not re-rendered after resize")
+	}
+}
+
+func TestHelpOverlayListsKeys(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("?")
+	h.mustSee("Keys", "Inbox", "Run", "Form and review", "Everywhere", "filter", "refresh", "profiles", "quit (anywhere)", "cancel run")
+	h.keys("esc")
+	h.mustNotSee("Form and review")
+}
+
+func TestProfileSwitch(t *testing.T) {
+	staging := newFake()
+	staging.setRuns(mkRun(t, runSpec{ID: "s1", Name: "staging-run", Flow: "etl", PausedAgo: time.Minute}))
+	var switched string
+	h := newHarness(t, fixture(t), func(o *Options) {
+		o.SwitchProfile = func(name string) (API, ProfileInfo, error) {
+			switched = name
+			return staging, ProfileInfo{Name: name, ServerURL: "https://staging.example/api", ReadOnly: true}, nil
+		}
+	})
+	h.keys("P")
+	h.mustSee("Switch Prefect profile", "prod (current)", "staging")
+	h.keys("j", "enter")
+	if switched != "staging" {
+		t.Fatalf("switched to %q", switched)
+	}
+	h.mustSee("profile staging", "https://staging.example/api", "staging-run", "1 run waiting", "READ-ONLY")
+	h.mustNotSee("weekly-report")
+}
+
+func TestQuitKeys(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("q")
+	if !h.quit {
+		t.Fatal("q did not quit in the inbox")
+	}
+	h = newHarness(t, fixture(t))
+	h.keys("j", "enter", "a", "ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c did not quit in a form")
+	}
+}
+
+func TestStaleResultsIgnored(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("j", "enter")
+	// A late log answer for another run must not show here.
+	h.send(logsMsg{gen: h.m.profileGen, id: "r-shirt", logs: []apiclient.LogLine{{Message: "WRONG RUN"}}})
+	h.mustNotSee("WRONG RUN")
+	// A list result from before a profile switch is dropped.
+	h.send(listMsg{gen: h.m.profileGen - 1, runs: nil, at: testNow})
+	if h.m.inbox.Len() != 4 {
+		t.Fatal("stale list applied")
+	}
+}
+
+func TestNoIdleTimers(t *testing.T) {
+	// Idle: only the refresh tick is pending (no spinner, no blink).
+	h := newHarness(t, fixture(t))
+	if len(h.ticks) != 1 {
+		t.Fatalf("%d timers pending while idle", len(h.ticks))
+	}
+	if _, ok := h.ticks[0].msg.(tickMsg); !ok {
+		t.Fatalf("pending timer is %T", h.ticks[0].msg)
+	}
+	// Many refreshes never stack timers.
+	for range 5 {
+		h.keys("r")
+		h.fireTicks(nil)
+	}
+	if h.liveTicks() != 1 {
+		t.Fatalf("%d timers after refreshes", h.liveTicks())
+	}
+}
+
+func TestRunPausingAgainWhileOpenReloadsAndOffersLastAnswer(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	answerShirt(h, 1, 2) // small, green
+	h.keys("y")
+	h.mustSee("Resumed")
+	again := mkRun(t, runSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: time.Minute, ExpiresIn: in(time.Hour), PauseKey: "2"})
+	api.mu.Lock()
+	api.runs = append(api.runs, again)
+	delete(api.getRun, "r-shirt")
+	api.inputs["r-shirt"] = &apiclient.InputRequest{Schema: readSchema(t, "shirt_schema.json"), Description: "**Not available.** Green is only in stock in medium and large."}
+	api.mu.Unlock()
+	h.fireTicks(nil) // interval refresh: list + the open run
+	h.mustSee("The run paused again", "Green is only in stock")
+	h.keys("a")
+	if v := h.m.currentAnswer().Values(); v["size"] != "small" || v["color"] != "green" {
+		t.Fatalf("last answer not offered: %v", v)
+	}
+}
+
+func TestMouseWheelOptional(t *testing.T) {
+	h := newHarness(t, fixture(t), func(o *Options) { o.MouseEnabled = true })
+	if h.m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Fatal("mouse not enabled")
+	}
+	h.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if h.m.inbox.SelectedID() != "r-deploy" {
+		t.Fatal("wheel did not move the selection")
+	}
+	if newHarness(t, fixture(t)).m.View().MouseMode != tea.MouseModeNone {
+		t.Fatal("mouse should be off by default")
+	}
+}
+
+func TestThemeFollowsBackgroundUnlessFixed(t *testing.T) {
+	h := newHarness(t, fixture(t), func(o *Options) { o.Theme = "auto" })
+	h.keys("j", "enter")
+	k, _, _ := h.m.descKey()
+	if k.Style != "dark" {
+		t.Fatalf("default style %s", k.Style)
+	}
+	h.send(tea.BackgroundColorMsg{Color: lightBackground})
+	k, _, _ = h.m.descKey()
+	if h.m.c.IsDark || k.Style != "light" {
+		t.Fatal("light background not followed")
+	}
+	if _, ok := h.m.md.Get(k); !ok {
+		t.Fatal("description not re-rendered in the light style")
+	}
+	h.mustSee("Release v2.3.1")
+
+	fixed := newHarness(t, fixture(t), func(o *Options) { o.Theme = "dark" })
+	fixed.send(tea.BackgroundColorMsg{Color: lightBackground})
+	if !fixed.m.c.IsDark {
+		t.Fatal("configured dark theme overridden by the terminal")
+	}
+	light := newHarness(t, fixture(t), func(o *Options) { o.Theme = "light" })
+	if light.m.c.IsDark {
+		t.Fatal("configured light theme ignored")
+	}
+	if _, err := New(t.Context(), Options{API: fixture(t), Theme: "pink"}); err == nil {
+		t.Fatal("unknown theme accepted")
+	}
+}
+
+func TestUnwritableStateDirStillOpens(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = filepath.Join(blocker, "state") })
+	h.mustSee("Drafts are kept in memory only", "4 runs waiting")
+}
+
+func TestProfileSwitchFailureKeepsCurrent(t *testing.T) {
+	h := newHarness(t, fixture(t), func(o *Options) {
+		o.SwitchProfile = func(string) (API, ProfileInfo, error) {
+			return nil, ProfileInfo{}, errors.New("profile staging has no PREFECT_API_URL")
+		}
+	})
+	h.keys("P", "j", "enter")
+	h.mustSee("Could not switch profile: profile staging has no PREFECT_API_URL", "profile prod", "weekly-report")
+}
