@@ -1,0 +1,194 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+// runJSON is the stable JSON shape of a run in `list` and `show` output.
+type runJSON struct {
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	Flow        string          `json:"flow"`
+	Deployment  string          `json:"deployment,omitempty"`
+	WorkPool    string          `json:"work_pool,omitempty"`
+	Tags        []string        `json:"tags"`
+	State       string          `json:"state"` // "paused" or "suspended"
+	StateName   string          `json:"state_name"`
+	PausedSince time.Time       `json:"paused_since"`
+	ExpiresAt   *time.Time      `json:"expires_at"`
+	NeedsInput  bool            `json:"needs_input"`
+	Parameters  json.RawMessage `json:"parameters,omitempty"`
+	URL         string          `json:"url"`
+}
+
+func toRunJSON(c *apiclient.Client, r *apiclient.Run) runJSON {
+	kind := "paused"
+	if r.Suspended() {
+		kind = "suspended"
+	}
+	tags := r.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	stateName := ""
+	if r.State != nil {
+		stateName = r.State.Name
+	}
+	return runJSON{
+		ID: r.ID, Name: r.Name, Flow: r.FlowName, Deployment: r.DeploymentName,
+		WorkPool: r.WorkPoolName, Tags: tags, State: kind, StateName: stateName,
+		PausedSince: r.PausedSince(), ExpiresAt: r.ExpiresAt(), NeedsInput: r.NeedsInput(),
+		Parameters: r.Parameters, URL: c.RunURL(r.ID),
+	}
+}
+
+// sortInbox orders runs as the inbox does: soonest expiry first, runs that
+// never expire after, oldest pause first within each.
+func sortInbox(runs []apiclient.Run) {
+	sort.SliceStable(runs, func(i, j int) bool {
+		ei, ej := runs[i].ExpiresAt(), runs[j].ExpiresAt()
+		switch {
+		case ei != nil && ej != nil && !ei.Equal(*ej):
+			return ei.Before(*ej)
+		case ei != nil && ej == nil:
+			return true
+		case ei == nil && ej != nil:
+			return false
+		}
+		return runs[i].PausedSince().Before(runs[j].PausedSince())
+	})
+}
+
+func newListCmd(a *app) *cobra.Command {
+	var (
+		output     string
+		flows      []string
+		tags       []string
+		needsInput bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List paused and suspended flow runs",
+		Long: `List flow runs that are paused or suspended, soonest expiry first.
+
+The table goes to stdout; with --output json, stdout carries a JSON array and
+nothing else.`,
+		Example: `  unpause list
+  unpause list --needs-input --flow nightly-etl --output json | jq -r '.[].id'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output != "table" && output != "json" {
+				return usageErrorf("--output must be table or json, not %q", output)
+			}
+			c, err := a.api()
+			if err != nil {
+				return err
+			}
+			runs, _, err := c.ListPaused(cmd.Context(), apiclient.ListOptions{FlowNames: flows, Tags: tags, NeedsInputOnly: needsInput})
+			if err != nil {
+				return err
+			}
+			sortInbox(runs)
+			if output == "json" {
+				out := make([]runJSON, 0, len(runs))
+				for i := range runs {
+					out = append(out, toRunJSON(c, &runs[i]))
+				}
+				return writeJSON(a.stdout, out)
+			}
+			if len(runs) == 0 {
+				fmt.Fprintln(a.stderr, "No paused or suspended runs match.")
+				return nil
+			}
+			writeRunTable(a.stdout, runs, time.Now())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&output, "output", "o", "table", "output format: table or json")
+	f.StringArrayVar(&flows, "flow", nil, "only runs of this flow (repeatable)")
+	f.StringArrayVar(&tags, "tag", nil, "only runs with this tag (repeatable; all must match)")
+	f.BoolVar(&needsInput, "needs-input", false, "only runs that wait for input")
+	return cmd
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// writeRunTable prints the plain-text inbox. Every API string is sanitised.
+func writeRunTable(w io.Writer, runs []apiclient.Run, now time.Time) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tFLOW\tRUN\tSTATE\tWAITING\tEXPIRES\tINPUT\tTAGS")
+	for i := range runs {
+		r := &runs[i]
+		kind := "paused"
+		if r.Suspended() {
+			kind = "suspended"
+		}
+		input := "-"
+		if r.NeedsInput() {
+			input = "yes"
+		}
+		flow := r.FlowName
+		if r.DeploymentName != "" {
+			flow += "/" + r.DeploymentName
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			r.ID, cell(flow), cell(r.Name), kind, humanAge(now.Sub(r.PausedSince())),
+			expiresIn(r.ExpiresAt(), now), input, cell(strings.Join(r.Tags, ",")))
+	}
+	tw.Flush()
+}
+
+// cell makes an API string safe and tab-free for one table cell.
+func cell(s string) string {
+	s = termsafe.Line(s)
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func expiresIn(at *time.Time, now time.Time) string {
+	if at == nil {
+		return "never"
+	}
+	d := at.Sub(now)
+	if d <= 0 {
+		return "expired"
+	}
+	return "in " + humanAge(d)
+}
+
+// humanAge renders a duration the way operators read it: 45s, 12m, 3h5m, 2d4h.
+func humanAge(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		h := int(d.Hours())
+		return fmt.Sprintf("%dh%dm", h, int(d.Minutes())-h*60)
+	default:
+		days := int(d.Hours()) / 24
+		return fmt.Sprintf("%dd%dh", days, int(d.Hours())-days*24)
+	}
+}

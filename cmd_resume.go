@@ -1,0 +1,334 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+// actionJSON is the stable JSON result of `resume` and `cancel`.
+type actionJSON struct {
+	RunID    string          `json:"run_id"`
+	RunName  string          `json:"run_name"`
+	Outcome  string          `json:"outcome"`
+	Reason   string          `json:"reason,omitempty"`
+	Field    string          `json:"field,omitempty"`
+	State    string          `json:"state,omitempty"`
+	Input    json.RawMessage `json:"input,omitempty"`
+	Verified bool            `json:"verified_after_network_error,omitempty"`
+}
+
+func newResumeCmd(a *app) *cobra.Command {
+	var (
+		sets      []string
+		inputJSON string
+		inputFile string
+		yes       bool
+		output    string
+		dryRun    bool
+	)
+	cmd := &cobra.Command{
+		Use:   "resume RUN",
+		Short: "Resume a paused run, with a validated answer if it asks for one",
+		Long: `Resume a paused or suspended flow run. RUN is a run id or an unambiguous run name.
+
+The answer starts from the schema's defaults; --input-json or --input-file
+replace top-level fields, then each --set applies in order. Values given with
+--set are typed by the run's schema (count=3 is the integer 3 where the schema
+says integer); use dotted paths for nested fields, repeat --set to build a
+list, and field:=<json> to give raw JSON. The whole answer is validated
+against the schema, formats included, before anything is sent.
+
+Without --yes, unpause asks for confirmation on the terminal; when there is
+no terminal it refuses rather than resume a run unconfirmed.`,
+		Example: `  unpause resume crimson-falcon --set approve=true --set notes="checked the diff"
+  unpause resume 0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88 --input-json '{"value": 42}' --yes
+  echo '{"size":"large","color":"red"}' | unpause resume shirt-run --input-file - --yes -o json`,
+		Args: exactlyOneRun,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "text" && output != "json" {
+				return usageErrorf("--output must be text or json, not %q", output)
+			}
+			if inputJSON != "" && inputFile != "" {
+				return usageErrorf("give the answer with --input-json or --input-file, not both")
+			}
+			ctx := cmd.Context()
+			c, err := a.api()
+			if err != nil {
+				return err
+			}
+			run, err := c.ResolveRun(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if !run.Paused() {
+				return a.reportAction(output, run, &apiclient.ActionResult{Outcome: apiclient.NotPausedOutcome(run.State), State: run.State}, nil, nil)
+			}
+			var (
+				payload json.RawMessage
+				schema  *forms.Schema
+			)
+			if run.NeedsInput() {
+				req, err := c.InputRequest(ctx, run)
+				if err != nil {
+					return err
+				}
+				schema, err = forms.ParseSchema(req.Schema)
+				if err != nil {
+					return fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
+				}
+				answer, err := buildAnswer(schema, inputJSON, inputFile, sets, a.stdin)
+				if err != nil {
+					return err
+				}
+				if errs := schema.Validate(answer); len(errs) > 0 {
+					return withCode(exitInvalidInput, fieldErrors(errs))
+				}
+				payload, err = schema.Marshal(answer)
+				if err != nil {
+					return err
+				}
+			} else if len(sets) > 0 || inputJSON != "" || inputFile != "" {
+				return usageErrorf("run %s does not ask for input; resume it without --set, --input-json or --input-file", run.ID)
+			}
+			if dryRun {
+				fmt.Fprintln(a.stderr, "Dry run: nothing was sent. This is the answer that would be sent:")
+				if payload == nil {
+					payload = json.RawMessage("null")
+				}
+				return writeJSON(a.stdout, payload)
+			}
+			if !yes {
+				if err := confirm(a, fmt.Sprintf("Resume %s (%s)", termsafe.Line(run.Name), run.ID), payload); err != nil {
+					return err
+				}
+			}
+			res, err := c.Resume(ctx, run.ID, payload)
+			if err != nil {
+				return err
+			}
+			return a.reportAction(output, run, res, payload, schema)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&sets, "set", nil, "set a field: name=value, a.b=value for nested fields, name:=<json> for raw JSON (repeatable)")
+	f.StringVar(&inputJSON, "input-json", "", "the answer as a JSON object")
+	f.StringVar(&inputFile, "input-file", "", "read the answer as a JSON object from a file, or - for stdin")
+	f.BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	f.BoolVar(&dryRun, "dry-run", false, "validate and print the answer that would be sent, without resuming")
+	f.StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+func exactlyOneRun(_ *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usageErrorf("give exactly one RUN (a run id or name); 'unpause list' shows them")
+	}
+	return nil
+}
+
+// buildAnswer starts from the schema defaults, overlays a whole JSON answer,
+// then applies each --set in order.
+func buildAnswer(s *forms.Schema, inputJSON, inputFile string, sets []string, stdin io.Reader) (map[string]any, error) {
+	answer := s.Defaults()
+	raw := []byte(inputJSON)
+	if inputFile != "" {
+		var err error
+		if inputFile == "-" {
+			raw, err = io.ReadAll(stdin)
+		} else {
+			raw, err = os.ReadFile(inputFile)
+		}
+		if err != nil {
+			return nil, usageErrorf("cannot read the answer from %s: %v", inputFile, err)
+		}
+	}
+	if len(raw) > 0 {
+		var whole map[string]any
+		dec := json.NewDecoder(strings.NewReader(string(raw)))
+		dec.UseNumber()
+		if err := dec.Decode(&whole); err != nil {
+			return nil, withCode(exitInvalidInput, fmt.Errorf("the answer is not a JSON object: %v", err))
+		}
+		for k, v := range whole {
+			answer[k] = v
+		}
+	}
+	answer, err := s.ApplySets(answer, sets)
+	if err != nil {
+		return nil, withCode(exitInvalidInput, err)
+	}
+	return answer, nil
+}
+
+// fieldErrors joins validation errors into one message, a line per field.
+func fieldErrors(errs []forms.FieldError) error {
+	var b strings.Builder
+	b.WriteString("the answer does not fit the run's schema; nothing was sent:")
+	for _, e := range errs {
+		path := e.Path
+		if path == "" {
+			path = "(answer)"
+		}
+		fmt.Fprintf(&b, "\n  %s: %s", termsafe.Line(path), termsafe.Line(e.Message))
+	}
+	b.WriteString("\nFix the values with --set field=value and try again; 'unpause show RUN' lists the fields.")
+	return errors.New(b.String())
+}
+
+// confirm asks on the terminal. With no terminal it refuses: a script must
+// say --yes, so a wrong pipe never resumes a production run.
+func confirm(a *app, what string, payload json.RawMessage) error {
+	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stderr.Fd())) {
+		return usageErrorf("%s: confirmation needed, and there is no terminal to ask on; add --yes to proceed", what)
+	}
+	fmt.Fprintf(a.stderr, "%s", what)
+	if payload != nil {
+		fmt.Fprintf(a.stderr, " with this answer:\n%s\n", termsafe.Text(indentJSON(payload)))
+	} else {
+		fmt.Fprintln(a.stderr, "?")
+	}
+	fmt.Fprint(a.stderr, "Proceed? [y/N] ")
+	line, err := bufio.NewReader(a.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return withCode(exitUsage, errors.New("no answer to the confirmation (end of input); nothing was sent"))
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return nil
+	}
+	return withCode(exitUsage, errors.New("not confirmed; nothing was sent"))
+}
+
+func indentJSON(raw json.RawMessage) string {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return string(raw)
+	}
+	b, _ := json.MarshalIndent(v, "  ", "  ")
+	return "  " + string(b)
+}
+
+// reportAction prints the result of resume or cancel and picks the exit code.
+func (a *app) reportAction(output string, run *apiclient.Run, res *apiclient.ActionResult, payload json.RawMessage, schema *forms.Schema) error {
+	out := actionJSON{RunID: run.ID, RunName: run.Name, Outcome: string(res.Outcome), Reason: res.Reason, Input: payload, Verified: res.Verified}
+	if res.State != nil {
+		out.State = res.State.Name
+	}
+	if res.Outcome == apiclient.OutcomeRejected && schema != nil {
+		if p, ok := schema.FieldForReason(res.Reason); ok {
+			out.Field = p
+		}
+	}
+	if output == "json" {
+		if err := writeJSON(a.stdout, out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(a.stdout, describeOutcome(out))
+	}
+	switch res.Outcome {
+	case apiclient.OutcomeResumed, apiclient.OutcomeCancelled:
+		return nil
+	case apiclient.OutcomeRejected:
+		return withCode(exitInvalidInput, errors.New("the server rejected the answer; the run is still paused: fix the field and resume again"))
+	case apiclient.OutcomeExpired:
+		return withCode(exitExpired, errors.New("the pause had expired; the run has failed and cannot be resumed"))
+	case apiclient.OutcomeNotPaused:
+		return withCode(exitNotPaused, errors.New("the run is not paused any more; someone else may have answered it (see 'unpause show RUN')"))
+	case apiclient.OutcomeWait:
+		return withCode(exitConnection, fmt.Errorf("the server asked to wait %s before trying again; nothing was resumed", res.Delay))
+	}
+	return withCode(exitError, fmt.Errorf("unexpected outcome %q", res.Outcome))
+}
+
+func describeOutcome(o actionJSON) string {
+	name := fmt.Sprintf("%s (%s)", termsafe.Line(o.RunName), o.RunID)
+	state := ""
+	if o.State != "" {
+		state = "; state now " + termsafe.Line(o.State)
+	}
+	switch apiclient.Outcome(o.Outcome) {
+	case apiclient.OutcomeResumed:
+		s := "resumed " + name + state
+		if o.Verified {
+			s += " (confirmed by re-reading the run after a network error)"
+		}
+		return s
+	case apiclient.OutcomeCancelled:
+		return "cancelled " + name + state
+	case apiclient.OutcomeRejected:
+		s := "rejected: " + termsafe.Line(o.Reason)
+		if o.Field != "" {
+			s += " (field " + termsafe.Line(o.Field) + ")"
+		}
+		return s + "; " + name + " is still paused"
+	case apiclient.OutcomeExpired:
+		return "expired: " + name + " can no longer be resumed" + state
+	case apiclient.OutcomeNotPaused:
+		return "not paused: " + name + " is no longer waiting" + state
+	}
+	return o.Outcome + ": " + name + state
+}
+
+func newCancelCmd(a *app) *cobra.Command {
+	var (
+		reason string
+		yes    bool
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "cancel RUN --reason TEXT",
+		Short: "Cancel (reject) a paused run, with a reason",
+		Long: `Cancel a paused or suspended flow run instead of answering it. The reason is
+recorded as the state message that Prefect's UI shows.`,
+		Example: `  unpause cancel crimson-falcon --reason "wrong target database" --yes`,
+		Args:    exactlyOneRun,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "text" && output != "json" {
+				return usageErrorf("--output must be text or json, not %q", output)
+			}
+			if strings.TrimSpace(reason) == "" {
+				return usageErrorf("give a reason with --reason; it is recorded on the run")
+			}
+			ctx := cmd.Context()
+			c, err := a.api()
+			if err != nil {
+				return err
+			}
+			run, err := c.ResolveRun(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if !run.Paused() {
+				return a.reportAction(output, run, &apiclient.ActionResult{Outcome: apiclient.NotPausedOutcome(run.State), State: run.State}, nil, nil)
+			}
+			if !yes {
+				if err := confirm(a, fmt.Sprintf("Cancel %s (%s) with reason %q", termsafe.Line(run.Name), run.ID, reason), nil); err != nil {
+					return err
+				}
+			}
+			res, err := c.Cancel(ctx, run.ID, reason)
+			if err != nil {
+				return err
+			}
+			return a.reportAction(output, run, res, nil, nil)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&reason, "reason", "", "why the run is cancelled (required)")
+	f.BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	f.StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}

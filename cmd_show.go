@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+// showJSON is the stable JSON shape of `show --output json`.
+type showJSON struct {
+	Run         runJSON              `json:"run"`
+	Description string               `json:"description"`
+	Schema      json.RawMessage      `json:"schema,omitempty"`
+	Fields      []forms.FieldSummary `json:"fields"`
+	Responses   []apiclient.Response `json:"responses"`
+}
+
+func newShowCmd(a *app) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "show RUN",
+		Short: "Show a run, what it asks for, and the answers it already received",
+		Long: `Show a paused run: its facts, its description as Markdown text, and the
+fields an answer needs, with types, defaults and constraints.
+RUN is a run id or an unambiguous run name.`,
+		Args: exactlyOneRun,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "text" && output != "json" {
+				return usageErrorf("--output must be text or json, not %q", output)
+			}
+			ctx := cmd.Context()
+			c, err := a.api()
+			if err != nil {
+				return err
+			}
+			run, err := c.ResolveRun(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			out := showJSON{Run: toRunJSON(c, run), Fields: []forms.FieldSummary{}}
+			if run.Paused() && run.NeedsInput() {
+				req, err := c.InputRequest(ctx, run)
+				if err != nil {
+					return err
+				}
+				out.Description, out.Schema = req.Description, req.Schema
+				schema, err := forms.ParseSchema(req.Schema)
+				if err != nil {
+					return fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
+				}
+				out.Fields = schema.Summaries()
+			}
+			if out.Responses, err = c.Responses(ctx, run.ID); err != nil {
+				return err
+			}
+			if out.Responses == nil {
+				out.Responses = []apiclient.Response{}
+			}
+			if output == "json" {
+				return writeJSON(a.stdout, out)
+			}
+			writeShowText(a.stdout, out, time.Now())
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+func writeShowText(w io.Writer, s showJSON, now time.Time) {
+	r := s.Run
+	fmt.Fprintf(w, "Run:         %s (%s)\n", termsafe.Line(r.Name), r.ID)
+	flow := termsafe.Line(r.Flow)
+	if r.Deployment != "" {
+		flow += " / " + termsafe.Line(r.Deployment)
+	}
+	fmt.Fprintf(w, "Flow:        %s\n", flow)
+	fmt.Fprintf(w, "State:       %s (%s)\n", termsafe.Line(r.StateName), r.State)
+	if !r.PausedSince.IsZero() {
+		fmt.Fprintf(w, "Paused:      %s (%s ago)\n", r.PausedSince.Local().Format(time.RFC3339), humanAge(now.Sub(r.PausedSince)))
+	}
+	fmt.Fprintf(w, "Expires:     %s\n", expiresIn(r.ExpiresAt, now))
+	if len(r.Tags) > 0 {
+		fmt.Fprintf(w, "Tags:        %s\n", termsafe.Line(strings.Join(r.Tags, ", ")))
+	}
+	if r.WorkPool != "" {
+		fmt.Fprintf(w, "Work pool:   %s\n", termsafe.Line(r.WorkPool))
+	}
+	if len(r.Parameters) > 0 && string(r.Parameters) != "{}" {
+		fmt.Fprintf(w, "Parameters:  %s\n", termsafe.Line(string(r.Parameters)))
+	}
+	fmt.Fprintf(w, "URL:         %s\n", termsafe.Line(r.URL))
+	if s.Description != "" {
+		fmt.Fprintf(w, "\nDescription:\n%s\n", indent(termsafe.Text(s.Description), "  "))
+	}
+	if r.NeedsInput {
+		fmt.Fprintln(w, "\nFields (set with --set name=value):")
+		for _, f := range s.Fields {
+			fmt.Fprintf(w, "  %s\n", termsafe.Line(f.String()))
+			if f.Description != "" {
+				fmt.Fprintf(w, "      %s\n", termsafe.Line(f.Description))
+			}
+		}
+	} else if r.State == "paused" || r.State == "suspended" {
+		fmt.Fprintln(w, "\nThis run asks for no input: 'unpause resume RUN' resumes it.")
+	}
+	if len(s.Responses) > 0 {
+		fmt.Fprintln(w, "\nAnswers already received:")
+		for _, resp := range s.Responses {
+			fmt.Fprintf(w, "  %s  %s  %s\n", resp.Created.Local().Format(time.RFC3339), termsafe.Line(resp.Key), termsafe.Line(string(resp.Value)))
+		}
+	}
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}
