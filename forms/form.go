@@ -22,6 +22,22 @@ type FormOptions struct {
 	// descriptions, enum members, error texts) before it is displayed.
 	// nil uses a built-in filter that drops control and bidi characters.
 	Sanitize func(string) string
+	// Draft restores the widgets' raw state saved by Form.Draft, over
+	// initial and the defaults, so text that does not parse yet survives.
+	Draft Draft
+}
+
+// Draft is the raw state of every widget by field path: exactly what the
+// operator typed or chose, valid or not. Answer drops what does not parse;
+// a Draft keeps it, for going back to the form, a failed submit, or a file
+// on disk after a crash. Tuple positions are keyed "path[i]".
+type Draft map[string]DraftField
+
+// DraftField is one widget's raw state.
+type DraftField struct {
+	Text   *string  `json:"text,omitempty"`
+	Choice string   `json:"choice,omitempty"`
+	Multi  []string `json:"multi,omitempty"`
 }
 
 // Form is a huh form for a Schema plus the typed value holders behind it.
@@ -82,6 +98,9 @@ func NewForm(s *Schema, initial map[string]any, o FormOptions) *Form {
 		fm.sanitize = stripControls
 	}
 	fm.root = fm.holders(s.Fields, initial)
+	if len(o.Draft) > 0 {
+		restoreDraft(fm.root, "", o.Draft)
+	}
 	if msg := o.Errors[""]; msg != "" {
 		// An error about the answer as a whole goes on the first field.
 		if h := firstLeaf(fm.root); h != nil && h.serverErr == "" {
@@ -159,6 +178,118 @@ func (fm *Form) Answer() (map[string]any, []FieldError) {
 		}
 	}
 	return ans, dedupe(errs)
+}
+
+// Draft returns the raw state of every widget (see Draft).
+func (fm *Form) Draft() Draft {
+	d := Draft{}
+	var walk func(hs []*holder, tuple string)
+	walk = func(hs []*holder, tuple string) {
+		for i, h := range hs {
+			key := h.f.Path
+			if tuple != "" {
+				key = fmt.Sprintf("%s[%d]", tuple, i)
+			}
+			var df DraftField
+			switch h.f.Kind {
+			case Const:
+				continue
+			case Boolean, Enum:
+				df.Choice = h.choice
+			case MultiEnum:
+				df.Multi = append([]string{}, h.multi...)
+			case Object:
+				df.Choice = h.choice
+				walk(h.children, "")
+			case Tuple:
+				walk(h.children, h.f.Path)
+				continue
+			case Union:
+				text := h.text
+				df.Choice, df.Text = h.choice, &text
+			default:
+				text := h.text
+				df.Text = &text
+			}
+			d[key] = df
+		}
+	}
+	walk(fm.root, "")
+	return d
+}
+
+// restoreDraft puts saved raw widget state back. A choice or selection that
+// no longer exists (the run asked again with another schema) is ignored.
+func restoreDraft(hs []*holder, tuple string, d Draft) {
+	for i, h := range hs {
+		key := h.f.Path
+		if tuple != "" {
+			key = fmt.Sprintf("%s[%d]", tuple, i)
+		}
+		if h.f.Kind == Tuple {
+			restoreDraft(h.children, h.f.Path, d)
+			continue
+		}
+		df, ok := d[key]
+		if h.f.Kind == Object {
+			if ok && validChoice(h, df.Choice) {
+				h.choice = df.Choice
+			}
+			restoreDraft(h.children, "", d)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		switch h.f.Kind {
+		case Boolean, Enum:
+			if validChoice(h, df.Choice) {
+				h.choice = df.Choice
+			}
+		case MultiEnum:
+			var keep []string
+			for _, k := range df.Multi {
+				if memberKey(k, len(h.f.Enum)) {
+					keep = append(keep, k)
+				}
+			}
+			h.multi = keep
+		case Union:
+			if validChoice(h, df.Choice) {
+				h.choice = df.Choice
+			}
+			if df.Text != nil {
+				h.text = *df.Text
+			}
+		case Const:
+		default:
+			if df.Text != nil {
+				h.text = *df.Text
+			}
+		}
+	}
+}
+
+func validChoice(h *holder, choice string) bool {
+	if choice == "" {
+		return false
+	}
+	if contains(h.extras, choice) || (h.f.Kind == Object && choice == optFill) {
+		return true
+	}
+	switch h.f.Kind {
+	case Boolean:
+		return choice == "true" || choice == "false"
+	case Union:
+		return memberKey(choice, len(h.f.Variants))
+	}
+	return memberKey(choice, len(h.f.Enum))
+}
+
+// memberKey reports a select key "m<i>" with 0 <= i < n.
+func memberKey(k string, n int) bool {
+	i, err := strconv.Atoi(strings.TrimPrefix(k, "m"))
+	return strings.HasPrefix(k, "m") && err == nil && i >= 0 && i < n
 }
 
 func coveredBy(bad map[string]bool, path string) bool {
@@ -412,6 +543,9 @@ func (fm *Form) formatText(f *Field, v any, present bool) string {
 			return compactJSON(v)
 		}
 		if s == "" {
+			if emptyDefault(f) {
+				return "" // left empty, it is omitted and the flow applies the same ""
+			}
 			return cmdEmpty
 		}
 		if strings.HasPrefix(s, `\`) {
@@ -430,6 +564,9 @@ func (fm *Form) formatText(f *Field, v any, present bool) string {
 			return compactJSON(v)
 		}
 		if len(list) == 0 {
+			if emptyDefault(f) {
+				return ""
+			}
 			return cmdEmpty
 		}
 		lines := make([]string, len(list))
@@ -443,6 +580,21 @@ func (fm *Form) formatText(f *Field, v any, present bool) string {
 		return ""
 	}
 	return string(b)
+}
+
+// emptyDefault reports an optional field whose default is "" or []: an empty
+// widget means the same thing, so it is not pre-filled with \empty.
+func emptyDefault(f *Field) bool {
+	if f.Required || !f.HasDefault {
+		return false
+	}
+	switch d := f.Default.(type) {
+	case string:
+		return d == ""
+	case []any:
+		return len(d) == 0
+	}
+	return false
 }
 
 func compactJSON(v any) string {

@@ -646,3 +646,90 @@ func TestThemeAfterNewForm(t *testing.T) {
 		t.Error("a theme set on the huh form after NewForm changed nothing")
 	}
 }
+
+// A field whose default is "" (or []) starts empty, not as the \empty
+// command: typing into it must not append to a command word.
+func TestEmptyDefaultsStartEmpty(t *testing.T) {
+	raw := []byte(`{"additionalProperties":false,"properties":{"notes":{"default":"","title":"Notes","type":"string"},` +
+		`"tags":{"default":[],"items":{"type":"string"},"title":"Tags","type":"array"}},"title":"T","type":"object"}`)
+	s, err := ParseSchema(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range s.Fields {
+		if got := NewForm(s, nil, FormOptions{}).formatText(f, f.Default, true); got != "" {
+			t.Errorf("%s starts as %q, want empty", f.Path, got)
+		}
+	}
+	ans, errs := NewForm(s, nil, FormOptions{}).Answer()
+	if len(errs) != 0 || len(ans) != 0 {
+		t.Errorf("untouched form: answer %v, errors %v; want {} (the flow applies its defaults)", ans, errs)
+	}
+	// A required field with an explicit "" still shows the command.
+	req := &Field{Kind: String, Required: true}
+	if got := NewForm(s, nil, FormOptions{}).formatText(req, "", true); got != `\empty` {
+		t.Errorf("required field with \"\" shows %q, want \\empty", got)
+	}
+}
+
+// What the operator typed survives a rebuild through Draft, even when it
+// does not parse: Answer drops it, the Draft keeps it.
+func TestDraftKeepsInvalidText(t *testing.T) {
+	s := mustSchema(t, "approval_input")
+	f := NewForm(s, nil, FormOptions{})
+	set := func(path, text string) {
+		t.Helper()
+		for _, h := range allHolders(f.root) {
+			if h.f.Path == path {
+				h.text = text
+				return
+			}
+		}
+		t.Fatalf("no holder %s", path)
+	}
+	set("count", "12abc")
+	set("approver", "al")
+	set("home.zip_code", "123")
+	for _, h := range f.root {
+		if h.f.Path == "color" {
+			h.choice = "m1"
+		}
+	}
+	ans, errs := f.Answer()
+	if _, ok := ans["count"]; ok || len(errs) == 0 {
+		t.Fatalf("count %q should not parse: answer %v errors %v", "12abc", ans, errs)
+	}
+	draft := f.Draft()
+	raw, err := json.Marshal(draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Draft
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	g := NewForm(s, ans, FormOptions{Draft: back})
+	got := g.Draft()
+	for _, path := range []string{"count", "approver", "home.zip_code"} {
+		if got[path].Text == nil || draft[path].Text == nil || *got[path].Text != *draft[path].Text {
+			t.Errorf("%s after rebuild: %v, want %q", path, got[path].Text, *draft[path].Text)
+		}
+	}
+	if got["color"].Choice != "m1" {
+		t.Errorf("color choice after rebuild = %q, want m1", got["color"].Choice)
+	}
+	// A stale choice (another schema) is ignored rather than trusted.
+	h := NewForm(s, nil, FormOptions{Draft: Draft{"color": {Choice: "m9"}}})
+	if c := h.Draft()["color"].Choice; c == "m9" {
+		t.Errorf("out-of-range choice restored: %q", c)
+	}
+}
+
+func allHolders(hs []*holder) []*holder {
+	var out []*holder
+	for _, h := range hs {
+		out = append(out, h)
+		out = append(out, allHolders(h.children)...)
+	}
+	return out
+}

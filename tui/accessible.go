@@ -496,7 +496,7 @@ func (a *accessible) askFields(s *forms.Schema, fields []*forms.Field, values ma
 			return values, err
 		}
 		values = v
-		a.store.Set(runID, schemaKey, values)
+		a.store.Set(runID, schemaKey, values, nil)
 		_ = a.store.Flush()
 	}
 	return values, nil

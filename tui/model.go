@@ -551,18 +551,21 @@ func (m *Model) startAnswer() tea.Cmd {
 		m.setStatus("Loading the form…", false)
 		return nil
 	}
-	var saved map[string]any
+	var (
+		saved map[string]any
+		raw   forms.Draft
+	)
 	note := ""
 	switch {
 	case cur.draft != nil:
-		saved = cur.draft.Values
+		saved, raw = cur.draft.Values, cur.draft.Raw
 		note = "Restored draft from " + common.Stamp(cur.draft.SavedAt.In(m.c.Now.Location()))
 	case cur.submitted != nil:
 		saved = cur.submitted.Values
 		note = "Starting from your previous answer (" + common.Stamp(cur.submitted.SavedAt.In(m.c.Now.Location())) + ")"
 	}
 	schemaKey := cur.run.State.Details.RunInputKeyset.Schema
-	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, answer.InitialValues(cur.input.schema, saved))
+	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, answer.InitialValues(cur.input.schema, saved), raw)
 	a.SetNote(note)
 	a.SetSize(m.width, m.bodyHeight())
 	m.answers[cur.id] = a
@@ -574,15 +577,15 @@ func (m *Model) startAnswer() tea.Cmd {
 func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 	switch ev {
 	case answer.EventChanged:
-		m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+		m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
 		return m.draftDebounceCmd()
 	case answer.EventBack:
-		m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+		m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
 		m.screen = scrRun
 		m.setStatus("Answer kept as a draft; a to continue.", false)
 		return m.draftFlushCmd()
 	case answer.EventInvalid:
-		m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+		m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
 		m.setStatus("Some values need fixing (marked in the form).", true)
 		return m.draftFlushCmd()
 	case answer.EventSend:
@@ -746,7 +749,7 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	if a := m.currentAnswer(); a != nil && a.Stage() == answer.StageForm {
 		a.Snapshot()
-		m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+		m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
 	}
 	m.quitting = true
 	return tea.Sequence(m.draftFlushCmd(), tea.Quit)
@@ -992,7 +995,7 @@ func (m *Model) handleProfileKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if a := m.currentAnswer(); a != nil {
-			m.drafts.Set(a.RunID, a.SchemaKey, a.Values())
+			m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
 		}
 		m.setStatus("Switching to profile "+termsafe.Line(name)+"…", false)
 		return tea.Batch(m.draftFlushCmd(), m.switchProfileCmd(name))

@@ -767,3 +767,28 @@ func TestProfileSwitchFailureKeepsCurrent(t *testing.T) {
 	h.keys("P", "j", "enter")
 	h.mustSee("Could not switch profile: profile staging has no PREFECT_API_URL", "profile prod", "weekly-report")
 }
+
+// Text that does not fit its field yet (reviewer needs 2 characters) is not
+// lost: not by going back to the run, and not by a new process after a crash.
+func TestInvalidTextSurvivesGoingBackAndRestart(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h.keys("j", "enter", "a") // deploy approval
+	h.keys("enter", "enter")  // approve, environment kept
+	h.typeText("Q")
+	h.keys("enter") // huh refuses to leave the field: too short
+	h.keys("esc")   // back to the run view
+	h.keys("a")
+	if w := h.m.currentAnswer().Widgets()["reviewer"]; w.Text == nil || *w.Text != "Q" {
+		t.Fatalf("after going back the reviewer field holds %v, want %q", w.Text, "Q")
+	}
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(draftFlushMsg); return ok })
+	h.keys("esc")
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(draftFlushMsg); return ok })
+
+	h2 := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h2.keys("j", "enter", "a")
+	if w := h2.m.currentAnswer().Widgets()["reviewer"]; w.Text == nil || *w.Text != "Q" {
+		t.Fatalf("restored draft: reviewer holds %v, want %q", w.Text, "Q")
+	}
+}

@@ -67,6 +67,7 @@ type Model struct {
 	gen  int
 
 	values  map[string]any    // last known answer (typed)
+	raw     forms.Draft       // what each widget held, valid or not
 	errs    map[string]string // errors shown beside fields
 	formErr string            // error about the whole answer (sanitised)
 	note    string            // informational line, e.g. restored draft
@@ -80,10 +81,10 @@ type Model struct {
 
 // New builds the answer flow for a run, starting from initial values
 // (schema defaults merged with a draft or a previous answer).
-func New(c *common.Common, runID, runName, schemaKey string, schema *forms.Schema, initial map[string]any) *Model {
+func New(c *common.Common, runID, runName, schemaKey string, schema *forms.Schema, initial map[string]any, raw forms.Draft) *Model {
 	m := &Model{
 		c: c, RunID: runID, RunName: runName, SchemaKey: schemaKey, schema: schema,
-		values: initial, review: viewport.New(),
+		values: initial, raw: raw, review: viewport.New(),
 	}
 	m.review.SoftWrap = true
 	m.build()
@@ -105,6 +106,12 @@ func (m *Model) Stage() Stage { return m.stage }
 
 // Values is the last known answer.
 func (m *Model) Values() map[string]any { return m.values }
+
+// Raw is what each widget held at the last snapshot, valid or not.
+func (m *Model) Raw() forms.Draft { return m.raw }
+
+// Widgets is what the form's widgets hold right now, valid or not.
+func (m *Model) Widgets() forms.Draft { return m.form.Draft() }
 
 // Errors are the field errors currently shown (path -> message).
 func (m *Model) Errors() map[string]string { return m.errs }
@@ -142,6 +149,7 @@ func (m *Model) build() {
 		Width:  m.formWidth(),
 		Theme:  formTheme,
 		Errors: m.errs,
+		Draft:  m.raw,
 		// Titles, help, option labels and error texts come from the API:
 		// use the app's sanitiser rather than forms' built-in filter.
 		Sanitize: termsafe.Line,
@@ -301,13 +309,11 @@ func (m *Model) fieldFiltering() bool {
 // snapshot reads the current answer from the form and reports a change.
 func (m *Model) snapshot() bool {
 	v, _ := m.form.Answer()
-	if v == nil {
+	raw := m.form.Draft()
+	if v == nil || (reflect.DeepEqual(v, m.values) && reflect.DeepEqual(raw, m.raw)) {
 		return false
 	}
-	if reflect.DeepEqual(v, m.values) {
-		return false
-	}
-	m.values = v
+	m.values, m.raw = v, raw
 	return true
 }
 
@@ -319,6 +325,7 @@ func (m *Model) submitted() (tea.Cmd, Event) {
 	if v != nil {
 		m.values = v
 	}
+	m.raw = m.form.Draft()
 	if len(errs) > 0 {
 		m.errs = map[string]string{}
 		m.formErr = ""

@@ -25,6 +25,8 @@ import (
 	"regexp"
 	"sync"
 	"time"
+
+	"github.com/unpause-dev/unpause/forms"
 )
 
 // Draft is one run's answer in progress (or last sent).
@@ -32,7 +34,10 @@ type Draft struct {
 	RunID     string         `json:"run_id"`
 	SchemaKey string         `json:"schema_key,omitempty"` // run_input_keyset.schema of the pause it was written for
 	Values    map[string]any `json:"values"`
-	SavedAt   time.Time      `json:"saved_at"`
+	// Raw is what each widget held, valid or not (forms.Draft), so text that
+	// does not parse yet is not lost either.
+	Raw     forms.Draft `json:"raw,omitempty"`
+	SavedAt time.Time   `json:"saved_at"`
 }
 
 // Store reads and writes drafts.
@@ -76,8 +81,8 @@ func (s *Store) Dir() string { return s.dir }
 
 // Set records the current values of a run's draft in memory and marks it for
 // the next Flush. It does no I/O, so Update may call it.
-func (s *Store) Set(runID, schemaKey string, values map[string]any) {
-	d := &Draft{RunID: runID, SchemaKey: schemaKey, Values: clone(values), SavedAt: s.now()}
+func (s *Store) Set(runID, schemaKey string, values map[string]any, raw forms.Draft) {
+	d := &Draft{RunID: runID, SchemaKey: schemaKey, Values: clone(values), Raw: cloneRaw(raw), SavedAt: s.now()}
 	s.mu.Lock()
 	s.mem[runID] = d
 	s.dirty[runID] = true
@@ -99,6 +104,7 @@ func (s *Store) Peek(runID string) (*Draft, bool) {
 	}
 	cp := *d
 	cp.Values = clone(d.Values)
+	cp.Raw = cloneRaw(d.Raw)
 	return &cp, true
 }
 
@@ -335,4 +341,20 @@ func cloneValue(x any) any {
 	default:
 		return x
 	}
+}
+
+func cloneRaw(d forms.Draft) forms.Draft {
+	if d == nil {
+		return nil
+	}
+	out := make(forms.Draft, len(d))
+	for k, v := range d {
+		if v.Text != nil {
+			t := *v.Text
+			v.Text = &t
+		}
+		v.Multi = append([]string(nil), v.Multi...)
+		out[k] = v
+	}
+	return out
 }

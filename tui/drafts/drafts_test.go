@@ -23,7 +23,7 @@ func TestSetFlushLoadDelete(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o700 {
 		t.Fatalf("draft dir mode: %v %v", st.Mode(), err)
 	}
-	s.Set("run-1", "paused-1-schema", map[string]any{"size": "small", "n": int64(3), "tags": []any{"a"}})
+	s.Set("run-1", "paused-1-schema", map[string]any{"size": "small", "n": int64(3), "tags": []any{"a"}}, nil)
 	// Nothing on disk until Flush.
 	if _, err := os.Stat(filepath.Join(dir, "drafts", "run-1.json")); !os.IsNotExist(err) {
 		t.Fatalf("Set wrote to disk: %v", err)
@@ -83,7 +83,7 @@ func TestSubmitted(t *testing.T) {
 func TestHostileRunIDStaysInDir(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := Open(dir, clock())
-	s.Set("../../etc/passwd", "", map[string]any{"x": 1})
+	s.Set("../../etc/passwd", "", map[string]any{"x": 1}, nil)
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestConcurrentSetAndFlush(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range 50 {
-				s.Set("run", "", map[string]any{"i": i, "j": j})
+				s.Set("run", "", map[string]any{"i": i, "j": j}, nil)
 				_ = s.Flush()
 			}
 		}()
@@ -120,7 +120,7 @@ func TestMemoryOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Set("r", "", map[string]any{"a": "b"})
+	s.Set("r", "", map[string]any{"a": "b"}, nil)
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestMemoryOnly(t *testing.T) {
 func TestNumbersKeepTheirTypes(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := Open(dir, clock())
-	s.Set("r", "", map[string]any{"n": int64(3), "x": json.Number("0.5"), "big": int64(9007199254740993), "l": []any{int64(1)}})
+	s.Set("r", "", map[string]any{"n": int64(3), "x": json.Number("0.5"), "big": int64(9007199254740993), "l": []any{int64(1)}}, nil)
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}
