@@ -268,7 +268,7 @@ func TestAnswerReviewSubmitResumed(t *testing.T) {
 	}
 }
 
-func TestReviewEnterConfirmsAndBackKeepsValues(t *testing.T) {
+func TestReviewOnlyYSendsAndBackKeepsValues(t *testing.T) {
 	h := newHarness(t, fixture(t))
 	answerShirt(h, 1, 1) // small, red
 	h.keys("n")
@@ -289,7 +289,11 @@ func TestReviewEnterConfirmsAndBackKeepsValues(t *testing.T) {
 	h.mustSee("> small", "> red")
 	h.keys("enter", "enter") // through both fields unchanged
 	h.mustSee(`"size": "small"`)
-	h.keys("enter") // enter confirms in review
+	h.keys("enter") // enter alone never sends: a held enter must not resume a run
+	if got := h.api.resumeCalls(); len(got) != 0 {
+		t.Fatalf("enter in review sent the answer: %+v", got)
+	}
+	h.keys("y")
 	if got := h.api.resumeCalls(); len(got) != 1 || string(got[0].Input) != `{"size":"small","color":"red"}` {
 		t.Fatalf("resume: %+v", got)
 	}

@@ -424,7 +424,7 @@ func (m *Model) View() string {
 		if m.stage == StageSending {
 			b.WriteString(s.Info.Render("Sending…"))
 		} else {
-			b.WriteString(s.KeyHint.Render("Send it? ") + s.KeyDesc.Render("y/enter send · n/esc back to the form"))
+			b.WriteString(s.KeyHint.Render("Send it? ") + s.KeyDesc.Render("y send · n/esc back to the form"))
 		}
 	}
 	return common.Fit(b.String(), m.width, m.height)

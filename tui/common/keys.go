@@ -46,10 +46,11 @@ func DefaultKeyMap() *KeyMap {
 		Answer:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "answer")),
 		Cancel:    key.NewBinding(key.WithKeys("x", "c"), key.WithHelp("x/c", "cancel run")),
 		Profiles:  key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "profiles")),
-		Confirm:   key.NewBinding(key.WithKeys("y", "Y", "enter"), key.WithHelp("y/enter", "confirm")),
-		Deny:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "go back")),
-		FormNext:  key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "next field")),
-		FormPrev:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		// Only y sends: an enter held through the form must not resume a run.
+		Confirm:  key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "confirm")),
+		Deny:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "go back")),
+		FormNext: key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "next field")),
+		FormPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
 	}
 }
 
