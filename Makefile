@@ -1,0 +1,28 @@
+# unpause developer entry points. The Prefect bits live in scripts/ (see each script's header).
+GO ?= go
+ARGS ?=
+
+.PHONY: all build test demo demo-stop bench
+
+all: build
+
+## build: compile the unpause binary into ./unpause
+build:
+	$(GO) build -o unpause .
+
+## test: unit + integration tests (starts and stops a throwaway Prefect server); extra go test args via ARGS="..."
+test:
+	scripts/test $(ARGS)
+
+## demo: a Prefect server with example flows waiting for input, then `unpause list`
+demo:
+	scripts/demo
+
+## demo-stop: stop the demo flows and server
+demo-stop:
+	scripts/demo stop
+
+## bench: Go benchmarks, then `unpause list` vs bare HTTP vs the prefect CLI on 1,000 seeded runs
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/bench-list

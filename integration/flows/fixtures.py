@@ -1,0 +1,366 @@
+"""Fixture flows that pause or suspend and wait for human input.
+
+The Go integration tests (integration/harness_test.go) run these as subprocesses with the
+pinned Prefect's python and PREFECT_API_URL set:
+
+    python integration/flows/fixtures.py <fixture> [--timeout S] [--poll S]
+        fixtures: greeting number image-label markdown shirt everything no-input expiring
+    python integration/flows/fixtures.py serve --deployment NAME      # suspend fixture, served
+    python integration/flows/fixtures.py trigger --deployment NAME --out PATH
+
+Protocol:
+  * stdout carries a line ``FLOW_RUN_ID=<uuid>`` as soon as the run id is known (other
+    lines, e.g. Prefect's own logs, may come before it).
+  * When a flow finishes it writes JSON to the path in ``UNPAUSE_FIXTURE_OUT`` (for served
+    runs: the ``out`` flow parameter), atomically, e.g.
+    ``{"fixture": "greeting", "flow_run_id": "...", "outcome": "resumed",
+       "received": "Ada", "attempts": 1}``.
+    ``received`` is what ``pause_flow_run``/``suspend_flow_run`` returned, as JSON
+    (pydantic ``model_dump(mode="json")`` for models).
+
+Env:
+  UNPAUSE_FIXTURE_OUT      where to write the result JSON (optional for manual runs)
+  UNPAUSE_FIXTURE_TIMEOUT  default pause timeout in seconds (600)
+  UNPAUSE_FIXTURE_POLL     seconds between "was I resumed?" polls (default 1; Prefect's is 10)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from datetime import datetime
+from enum import Enum
+from typing import Any, Callable, List, Literal, Optional
+
+import pydantic
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import to_jsonable_python
+
+from prefect import flow, get_run_logger, tags
+from prefect.exceptions import FlowPauseTimeout
+from prefect.flow_runs import pause_flow_run, suspend_flow_run
+from prefect.input import RunInput
+from prefect.runtime import flow_run as runtime_flow_run
+
+DEFAULT_TIMEOUT = int(os.environ.get("UNPAUSE_FIXTURE_TIMEOUT", "600"))
+POLL = int(os.environ.get("UNPAUSE_FIXTURE_POLL", "1"))
+FIXTURE_TAGS = ("unpause-fixture",)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def announce() -> str:
+    """Print the current flow run id so the test can find the run."""
+    run_id = str(runtime_flow_run.id)
+    print(f"FLOW_RUN_ID={run_id}", flush=True)
+    return run_id
+
+
+def write_out(result: dict[str, Any], path: Optional[str] = None) -> None:
+    """Write the result JSON atomically (tests poll for the file)."""
+    path = path or os.environ.get("UNPAUSE_FIXTURE_OUT")
+    if not path:
+        print("RESULT=" + json.dumps(to_jsonable_python(result)), flush=True)
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".fixture-out.")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(to_jsonable_python(result), fh)
+    os.replace(tmp, path)
+
+
+def dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return to_jsonable_python(value)
+
+
+def resumed(fixture: str, run_id: str, received: Any, attempts: int = 1, **extra: Any) -> dict:
+    return {
+        "fixture": fixture,
+        "flow_run_id": run_id,
+        "outcome": "resumed",
+        "received": dump(received),
+        "attempts": attempts,
+        **extra,
+    }
+
+
+# --------------------------------------------------------------------------- models
+
+
+class Animal(str, Enum):
+    PIG = "pig"
+    DOG = "dog"
+
+
+class DeployApproval(RunInput):
+    approve: bool = False
+    environment: Literal["staging", "production"] = "staging"
+    reviewer: str = Field(description="Who reviewed the release", min_length=2)
+    notes: str = Field("", description="Why approve or reject?")
+
+
+DEPLOY_DESCRIPTION = """\
+# Deploy approval
+
+Release **v2.3.1** is ready to go to `production`.
+
+## Changes
+- Faster checkout (**-40%** p95)
+- New payment provider behind the `payments.v2` flag
+- Fix for `ORDER-1234`
+
+Approve to deploy now, or reject with a note.
+"""
+
+
+class ShirtOrder(RunInput):
+    size: Literal["small", "medium", "large"]
+    color: Literal["red", "green", "blue"]
+
+    @model_validator(mode="after")
+    def green_not_small(self) -> "ShirtOrder":
+        if self.size == "small" and self.color == "green":
+            raise ValueError("Green is only in stock in medium and large.")
+        return self
+
+
+class Priority(str, Enum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class Address(BaseModel):
+    street: str
+    city: str = "Springfield"
+    zip_code: str = Field(pattern=r"^\d{5}$")
+
+
+class Everything(RunInput):
+    title: str = Field(description="Short title for the ticket", min_length=2, max_length=50)
+    count: int = Field(default=1, ge=1, le=10)
+    ratio: float = Field(default=0.5, gt=0, lt=1)
+    urgent: bool = False
+    priority: Priority = Priority.NORMAL
+    labels: List[Literal["bug", "feature", "docs"]] = []
+    reason: Optional[str] = None
+    due: datetime
+    remind_at: Optional[datetime] = None
+    home: Address
+    billing: Optional[Address] = None
+
+
+class SuspendApproval(RunInput):
+    approve: bool
+    comment: str = ""
+
+
+# --------------------------------------------------------------------------- flows
+
+
+@flow(name="unpause-greeting")
+def greeting(timeout: int = DEFAULT_TIMEOUT) -> str:
+    run_id = announce()
+    name = pause_flow_run(wait_for_input=str, timeout=timeout, poll_interval=POLL)
+    get_run_logger().info(f"Hello, {name}!")
+    write_out(resumed("greeting", run_id, name))
+    return name
+
+
+@flow(name="unpause-number")
+def number(timeout: int = DEFAULT_TIMEOUT) -> int:
+    run_id = announce()
+    value = pause_flow_run(wait_for_input=int, timeout=timeout, poll_interval=POLL)
+    get_run_logger().info(f"Got number {value}")
+    write_out(resumed("number", run_id, value))
+    return value
+
+
+@flow(name="unpause-image-label")
+def image_label(timeout: int = DEFAULT_TIMEOUT) -> str:
+    run_id = announce()
+    label = pause_flow_run(wait_for_input=Animal, timeout=timeout, poll_interval=POLL)
+    get_run_logger().info(f"Image labelled as {label.value}")
+    write_out(resumed("image-label", run_id, label))
+    return label.value
+
+
+@flow(name="unpause-deploy-approval")
+def markdown(timeout: int = DEFAULT_TIMEOUT) -> dict:
+    run_id = announce()
+    form = DeployApproval.with_initial_data(
+        description=DEPLOY_DESCRIPTION, approve=True, environment="production"
+    )
+    answer = pause_flow_run(wait_for_input=form, timeout=timeout, poll_interval=POLL)
+    get_run_logger().info(f"Deploy approved={answer.approve} by {answer.reviewer}")
+    write_out(resumed("markdown", run_id, answer))
+    return answer.model_dump(mode="json")
+
+
+@flow(name="unpause-shirt-order")
+def shirt(timeout: int = DEFAULT_TIMEOUT) -> dict:
+    """Prefect's docs example: re-pause until the model validator accepts the input."""
+    run_id = announce()
+    logger = get_run_logger()
+    form: type[ShirtOrder] = ShirtOrder.with_initial_data(
+        description="Pick a **size** and a **colour** for your shirt."
+    )
+    errors: list[str] = []
+    attempts = 0
+    order = None
+    while order is None:
+        attempts += 1
+        try:
+            order = pause_flow_run(wait_for_input=form, timeout=timeout, poll_interval=POLL)
+        except pydantic.ValidationError as exc:
+            reason = "; ".join(e["msg"] for e in exc.errors())
+            errors.append(reason)
+            logger.error(f"Invalid shirt order: {reason}")
+            form = ShirtOrder.with_initial_data(
+                description=f"**That combination is not available.** {reason}\n\nPlease pick again."
+            )
+    logger.info(f"Shirt order: {order.size} {order.color}")
+    write_out(resumed("shirt", run_id, order, attempts=attempts, errors=errors))
+    return order.model_dump(mode="json")
+
+
+@flow(name="unpause-everything")
+def everything(timeout: int = DEFAULT_TIMEOUT) -> dict:
+    run_id = announce()
+    form = Everything.with_initial_data(
+        description="Every field type the form has to handle: nested models, optionals, "
+        "a multi-select, an enum and date-times."
+    )
+    answer = pause_flow_run(wait_for_input=form, timeout=timeout, poll_interval=POLL)
+    get_run_logger().info(f"Everything: {answer.title}")
+    write_out(resumed("everything", run_id, answer))
+    return answer.model_dump(mode="json")
+
+
+@flow(name="unpause-no-input")
+def no_input(timeout: int = DEFAULT_TIMEOUT) -> None:
+    run_id = announce()
+    received = pause_flow_run(timeout=timeout, poll_interval=POLL)
+    get_run_logger().info("Resumed without input")
+    write_out(resumed("no-input", run_id, received))
+
+
+@flow(name="unpause-expiring")
+def expiring(timeout: int = 5) -> str:
+    run_id = announce()
+    try:
+        name = pause_flow_run(wait_for_input=str, timeout=timeout, poll_interval=POLL)
+    except FlowPauseTimeout as exc:
+        write_out(
+            {
+                "fixture": "expiring",
+                "flow_run_id": run_id,
+                "outcome": "expired",
+                "error": f"{type(exc).__name__}: {exc}",
+                "attempts": 1,
+            }
+        )
+        raise
+    write_out(resumed("expiring", run_id, name))
+    return name
+
+
+@flow(name="unpause-suspend")
+def suspend(out: str = "", timeout: Optional[int] = None) -> dict:
+    """Served flow: suspends (the process exits); the resumed re-run gets the input.
+
+    timeout defaults to None like suspend_flow_run's own default: no expiry.
+    """
+    run_id = announce()
+    # The same code runs twice: once suspending, once after "Resuming". The second
+    # suspend_flow_run call is rejected ("already fired") and returns the input.
+    answer = suspend_flow_run(wait_for_input=SuspendApproval, timeout=timeout)
+    get_run_logger().info(f"Suspended run resumed: approve={answer.approve}")
+    write_out(
+        resumed("suspend", run_id, answer, run_count=runtime_flow_run.run_count),
+        path=out or None,
+    )
+    return answer.model_dump(mode="json")
+
+
+PAUSING_FLOWS: dict[str, Callable[..., Any]] = {
+    "greeting": greeting,
+    "number": number,
+    "image-label": image_label,
+    "markdown": markdown,
+    "shirt": shirt,
+    "everything": everything,
+    "no-input": no_input,
+    "expiring": expiring,
+}
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def serve_suspend(deployment: str) -> None:
+    from prefect import serve
+
+    dep = suspend.to_deployment(name=deployment, tags=list(FIXTURE_TAGS))
+    # Register first so the test can trigger runs as soon as this line appears;
+    # serve() upserts the same deployment again.
+    deployment_id = dep.apply()
+    print(f"DEPLOYMENT_ID={deployment_id}", flush=True)
+    print(f"DEPLOYMENT_NAME={suspend.name}/{deployment}", flush=True)
+    serve(dep, print_starting_message=False)
+
+
+def trigger(deployment: str, out: str, timeout: Optional[int]) -> None:
+    from prefect.deployments import run_deployment
+
+    params: dict[str, Any] = {"out": out}
+    if timeout is not None:
+        params["timeout"] = timeout
+    run = run_deployment(
+        f"{suspend.name}/{deployment}", parameters=params, timeout=0, as_subflow=False
+    )
+    print(f"FLOW_RUN_ID={run.id}", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("fixture", choices=[*PAUSING_FLOWS, "serve", "trigger"])
+    parser.add_argument("--timeout", type=int, help="pause timeout in seconds")
+    parser.add_argument(
+        "--poll",
+        type=int,
+        help="seconds between resume checks (default $UNPAUSE_FIXTURE_POLL or 1); a poll longer "
+        "than the timeout keeps the client from failing an expired pause itself",
+    )
+    parser.add_argument("--deployment", default="suspend-fixture", help="serve/trigger: deployment name")
+    parser.add_argument("--out", default="", help="trigger: result path for the served run")
+    args = parser.parse_args(argv)
+    if args.poll is not None:
+        global POLL
+        POLL = args.poll
+
+    if args.fixture == "serve":
+        serve_suspend(args.deployment)
+        return 0
+    if args.fixture == "trigger":
+        trigger(args.deployment, args.out or os.environ.get("UNPAUSE_FIXTURE_OUT", ""), args.timeout)
+        return 0
+
+    fn = PAUSING_FLOWS[args.fixture]
+    kwargs = {} if args.timeout is None else {"timeout": args.timeout}
+    with tags(*FIXTURE_TAGS, args.fixture):
+        try:
+            fn(**kwargs)
+        except FlowPauseTimeout:
+            return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
