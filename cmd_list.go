@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,6 +13,8 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui/common"
+	"github.com/unpause-dev/unpause/tui/inbox"
 )
 
 // runJSON is the stable JSON shape of a run in `list` and `show` output.
@@ -53,21 +55,18 @@ func toRunJSON(c *apiclient.Client, r *apiclient.Run) runJSON {
 	}
 }
 
-// sortInbox orders runs as the inbox does: soonest expiry first, runs that
-// never expire after, oldest pause first within each.
+// sortInbox orders runs as the inbox does (inbox.CompareExpiry).
 func sortInbox(runs []apiclient.Run) {
-	sort.SliceStable(runs, func(i, j int) bool {
-		ei, ej := runs[i].ExpiresAt(), runs[j].ExpiresAt()
-		switch {
-		case ei != nil && ej != nil && !ei.Equal(*ej):
-			return ei.Before(*ej)
-		case ei != nil && ej == nil:
-			return true
-		case ei == nil && ej != nil:
-			return false
-		}
-		return runs[i].PausedSince().Before(runs[j].PausedSince())
-	})
+	rows := make([]inbox.Row, len(runs))
+	for i := range runs {
+		rows[i] = inbox.NewRow(&runs[i])
+	}
+	slices.SortFunc(rows, func(a, b inbox.Row) int { return inbox.CompareExpiry(&a, &b) })
+	sorted := make([]apiclient.Run, len(runs))
+	for i := range rows {
+		sorted[i] = *rows[i].Run
+	}
+	copy(runs, sorted)
 }
 
 func newListCmd(a *app) *cobra.Command {
@@ -164,31 +163,12 @@ func cell(s string) string {
 }
 
 func expiresIn(at *time.Time, now time.Time) string {
-	if at == nil {
-		return "never"
+	c := common.Countdown(at, now)
+	if at == nil || c == "expired" {
+		return c
 	}
-	d := at.Sub(now)
-	if d <= 0 {
-		return "expired"
-	}
-	return "in " + humanAge(d)
+	return "in " + c
 }
 
-// humanAge renders a duration the way operators read it: 45s, 12m, 3h5m, 2d4h.
-func humanAge(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 24*time.Hour:
-		h := int(d.Hours())
-		return fmt.Sprintf("%dh%dm", h, int(d.Minutes())-h*60)
-	default:
-		days := int(d.Hours()) / 24
-		return fmt.Sprintf("%dd%dh", days, int(d.Hours())-days*24)
-	}
-}
+// humanAge renders a duration the way the inbox does: 45s, 12m, 3h05m, 2d04h.
+func humanAge(d time.Duration) string { return common.Duration(d) }

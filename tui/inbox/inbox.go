@@ -380,6 +380,12 @@ func (m *Model) clampOffset() {
 	}
 }
 
+// CompareExpiry is the inbox's default order, shared with `unpause list`:
+// soonest deadline first (none last), then oldest pause, then id.
+func CompareExpiry(a, b *Row) int {
+	return cmp.Or(cmp.Compare(a.expKey, b.expKey), cmp.Compare(a.sinceKey, b.sinceKey), cmp.Compare(a.ID, b.ID))
+}
+
 func (m *Model) sortRows() {
 	if cap(m.order) < len(m.all) {
 		m.order = make([]int32, len(m.all))
@@ -400,10 +406,7 @@ func (m *Model) sortRows() {
 	case SortName:
 		less = func(a, b *Row) int { return cmp.Or(cmp.Compare(a.nameKey, b.nameKey), cmp.Compare(a.ID, b.ID)) }
 	default:
-		// Soonest deadline first (none last), then oldest.
-		less = func(a, b *Row) int {
-			return cmp.Or(cmp.Compare(a.expKey, b.expKey), cmp.Compare(a.sinceKey, b.sinceKey), cmp.Compare(a.ID, b.ID))
-		}
+		less = CompareExpiry
 	}
 	// The id tie-break makes the order total, so an unstable sort is
 	// deterministic.

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui"
+)
+
+func TestExitCodeFor(t *testing.T) {
+	cases := []struct {
+		err  error
+		want int
+	}{
+		{nil, exitOK},
+		{errors.New("boom"), exitError},
+		{withCode(exitInvalidInput, errors.New("bad")), exitInvalidInput},
+		{fmt.Errorf("wrapped: %w", withCode(exitExpired, errors.New("late"))), exitExpired},
+		{config.ErrNoServer, exitUsage},
+		{tui.ErrEndOfInput, exitUsage},
+		{&apiclient.Error{Kind: apiclient.ErrNotFound}, exitNotFound},
+		{&apiclient.Error{Kind: apiclient.ErrAuth}, exitAuth},
+		{&apiclient.Error{Kind: apiclient.ErrConnection}, exitConnection},
+		{&apiclient.Error{Kind: apiclient.ErrServer}, exitConnection},
+		{&apiclient.Error{Kind: apiclient.ErrAmbiguous}, exitUsage},
+		{&apiclient.Error{Kind: apiclient.ErrConfig}, exitUsage},
+	}
+	for _, c := range cases {
+		if got := exitCodeFor(c.err); got != c.want {
+			t.Errorf("exitCodeFor(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+}
+
+func run(id string, paused time.Time, expires *time.Time) apiclient.Run {
+	var r apiclient.Run
+	r.ID, r.Name, r.FlowName = id, "run-"+id, "flow"
+	r.State = &apiclient.State{Type: "PAUSED", Name: "Paused", Timestamp: paused}
+	r.State.Details.PauseTimeout = expires
+	return r
+}
+
+func TestSortInboxSoonestExpiryThenOldest(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
+	runs := []apiclient.Run{
+		run("never-new", now.Add(-time.Minute), nil),
+		run("later", now.Add(-time.Hour), at(time.Hour)),
+		run("never-old", now.Add(-time.Hour), nil),
+		run("soon", now.Add(-time.Minute), at(5*time.Minute)),
+	}
+	sortInbox(runs)
+	var got []string
+	for _, r := range runs {
+		got = append(got, r.ID)
+	}
+	if want := "soon later never-old never-new"; strings.Join(got, " ") != want {
+		t.Errorf("order %v, want %s", got, want)
+	}
+}
+
+// The plain table is for terminals too: names, flows and tags from the API
+// must not carry control sequences through.
+func TestRunTableIsSanitised(t *testing.T) {
+	now := time.Now()
+	r := run("0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88", now.Add(-time.Minute), nil)
+	r.Name = "evil\x1b]52;c;aGk=\x07\u202Egnp.exe"
+	r.FlowName = "flow\x1b[2J\u009b31m"
+	r.Tags = []string{"ops\x1b]0;title\x07"}
+	var b bytes.Buffer
+	writeRunTable(&b, []apiclient.Run{r}, now)
+	if !termsafe.OnlySGR(b.String()) || strings.ContainsRune(b.String(), '\x1b') {
+		t.Errorf("table carries control sequences: %q", b.String())
+	}
+	if !strings.Contains(b.String(), "evil") || !strings.Contains(b.String(), "gnp.exe") {
+		t.Errorf("table lost the visible text: %q", b.String())
+	}
+}
+
+func TestDescribeOutcome(t *testing.T) {
+	cases := []struct {
+		in   actionJSON
+		want string
+	}{
+		{actionJSON{RunID: "id", RunName: "r", Outcome: "resumed", State: "Running"}, "resumed r (id); state now Running"},
+		{actionJSON{RunID: "id", RunName: "r", Outcome: "rejected", Reason: "Validation failed for field 'count'", Field: "count"},
+			"rejected: Validation failed for field 'count' (field count); r (id) is still paused"},
+		{actionJSON{RunID: "id", RunName: "r", Outcome: "not-paused", State: "Completed"}, "not paused: r (id) is no longer waiting; state now Completed"},
+		{actionJSON{RunID: "id", RunName: "r\x1b[2J", Outcome: "expired"}, "expired: r[2J (id) can no longer be resumed"},
+	}
+	for _, c := range cases {
+		if got := describeOutcome(c.in); got != c.want {
+			t.Errorf("describeOutcome(%+v)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+}
