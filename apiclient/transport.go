@@ -103,7 +103,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			// looked: the middleware rejected the request before any handler
 			// ran, so sending it again is safe even for resume.
 			csrfRetried = true
-			c.csrf.reset()
+			c.csrf.require()
 			attempt--
 			continue
 		}
@@ -343,9 +343,11 @@ type csrfState struct {
 	expires  time.Time
 }
 
-func (s *csrfState) reset() {
+// require records that the server enforces CSRF (it refused a request
+// without a valid token): the next mutating request fetches a fresh token.
+func (s *csrfState) require() {
 	s.mu.Lock()
-	s.mode, s.token, s.expires = csrfUnknown, "", time.Time{}
+	s.mode, s.token, s.expires = csrfOn, "", time.Time{}
 	s.mu.Unlock()
 }
 
@@ -353,17 +355,21 @@ func (s *csrfState) reset() {
 const csrfExpiryMargin = 30 * time.Second
 
 // csrfToken returns the token to send, or "" when the server does not
-// enforce CSRF. The first call asks the server; holding the lock while it
-// does keeps concurrent first calls from fetching several tokens.
+// enforce CSRF or is not known to. CSRF protection is off by default on
+// Prefect servers, so a token is only fetched once the server refused a
+// request for lack of one (a 403 from the middleware, before any handler
+// ran, so sending that request again is safe): most runs of unpause save
+// the round trip. Holding the lock while fetching keeps concurrent calls
+// from fetching several tokens.
 func (c *Client) csrfToken(ctx context.Context, op string) (string, error) {
 	s := &c.csrf
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch s.mode {
-	case csrfOff:
+	case csrfOff, csrfUnknown:
 		return "", nil
 	case csrfOn:
-		if s.expires.IsZero() || time.Now().Add(csrfExpiryMargin).Before(s.expires) {
+		if s.token != "" && (s.expires.IsZero() || time.Now().Add(csrfExpiryMargin).Before(s.expires)) {
 			return s.token, nil
 		}
 	}

@@ -126,7 +126,9 @@ func TestContextCancelStopsRetries(t *testing.T) {
 	}
 }
 
-func TestCSRFDisabled(t *testing.T) {
+// CSRF protection is off by default: no token is fetched and no CSRF
+// header is sent, so listing costs no extra round trip.
+func TestCSRFNotFetchedUntilRequired(t *testing.T) {
 	f := newFake(t)
 	f.json("POST /api/flow_runs/{id}/input/filter", 200, `[]`)
 	f.json("GET /api/health", 200, `true`)
@@ -139,35 +141,42 @@ func TestCSRFDisabled(t *testing.T) {
 	if err := c.Health(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.count("GET", "/api/csrf-token"); n != 1 {
-		t.Errorf("CSRF token asked %d times, want once", n)
+	if n := f.count("GET", "/api/csrf-token"); n != 0 {
+		t.Errorf("CSRF token asked %d times, want never", n)
 	}
 	for _, r := range f.requests() {
 		if r.Header.Get("Prefect-Csrf-Token") != "" || r.Header.Get("Prefect-Csrf-Client") != "" {
 			t.Errorf("%s %s carries CSRF headers while CSRF is off", r.Method, r.Path)
 		}
-		if r.Path == "/api/csrf-token" {
-			q, _ := url.ParseQuery(r.Query)
-			if !isUUID(q.Get("client")) {
-				t.Errorf("client id %q is not a UUID", q.Get("client"))
-			}
-		}
 	}
 }
 
-// Old servers without the route: CSRF off.
-func TestCSRFRouteMissing(t *testing.T) {
-	f := newFake(t)
-	f.csrf = replyFn(404, `{"detail":"Not Found"}`)
-	f.json("POST /api/flow_runs/{id}/input/filter", 200, `[]`)
-	c, _ := newClient(t, f)
-	for i := 0; i < 2; i++ {
-		if _, err := c.Responses(context.Background(), runAID); err != nil {
-			t.Fatal(err)
+// A server that refuses for lack of a token, yet says CSRF is disabled (or
+// has no token route): the refusal is reported, not retried forever.
+func TestCSRFRefusedButNoTokenRoute(t *testing.T) {
+	for _, route := range []http.HandlerFunc{
+		replyFn(404, `{"detail":"Not Found"}`),
+		replyFn(422, `{"detail":"CSRF protection is disabled."}`),
+	} {
+		f := newFake(t)
+		f.csrf = route
+		f.json("POST /api/flow_runs/{id}/input/filter", 403, `{"detail":"Missing CSRF token."}`)
+		c, _ := newClient(t, f)
+		_, err := c.Responses(context.Background(), runAID)
+		if KindOf(err) != ErrAuth {
+			t.Fatalf("err = %v, want an auth error", err)
 		}
-	}
-	if n := f.count("GET", "/api/csrf-token"); n != 1 {
-		t.Errorf("CSRF token asked %d times", n)
+		if n := f.count("GET", "/api/csrf-token"); n != 1 {
+			t.Errorf("CSRF token asked %d times, want once", n)
+		}
+		for _, r := range f.requests() {
+			if r.Path == "/api/csrf-token" {
+				q, _ := url.ParseQuery(r.Query)
+				if !isUUID(q.Get("client")) {
+					t.Errorf("client id %q is not a UUID", q.Get("client"))
+				}
+			}
+		}
 	}
 }
 
@@ -229,9 +238,18 @@ func TestCSRFEnabled(t *testing.T) {
 		t.Errorf("token fetched %d times, want 1", n)
 	}
 	var clientID string
+	posts := 0
 	for _, r := range cs.requests() {
 		switch r.Method {
 		case "POST":
+			posts++
+			if posts == 1 {
+				// Sent before the client knew; refused by the middleware.
+				if r.Header.Get("Prefect-Csrf-Token") != "" {
+					t.Errorf("first POST carries a token before one was fetched")
+				}
+				continue
+			}
 			if r.Header.Get("Prefect-Csrf-Token") != "tok-1" || r.Header.Get("Prefect-Csrf-Client") == "" {
 				t.Errorf("POST %s without CSRF headers", r.Path)
 			}
@@ -246,11 +264,14 @@ func TestCSRFEnabled(t *testing.T) {
 			}
 			if r.Path == "/api/csrf-token" {
 				q, _ := url.ParseQuery(r.Query)
-				if q.Get("client") == "" || (clientID != "" && q.Get("client") != clientID) {
-					t.Errorf("csrf-token client %q, headers %q", q.Get("client"), clientID)
+				if !isUUID(q.Get("client")) {
+					t.Errorf("csrf-token client %q is not a UUID", q.Get("client"))
 				}
 			}
 		}
+	}
+	if posts != 3 {
+		t.Errorf("%d POSTs, want 3 (refused filter, filter, resume)", posts)
 	}
 }
 
@@ -270,7 +291,17 @@ func TestCSRFRefreshOn403(t *testing.T) {
 			reply(w, 201, resumeAcceptJSON)
 		}
 	})
+	cs.handle("POST /api/flow_runs/filter", func(w http.ResponseWriter, r *http.Request) {
+		if cs.check(w, r) {
+			reply(w, 200, `[]`)
+		}
+	})
 	c, _ := newClient(t, cs.fakeServer)
+	// Learn that CSRF is on (tok-1) ...
+	if _, _, err := c.ListPaused(context.Background(), ListOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// ... then the server forgets tok-1 before the resume.
 	res, err := c.Resume(context.Background(), runAID, nil)
 	if err != nil || res.Outcome != OutcomeResumed {
 		t.Fatalf("Resume: %+v %v", res, err)
@@ -280,12 +311,12 @@ func TestCSRFRefreshOn403(t *testing.T) {
 	}
 	hdrs := []string{}
 	for _, r := range cs.requests() {
-		if r.Method == "POST" {
+		if r.Method == "POST" && strings.HasSuffix(r.Path, "/resume") {
 			hdrs = append(hdrs, r.Header.Get("Prefect-Csrf-Token"))
 		}
 	}
 	if strings.Join(hdrs, ",") != "tok-1,tok-2" {
-		t.Errorf("tokens sent %v", hdrs)
+		t.Errorf("tokens sent with resume %v", hdrs)
 	}
 
 	// A second 403 is reported, not retried forever.

@@ -52,14 +52,17 @@ func main() {
 		}
 	}
 
-	bare := timeRounds(*rounds, func() error { _, _, err := bareList(api); return err })
-	up := timeRounds(*rounds, func() error {
-		cmd := exec.Command(*unpause, "list", "--output", "json", "--api-url", api)
-		cmd.Stdout = io.Discard
-		return cmd.Run()
-	})
+	// Interleaved, so that load from anything else on the machine falls on
+	// both sides alike.
+	bare, up := timeInterleaved(*rounds,
+		func() error { _, _, err := bareList(api); return err },
+		func() error {
+			cmd := exec.Command(*unpause, "list", "--output", "json", "--api-url", api)
+			cmd.Stdout = io.Discard
+			return cmd.Run()
+		})
 	fmt.Printf("paused runs:                          %d\n", n)
-	fmt.Printf("requests per list:                    %d (%d pages of 200 + 1 flows/filter + 1 deployments/filter)\n", requests, requests-2)
+	fmt.Printf("requests per list:                    %d (%d pages of up to 200 + 1 flows/filter + 1 deployments/filter)\n", requests, requests-2)
 	fmt.Printf("bare HTTP requests, median of %2d:     %s\n", *rounds, bare.Round(time.Millisecond/10))
 	fmt.Printf("unpause list --output json, median:   %s (a new process each time)\n", up.Round(time.Millisecond/10))
 	fmt.Printf("unpause / bare HTTP:                  %.2fx (target <= 1.5x)\n", float64(up)/float64(bare))
@@ -140,6 +143,27 @@ func post(url, body string, out any) error {
 		return fmt.Errorf("%s: HTTP %d: %s", url, resp.StatusCode, b)
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// timeInterleaved runs a and b alternately n times each and returns the
+// median wall time of each.
+func timeInterleaved(n int, a, b func() error) (time.Duration, time.Duration) {
+	var da, db []time.Duration
+	for range n {
+		for _, step := range []struct {
+			f   func() error
+			out *[]time.Duration
+		}{{a, &da}, {b, &db}} {
+			start := time.Now()
+			if err := step.f(); err != nil {
+				fail("%v", err)
+			}
+			*step.out = append(*step.out, time.Since(start))
+		}
+	}
+	slices.Sort(da)
+	slices.Sort(db)
+	return da[len(da)/2], db[len(db)/2]
 }
 
 // timeRounds runs f n times and returns the median wall time.
