@@ -87,8 +87,8 @@ nothing else.`,
   unpause list --needs-input --flow nightly-etl --output json | jq -r '.[].id'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "table" && output != "json" {
-				return usageErrorf("--output must be table or json, not %q", output)
+			if err := checkOutput(output, "table", "json"); err != nil {
+				return err
 			}
 			c, err := a.api()
 			if err != nil {

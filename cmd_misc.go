@@ -17,6 +17,9 @@ func newConfigCmd(a *app) *cobra.Command {
 		Short: "Show every setting and where it came from (secrets masked)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkOutput(output, "table", "json"); err != nil {
+				return err
+			}
 			settings := a.settings.Explain()
 			if output == "json" {
 				return writeJSON(a.stdout, settings)

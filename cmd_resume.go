@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -57,23 +59,22 @@ no terminal it refuses rather than resume a run unconfirmed.`,
   echo '{"size":"large","color":"red"}' | unpause resume shirt-run --input-file - --yes -o json`,
 		Args: exactlyOneRun,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "text" && output != "json" {
-				return usageErrorf("--output must be text or json, not %q", output)
+			if err := checkOutput(output, "text", "json"); err != nil {
+				return err
 			}
 			if inputJSON != "" && inputFile != "" {
 				return usageErrorf("give the answer with --input-json or --input-file, not both")
 			}
-			ctx := cmd.Context()
-			c, err := a.api()
-			if err != nil {
+			if err := a.refuseReadOnly("resume", dryRun); err != nil {
 				return err
 			}
-			run, err := c.ResolveRun(ctx, args[0])
+			ctx := cmd.Context()
+			c, run, err := a.resolve(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			if !run.Paused() {
-				return a.reportAction(output, run, &apiclient.ActionResult{Outcome: apiclient.NotPausedOutcome(run.State), State: run.State}, nil, nil)
+				return a.reportNotPaused(output, run)
 			}
 			var (
 				payload json.RawMessage
@@ -129,6 +130,44 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 	f.BoolVar(&dryRun, "dry-run", false, "validate and print the answer that would be sent, without resuming")
 	f.StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
+}
+
+// checkOutput refuses an --output format the command does not have.
+func checkOutput(output string, formats ...string) error {
+	if slices.Contains(formats, output) {
+		return nil
+	}
+	return usageErrorf("--output must be %s, not %q", strings.Join(formats, " or "), output)
+}
+
+// resolve returns the client and the run that RUN (an id or a name) names.
+func (a *app) resolve(ctx context.Context, arg string) (*apiclient.Client, *apiclient.Run, error) {
+	c, err := a.api()
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := c.ResolveRun(ctx, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, run, nil
+}
+
+// reportNotPaused answers for a run that no longer waits, without sending
+// anything.
+func (a *app) reportNotPaused(output string, run *apiclient.Run) error {
+	res := &apiclient.ActionResult{Outcome: apiclient.NotPausedOutcome(run.State), State: run.State}
+	return a.reportAction(output, run, res, nil, nil)
+}
+
+// refuseReadOnly stops resume and cancel in read-only mode (--read-only,
+// or read_only for the profile); a dry run sends nothing and may go on.
+func (a *app) refuseReadOnly(action string, dryRun bool) error {
+	if !a.settings.ReadOnly || dryRun {
+		return nil
+	}
+	return usageErrorf("read-only mode (profile %q): %s is disabled; drop --read-only, or set read_only: false for this profile",
+		a.settings.Profile, action)
 }
 
 func exactlyOneRun(_ *cobra.Command, args []string) error {
@@ -296,23 +335,22 @@ recorded as the state message that Prefect's UI shows.`,
 		Example: `  unpause cancel crimson-falcon --reason "wrong target database" --yes`,
 		Args:    exactlyOneRun,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "text" && output != "json" {
-				return usageErrorf("--output must be text or json, not %q", output)
+			if err := checkOutput(output, "text", "json"); err != nil {
+				return err
 			}
 			if strings.TrimSpace(reason) == "" {
 				return usageErrorf("give a reason with --reason; it is recorded on the run")
 			}
-			ctx := cmd.Context()
-			c, err := a.api()
-			if err != nil {
+			if err := a.refuseReadOnly("cancel", false); err != nil {
 				return err
 			}
-			run, err := c.ResolveRun(ctx, args[0])
+			ctx := cmd.Context()
+			c, run, err := a.resolve(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			if !run.Paused() {
-				return a.reportAction(output, run, &apiclient.ActionResult{Outcome: apiclient.NotPausedOutcome(run.State), State: run.State}, nil, nil)
+				return a.reportNotPaused(output, run)
 			}
 			if !yes {
 				if err := confirm(a, fmt.Sprintf("Cancel %s (%s) with reason %q", termsafe.Line(run.Name), run.ID, reason), nil); err != nil {

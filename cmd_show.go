@@ -33,15 +33,11 @@ fields an answer needs, with types, defaults and constraints.
 RUN is a run id or an unambiguous run name.`,
 		Args: exactlyOneRun,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "text" && output != "json" {
-				return usageErrorf("--output must be text or json, not %q", output)
-			}
-			ctx := cmd.Context()
-			c, err := a.api()
-			if err != nil {
+			if err := checkOutput(output, "text", "json"); err != nil {
 				return err
 			}
-			run, err := c.ResolveRun(ctx, args[0])
+			ctx := cmd.Context()
+			c, run, err := a.resolve(ctx, args[0])
 			if err != nil {
 				return err
 			}

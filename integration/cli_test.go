@@ -307,6 +307,14 @@ func TestCLIErrorsHaveStableExitCodes(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "PREFECT_API_URL") {
 		t.Errorf("list with nothing configured: exit %d, want 2 and how to set PREFECT_API_URL:\n%s", code, stderr)
 	}
+	_, stderr, code = runUnpause(t, "resume", "any-run", "--set", "value=x", "--yes", "--read-only")
+	if code != 2 || !strings.Contains(stderr, "read-only") {
+		t.Errorf("resume --read-only: exit %d, want 2 and a read-only message:\n%s", code, stderr)
+	}
+	_, stderr, code = runUnpauseWith(t, UnpauseOpts{Env: []string{"UNPAUSE_READ_ONLY=true"}}, "cancel", "any-run", "--reason", "r", "--yes")
+	if code != 2 || !strings.Contains(stderr, "read-only") {
+		t.Errorf("cancel with UNPAUSE_READ_ONLY=true: exit %d, want 2 and a read-only message:\n%s", code, stderr)
+	}
 	if _, stderr, code := runUnpause(t, "list", "--output", "yaml"); code != 2 {
 		t.Errorf("list --output yaml: exit %d, want 2\n%s", code, stderr)
 	}
