@@ -733,3 +733,35 @@ func allHolders(hs []*holder) []*holder {
 	}
 	return out
 }
+
+// The help line never offers \empty where "" would be refused, and names
+// the time zone by its abbreviation and offset.
+func TestHintsOfferOnlyWhatWorks(t *testing.T) {
+	raw := []byte(`{"additionalProperties":false,"properties":{` +
+		`"zip":{"pattern":"^\\d{5}$","title":"Zip","type":"string"},` +
+		`"free":{"title":"Free","type":"string"},` +
+		`"when":{"format":"date-time","title":"When","type":"string"}},` +
+		`"required":["zip","free","when"],"title":"T","type":"object"}`)
+	s, err := ParseSchema(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Location = time.FixedZone("IST", 5*3600+1800)
+	fm := NewForm(s, nil, FormOptions{})
+	hints := map[string]string{}
+	for _, f := range s.Fields {
+		hints[f.Name] = fm.hint(f)
+	}
+	if strings.Contains(hints["zip"], `\empty`) || strings.Contains(hints["when"], `\empty`) {
+		t.Errorf("hints offer \\empty where it is refused: zip %q, when %q", hints["zip"], hints["when"])
+	}
+	if !strings.Contains(hints["free"], `\empty`) {
+		t.Errorf("free text hint %q lacks \\empty", hints["free"])
+	}
+	if !strings.Contains(hints["when"], "IST (+05:30)") {
+		t.Errorf("date-time hint %q does not name the zone and offset", hints["when"])
+	}
+	if got := zoneName(time.UTC, time.Now()); got != "UTC" {
+		t.Errorf("zoneName(UTC) = %q", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"charm.land/bubbles/v2/key"
@@ -430,7 +431,7 @@ func (fm *Form) hint(f *Field) string {
 		}
 	}
 	if f.Format == "date-time" {
-		parts = append(parts, "time zone "+fm.schema.loc().String())
+		parts = append(parts, "time zone "+zoneName(fm.schema.loc(), time.Now()))
 	}
 	if c := f.ConstraintText(); c != "" {
 		parts = append(parts, oneLine(fm.clean(c)))
@@ -452,7 +453,7 @@ func (fm *Form) hint(f *Field) string {
 	if f.Nullable {
 		parts = append(parts, cmdNull+" = none")
 	}
-	if f.Required && (f.Kind == String || f.Kind == List) {
+	if f.Required && emptyAllowed(fm.schema, f) {
 		parts = append(parts, cmdEmpty+" = empty")
 	}
 	if f.Kind == List {
@@ -462,6 +463,32 @@ func (fm *Form) hint(f *Field) string {
 		parts = append(parts, "ctrl+j new line, ctrl+e $EDITOR")
 	}
 	return strings.Join(parts, " · ")
+}
+
+// emptyAllowed reports whether \empty can be a valid answer for f, so the
+// hint never offers a command the field would refuse.
+func emptyAllowed(s *Schema, f *Field) bool {
+	switch f.Kind {
+	case String:
+		return s.checkValue(f, "") == nil
+	case List:
+		return s.checkValue(f, []any{}) == nil
+	}
+	return false
+}
+
+// zoneName names a time zone the way an operator reads it: "UTC",
+// "CET (+01:00)"; "Local" alone would say nothing.
+func zoneName(loc *time.Location, now time.Time) string {
+	name, offset := now.In(loc).Zone()
+	off := now.In(loc).Format("-07:00")
+	if offset == 0 && (name == "UTC" || name == "GMT") {
+		return "UTC"
+	}
+	if name == "" || strings.HasPrefix(name, "+") || strings.HasPrefix(name, "-") {
+		return off
+	}
+	return name + " (" + off + ")"
 }
 
 func (fm *Form) positionHint(tuple, pos *Field) string {
