@@ -319,3 +319,39 @@ func TestCLIErrorsHaveStableExitCodes(t *testing.T) {
 		t.Errorf("list --output yaml: exit %d, want 2\n%s", code, stderr)
 	}
 }
+
+// The line-by-line mode a screen reader follows, driven through a pipe: pick
+// the run by name, keep the defaults, type the reviewer, confirm with "yes".
+func TestAccessibleModeAnswersARun(t *testing.T) {
+	t.Parallel()
+	f := startFlow(t, "markdown")
+	run := mustGetRun(t, f.APIURL, f.RunID)
+	input := run.Name + "\na\n\n\nGrace\n\nyes\nq\n"
+	stdout, stderr, code := runUnpauseWith(t, UnpauseOpts{Stdin: input}, "--accessible")
+	if code != 0 {
+		t.Fatalf("unpause --accessible: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"Deploy approval", "Reviewer", "This exact JSON will be sent", "Resumed"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("accessible output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "\x1b") {
+		t.Errorf("accessible output carries escape sequences")
+	}
+	got := f.WaitResult(t, 90*time.Second)["received"].(map[string]any)
+	assertEqual(t, "reviewer", got["reviewer"], "Grace")
+	assertEqual(t, "approve (initial data)", got["approve"], true)
+	assertEqual(t, "environment (initial data)", got["environment"], "production")
+
+	// End of input before the confirmation sends nothing (exit 2).
+	g := startFlow(t, "greeting")
+	grun := mustGetRun(t, g.APIURL, g.RunID)
+	_, _, code = runUnpauseWith(t, UnpauseOpts{Stdin: grun.Name + "\na\nAda\n"}, "--accessible")
+	if code != 2 {
+		t.Errorf("accessible mode cut off before confirming: exit %d, want 2", code)
+	}
+	if r := mustGetRun(t, g.APIURL, g.RunID); r.StateType != "PAUSED" {
+		t.Errorf("run is %s after input ended unconfirmed; want still PAUSED", r.StateType)
+	}
+}

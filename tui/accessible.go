@@ -134,7 +134,7 @@ func (a *accessible) loop() error {
 		if len(runs) == 0 {
 			return nil
 		}
-		choice, err := a.ask("Run number to open, r to refresh, q to quit: ")
+		choice, err := a.ask("Run number (or name) to open, r to refresh, q to quit: ")
 		if err != nil {
 			return a.finish(err)
 		}
@@ -144,12 +144,12 @@ func (a *accessible) loop() error {
 		case "", "r":
 			continue
 		default:
-			n, err := strconv.Atoi(c)
-			if err != nil || n < 1 || n > len(runs) {
-				a.printf("No run numbered %q. Type a number from 1 to %d.\n", c, len(runs))
+			row := pickRow(runs, strings.TrimSpace(choice))
+			if row == nil {
+				a.printf("No run numbered or named %q. Type a number from 1 to %d, or a run's name.\n", termsafe.Line(c), len(runs))
 				continue
 			}
-			if err := a.run(runs[n-1].Run); err != nil {
+			if err := a.run(row.Run); err != nil {
 				if errors.Is(err, errQuit) {
 					return nil
 				}
@@ -160,6 +160,30 @@ func (a *accessible) loop() error {
 }
 
 var errQuit = errors.New("quit")
+
+// pickRow finds the run a user named by its number in the list, its id, or
+// its name (case-insensitive; an ambiguous name picks nothing).
+func pickRow(rows []inbox.Row, choice string) *inbox.Row {
+	if n, err := strconv.Atoi(choice); err == nil {
+		if n >= 1 && n <= len(rows) {
+			return &rows[n-1]
+		}
+		return nil
+	}
+	var found *inbox.Row
+	for i := range rows {
+		if rows[i].ID == choice {
+			return &rows[i]
+		}
+		if strings.EqualFold(rows[i].Run.Name, choice) {
+			if found != nil {
+				return nil
+			}
+			found = &rows[i]
+		}
+	}
+	return found
+}
 
 // list prints the numbered inbox and returns its rows.
 func (a *accessible) list() ([]inbox.Row, error) {

@@ -8,9 +8,11 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui/inbox"
 )
 
 func runAccessible(t *testing.T, api *fakeAPI, input string, mod ...func(*Options)) (string, error) {
@@ -187,5 +189,23 @@ func TestAccessibleInterrupted(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+func TestAccessiblePicksRunsByNumberIDOrName(t *testing.T) {
+	var rows []inbox.Row
+	for _, s := range []runSpec{{ID: "r-a", Name: "Alpha"}, {ID: "r-b", Name: "beta"}, {ID: "r-c", Name: "beta"}} {
+		s.Flow, s.PausedAgo = "f", time.Minute
+		r := mkRun(t, s)
+		rows = append(rows, inbox.NewRow(&r))
+	}
+	for choice, want := range map[string]string{"1": "r-a", "alpha": "r-a", "r-c": "r-c", "beta": "", "4": "", "0": "", "gamma": ""} {
+		got := pickRow(rows, choice)
+		switch {
+		case want == "" && got != nil:
+			t.Errorf("pickRow(%q) = %s, want none", choice, got.ID)
+		case want != "" && (got == nil || got.ID != want):
+			t.Errorf("pickRow(%q) = %v, want %s", choice, got, want)
+		}
 	}
 }
