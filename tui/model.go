@@ -70,7 +70,6 @@ type Model struct {
 
 	profile   string
 	server    string
-	forceRO   bool
 	screen    screen
 	overlay   overlay
 	cur       *openRun
@@ -111,7 +110,7 @@ func New(ctx context.Context, o Options) (*Model, error) {
 	m := &Model{
 		ctx: ctx, opts: o, api: o.API,
 		c: c, md: markdown.NewCache(64), drafts: store,
-		profile: o.Profile, server: o.ServerURL, forceRO: o.ReadOnly,
+		profile: o.Profile, server: o.ServerURL,
 		answers: map[string]*answer.Model{}, inputs: map[string]*inputMsg{},
 		reason: common.LineInput{Prompt: "> ", Limit: 500},
 	}
@@ -729,7 +728,9 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	m.api = msg.api
 	m.profile = msg.info.Name
 	m.server = msg.info.ServerURL
-	m.c.ReadOnly = msg.info.ReadOnly || m.forceRO
+	// SwitchProfile resolves read-only for the new profile with --read-only
+	// and UNPAUSE_READ_ONLY still on top (config.LoadProfile).
+	m.c.ReadOnly = msg.info.ReadOnly
 	m.profileGen++
 	m.cur = nil
 	m.answers = map[string]*answer.Model{}

@@ -796,3 +796,21 @@ func TestInvalidTextSurvivesGoingBackAndRestart(t *testing.T) {
 		t.Fatalf("restored draft: reviewer holds %v, want %q", w.Text, "Q")
 	}
 }
+
+// Read-only follows the profile: a read-only production profile does not
+// keep a writable staging profile read-only after a switch (the flag and
+// UNPAUSE_READ_ONLY still win: config.LoadProfile resolves them on top).
+func TestProfileSwitchFollowsProfileReadOnly(t *testing.T) {
+	staging := newFake()
+	staging.setRuns(mkRun(t, runSpec{ID: "s1", Name: "staging-run", Flow: "etl", PausedAgo: time.Minute}))
+	h := newHarness(t, fixture(t), func(o *Options) {
+		o.ReadOnly = true
+		o.SwitchProfile = func(name string) (API, ProfileInfo, error) {
+			return staging, ProfileInfo{Name: name, ServerURL: "https://staging.example/api", ReadOnly: false}, nil
+		}
+	})
+	h.mustSee("READ-ONLY")
+	h.keys("P", "j", "enter")
+	h.mustSee("profile staging", "staging-run")
+	h.mustNotSee("READ-ONLY")
+}
