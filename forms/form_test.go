@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // driver feeds messages to a huh form the way a Bubble Tea program would:
@@ -763,5 +764,21 @@ func TestHintsOfferOnlyWhatWorks(t *testing.T) {
 	}
 	if got := zoneName(time.UTC, time.Now()); got != "UTC" {
 		t.Errorf("zoneName(UTC) = %q", got)
+	}
+}
+
+// A required choice refused with "— choose —" shows one asterisk (the
+// label's), not a second one from huh's error indicator.
+func TestRefusedChoiceHasOneAsterisk(t *testing.T) {
+	s := mustSchema(t, "automatic_bool")
+	f := NewForm(s, nil, FormOptions{})
+	d := newDriver(t, f)
+	d.enter() // "— choose —" is refused
+	v := ansi.Strip(d.form.View())
+	if !strings.Contains(v, "choose") {
+		t.Fatalf("no refusal shown:\n%s", v)
+	}
+	if strings.Contains(v, "* *") {
+		t.Errorf("title carries two asterisks:\n%s", v)
 	}
 }

@@ -624,7 +624,12 @@ func (c *cachedTheme) Theme(isDark bool) *huh.Styles {
 		p = &c.dark
 	}
 	if *p == nil {
-		*p = c.base.Theme(isDark)
+		st := c.base.Theme(isDark)
+		// Labels already mark required fields with " *"; huh's own error
+		// indicator would add a second one. The message below says it all.
+		st.Focused.ErrorIndicator = st.Focused.ErrorIndicator.SetString("")
+		st.Blurred.ErrorIndicator = st.Blurred.ErrorIndicator.SetString("")
+		*p = st
 	}
 	return *p
 }
