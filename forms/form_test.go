@@ -2,8 +2,6 @@ package forms
 
 import (
 	"encoding/json"
-	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -12,116 +10,34 @@ import (
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/unpause-dev/unpause/forms/formtest"
 )
 
-// driver feeds messages to a huh form the way a Bubble Tea program would:
-// every returned Cmd is executed and its message fed back, in order.
-// Commands that block (cursor blink timers, spinners) are dropped after a
-// short wait; they only animate.
+// driver wraps formtest.Driver with the short names these tests use.
 type driver struct {
-	t    *testing.T
-	form *huh.Form
+	*formtest.Driver
+	t *testing.T
 }
 
 func newDriver(t *testing.T, f *Form) *driver {
 	t.Helper()
-	d := &driver{t: t, form: f.Huh()}
-	d.run(d.form.Init())
-	d.send(tea.WindowSizeMsg{Width: 100, Height: 60})
-	return d
+	return &driver{Driver: formtest.New(t, f.Huh(), 100, 60), t: t}
 }
 
-var cmdSliceType = reflect.TypeOf([]tea.Cmd(nil))
-
-func (d *driver) send(msg tea.Msg) {
-	d.t.Helper()
-	m, cmd := d.form.Update(msg)
-	d.form = m.(*huh.Form)
-	d.run(cmd)
-}
-
-func (d *driver) run(cmd tea.Cmd) {
-	d.t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10000 {
-			d.t.Fatal("form keeps producing commands")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		if isAnimation(c) {
-			continue
-		}
-		msg, ok := execWithTimeout(c, 2*time.Second)
-		if !ok {
-			d.t.Fatalf("a command blocked: %s", funcName(c))
-		}
-		if msg == nil {
-			continue
-		}
-		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().ConvertibleTo(cmdSliceType) {
-			// tea.BatchMsg and tea's unexported sequenceMsg: run in order.
-			var sub []tea.Cmd
-			for i := 0; i < v.Len(); i++ {
-				sub = append(sub, v.Index(i).Interface().(tea.Cmd))
-			}
-			queue = append(sub, queue...)
-			continue
-		}
-		m, next := d.form.Update(msg)
-		d.form = m.(*huh.Form)
-		queue = append(queue, next)
-	}
-}
-
-// isAnimation spots the timer commands of cursors and spinners: they sleep
-// and only animate, so a test does not wait for them.
-func isAnimation(c tea.Cmd) bool {
-	n := funcName(c)
-	return strings.Contains(n, "/cursor.") || strings.Contains(n, "/spinner.") || strings.Contains(n, "bubbletea/v2.Tick")
-}
-
-func funcName(c tea.Cmd) string {
-	return runtime.FuncForPC(reflect.ValueOf(c).Pointer()).Name()
-}
-
-func execWithTimeout(c tea.Cmd, wait time.Duration) (tea.Msg, bool) {
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- c() }()
-	select {
-	case m := <-ch:
-		return m, true
-	case <-time.After(wait):
-		return nil, false
-	}
-}
-
-func (d *driver) typeText(s string) {
-	d.t.Helper()
-	for _, r := range s {
-		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-}
-
-func (d *driver) key(code rune) { d.t.Helper(); d.send(tea.KeyPressMsg{Code: code}) }
-func (d *driver) enter()        { d.t.Helper(); d.key(tea.KeyEnter) }
-func (d *driver) down()         { d.t.Helper(); d.key(tea.KeyDown) }
-func (d *driver) newline()      { d.t.Helper(); d.send(tea.KeyPressMsg{Code: 'j', Mod: tea.ModCtrl}) }
-func (d *driver) space()        { d.t.Helper(); d.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}) }
-func (d *driver) focused() string {
-	if f := d.form.GetFocusedField(); f != nil {
-		return f.GetKey()
-	}
-	return ""
-}
+func (d *driver) send(msg tea.Msg)  { d.t.Helper(); d.Send(msg) }
+func (d *driver) typeText(s string) { d.t.Helper(); d.Type(s) }
+func (d *driver) key(code rune)     { d.t.Helper(); d.Key(code) }
+func (d *driver) enter()            { d.t.Helper(); d.Enter() }
+func (d *driver) down()             { d.t.Helper(); d.Down() }
+func (d *driver) newline()          { d.t.Helper(); d.Newline() }
+func (d *driver) space()            { d.t.Helper(); d.Space() }
+func (d *driver) focused() string   { return d.Focused() }
 
 func (d *driver) expectFocus(key string) {
 	d.t.Helper()
 	if got := d.focused(); got != key {
-		d.t.Fatalf("focus on %q, want %q\n%s", got, key, d.form.View())
+		d.t.Fatalf("focus on %q, want %q\n%s", got, key, d.Form.View())
 	}
 }
 
@@ -133,8 +49,8 @@ func TestDriveApprovalForm(t *testing.T) {
 	d.expectFocus("approved")
 	d.enter() // still on "— choose —": refused
 	d.expectFocus("approved")
-	if !strings.Contains(d.form.View(), "choose one") {
-		t.Errorf("no error shown for an unchosen required yes/no:\n%s", d.form.View())
+	if !strings.Contains(d.Form.View(), "choose one") {
+		t.Errorf("no error shown for an unchosen required yes/no:\n%s", d.Form.View())
 	}
 	d.down() // Yes
 	d.enter()
@@ -162,8 +78,8 @@ func TestDriveApprovalForm(t *testing.T) {
 	d.enter()
 	d.expectFocus("when")
 	d.typeText("2026-11-21 14:00")
-	if !strings.Contains(d.form.View(), "→ sends \"2026-11-21T14:00:00") {
-		t.Errorf("the date-time field does not show what will be sent:\n%s", d.form.View())
+	if !strings.Contains(d.Form.View(), "→ sends \"2026-11-21T14:00:00") {
+		t.Errorf("the date-time field does not show what will be sent:\n%s", d.Form.View())
 	}
 	d.enter()
 	d.expectFocus("home.street")
@@ -175,8 +91,8 @@ func TestDriveApprovalForm(t *testing.T) {
 	d.expectFocus("home.zip_code")
 	d.typeText("45")
 	d.enter()
-	if d.form.State != huh.StateCompleted {
-		t.Fatalf("form not completed, state %v, focus %q\n%s", d.form.State, d.focused(), d.form.View())
+	if d.Form.State != huh.StateCompleted {
+		t.Fatalf("form not completed, state %v, focus %q\n%s", d.Form.State, d.focused(), d.Form.View())
 	}
 	ans, errs := f.Answer()
 	if len(errs) > 0 {
@@ -237,7 +153,7 @@ func TestDriveOptionalNestedModel(t *testing.T) {
 		d.newline()
 		d.typeText("y")
 		d.enter()
-		if d.form.State != huh.StateCompleted {
+		if d.Form.State != huh.StateCompleted {
 			t.Fatalf("not completed; focus %q", d.focused())
 		}
 		ans, errs := f.Answer()
@@ -282,8 +198,8 @@ func TestDriveChoices(t *testing.T) {
 	d.expectFocus("region")
 	d.typeText("us-west-2") // long list: typing filters
 	d.enter()
-	if d.form.State != huh.StateCompleted {
-		t.Fatalf("not completed; focus %q\n%s", d.focused(), d.form.View())
+	if d.Form.State != huh.StateCompleted {
+		t.Fatalf("not completed; focus %q\n%s", d.focused(), d.Form.View())
 	}
 	ans, errs := f.Answer()
 	if len(errs) > 0 {
@@ -302,8 +218,8 @@ func TestDriveTupleAndSecret(t *testing.T) {
 	d := newDriver(t, f)
 	d.expectFocus("starts_at")
 	d.typeText("2026-11-21")
-	if !strings.Contains(d.form.View(), `→ sends "2026-11-21T00:00:00+01:00"`) {
-		t.Errorf("date-time echo missing:\n%s", d.form.View())
+	if !strings.Contains(d.Form.View(), `→ sends "2026-11-21T00:00:00+01:00"`) {
+		t.Errorf("date-time echo missing:\n%s", d.Form.View())
 	}
 	d.enter()
 	for _, k := range []string{"due", "at", "timeout"} {
@@ -312,8 +228,8 @@ func TestDriveTupleAndSecret(t *testing.T) {
 	}
 	d.expectFocus("window")
 	d.typeText("1h30m")
-	if !strings.Contains(d.form.View(), `→ sends "PT1H30M"`) {
-		t.Errorf("duration echo missing:\n%s", d.form.View())
+	if !strings.Contains(d.Form.View(), `→ sends "PT1H30M"`) {
+		t.Errorf("duration echo missing:\n%s", d.Form.View())
 	}
 	d.enter()
 	d.expectFocus("deadline")
@@ -330,17 +246,17 @@ func TestDriveTupleAndSecret(t *testing.T) {
 	d.expectFocus("link")
 	d.enter()
 	d.expectFocus("token")
-	if strings.Contains(d.form.View(), "*****") {
-		t.Errorf("masked default pre-filled:\n%s", d.form.View())
+	if strings.Contains(d.Form.View(), "*****") {
+		t.Errorf("masked default pre-filled:\n%s", d.Form.View())
 	}
 	d.enter()
 	d.expectFocus("password")
 	d.typeText("hunter2")
-	if strings.Contains(d.form.View(), "hunter2") {
+	if strings.Contains(d.Form.View(), "hunter2") {
 		t.Errorf("password echoed")
 	}
 	d.enter()
-	if d.form.State != huh.StateCompleted {
+	if d.Form.State != huh.StateCompleted {
 		t.Fatalf("not completed; focus %q", d.focused())
 	}
 	ans, errs := f.Answer()
@@ -485,7 +401,7 @@ func TestFormErrorsAndSanitizing(t *testing.T) {
 	}
 	f := NewForm(s, map[string]any{"a": "v"}, FormOptions{Errors: map[string]string{"a": "server said\u001b[5m no"}})
 	d := newDriver(t, f)
-	view := d.form.View()
+	view := d.Form.View()
 	for _, bad := range []string{"\x1b]0;", "\x07", "\x1b[2J", "\u202e", "\x1b[5m", "\x1b[31m"} {
 		if strings.Contains(view, bad) {
 			t.Errorf("view contains %q", bad)
@@ -495,11 +411,11 @@ func TestFormErrorsAndSanitizing(t *testing.T) {
 		t.Errorf("server error not shown:\n%s", view)
 	}
 	d.typeText("w")
-	if strings.Contains(d.form.View(), "server said") {
+	if strings.Contains(d.Form.View(), "server said") {
 		t.Error("server error still shown after the value changed")
 	}
 	custom := NewForm(s, nil, FormOptions{Sanitize: func(string) string { return "SANITIZED" }})
-	if v := newDriver(t, custom).form.View(); !strings.Contains(v, "SANITIZED") || strings.Contains(v, "Evil") {
+	if v := newDriver(t, custom).Form.View(); !strings.Contains(v, "SANITIZED") || strings.Contains(v, "Evil") {
 		t.Errorf("custom sanitizer not used:\n%s", v)
 	}
 }
@@ -511,11 +427,11 @@ func TestConstOnlyForm(t *testing.T) {
 	}
 	f := NewForm(s, nil, FormOptions{})
 	d := newDriver(t, f)
-	for i := 0; i < 3 && d.form.State == huh.StateNormal; i++ {
+	for i := 0; i < 3 && d.Form.State == huh.StateNormal; i++ {
 		d.enter()
 	}
-	if d.form.State != huh.StateCompleted {
-		t.Fatalf("a form of fixed values cannot be submitted\n%s", d.form.View())
+	if d.Form.State != huh.StateCompleted {
+		t.Fatalf("a form of fixed values cannot be submitted\n%s", d.Form.View())
 	}
 	ans, errs := f.Answer()
 	if len(errs) > 0 || ans["kind"] != "approve" {
@@ -524,10 +440,10 @@ func TestConstOnlyForm(t *testing.T) {
 	empty, _ := ParseSchema([]byte(`{"type":"object","properties":{}}`))
 	ef := NewForm(empty, nil, FormOptions{})
 	ed := newDriver(t, ef)
-	for i := 0; i < 3 && ed.form.State == huh.StateNormal; i++ {
+	for i := 0; i < 3 && ed.Form.State == huh.StateNormal; i++ {
 		ed.enter()
 	}
-	if ed.form.State != huh.StateCompleted {
+	if ed.Form.State != huh.StateCompleted {
 		t.Fatal("an input without fields cannot be submitted")
 	}
 }
@@ -604,8 +520,8 @@ func TestOnlyTheFirstPageIsBuilt(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(d.form.View(), "Text *") {
-		t.Errorf("first page not shown:\n%s", d.form.View())
+	if !strings.Contains(d.Form.View(), "Text *") {
+		t.Errorf("first page not shown:\n%s", d.Form.View())
 	}
 }
 
@@ -616,8 +532,8 @@ func TestServerErrorsOnFields(t *testing.T) {
 		"home.zip_code": "'1' does not match '^\\\\d{5}$'",
 	}})
 	d := newDriver(t, f)
-	if !strings.Contains(d.form.View(), "✗ Additional properties are not allowed") {
-		t.Errorf("whole-answer error not on the first field:\n%s", d.form.View())
+	if !strings.Contains(d.Form.View(), "✗ Additional properties are not allowed") {
+		t.Errorf("whole-answer error not on the first field:\n%s", d.Form.View())
 	}
 	d.down()
 	d.enter()
@@ -631,8 +547,8 @@ func TestServerErrorsOnFields(t *testing.T) {
 	d.enter()
 	d.enter()
 	d.expectFocus("home.street")
-	if !strings.Contains(d.form.View(), `✗ '1' does not match`) {
-		t.Errorf("nested field error not shown:\n%s", d.form.View())
+	if !strings.Contains(d.Form.View(), `✗ '1' does not match`) {
+		t.Errorf("nested field error not shown:\n%s", d.Form.View())
 	}
 }
 
@@ -640,10 +556,10 @@ func TestThemeAfterNewForm(t *testing.T) {
 	s := mustSchema(t, "shirt_order")
 	f := NewForm(s, nil, FormOptions{})
 	d := newDriver(t, f)
-	before := d.form.View()
-	d.form.WithTheme(huh.ThemeFunc(huh.ThemeDracula))
+	before := d.Form.View()
+	d.Form.WithTheme(huh.ThemeFunc(huh.ThemeDracula))
 	d.send(tea.WindowSizeMsg{Width: 100, Height: 60})
-	if after := d.form.View(); after == before {
+	if after := d.Form.View(); after == before {
 		t.Error("a theme set on the huh form after NewForm changed nothing")
 	}
 }
@@ -774,7 +690,7 @@ func TestRefusedChoiceHasOneAsterisk(t *testing.T) {
 	f := NewForm(s, nil, FormOptions{})
 	d := newDriver(t, f)
 	d.enter() // "— choose —" is refused
-	v := ansi.Strip(d.form.View())
+	v := ansi.Strip(d.Form.View())
 	if !strings.Contains(v, "choose") {
 		t.Fatalf("no refusal shown:\n%s", v)
 	}

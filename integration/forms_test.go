@@ -7,7 +7,6 @@ import (
 	"maps"
 	"reflect"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/formtest"
 )
 
 // TestFormsDriven answers every fixture flow that asks for input the way the TUI does,
@@ -403,8 +403,8 @@ func openFormIn(t *testing.T, client *apiclient.Client, f *FixtureFlow, saved ma
 func (s *formSession) send(t *testing.T, want string) json.RawMessage {
 	t.Helper()
 	d := s.driver
-	if d.form.State != huh.StateCompleted {
-		t.Fatalf("form not completed (state %v, focus %q)\n%s", d.form.State, d.focused(), d.view())
+	if d.Form.State != huh.StateCompleted {
+		t.Fatalf("form not completed (state %v, focus %q)\n%s", d.Form.State, d.focused(), d.view())
 	}
 	answer, errs := s.form.Answer()
 	if len(errs) > 0 {
@@ -456,113 +456,31 @@ func sameJSONNumbers(t *testing.T, a, b []byte) bool {
 // ---------------------------------------------------------------------------------------
 // Driving a huh form with key presses (after the driver in forms/form_test.go)
 
-// formDriver feeds messages to a huh form the way a Bubble Tea program would: every
-// returned Cmd is executed and its message fed back, in order (huh moves focus through
-// such Cmds). Commands that only animate (cursor blink, spinners) sleep and are dropped.
+// formDriver is formtest.Driver with the checks these tests add below.
 type formDriver struct {
-	t    *testing.T
-	form *huh.Form
+	*formtest.Driver
+	t *testing.T
 }
 
 func newFormDriver(t *testing.T, f *forms.Form) *formDriver {
 	t.Helper()
-	d := &formDriver{t: t, form: f.Huh()}
-	d.run(d.form.Init())
-	d.send(tea.WindowSizeMsg{Width: 100, Height: 60})
-	return d
+	return &formDriver{Driver: formtest.New(t, f.Huh(), 100, 60), t: t}
 }
 
-var teaCmdSliceType = reflect.TypeOf([]tea.Cmd(nil))
-
-func (d *formDriver) send(msg tea.Msg) {
-	d.t.Helper()
-	m, cmd := d.form.Update(msg)
-	d.form = m.(*huh.Form)
-	d.run(cmd)
-}
-
-func (d *formDriver) run(cmd tea.Cmd) {
-	d.t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10000 {
-			d.t.Fatal("form keeps producing commands")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil || isAnimationCmd(c) {
-			continue
-		}
-		msg, ok := runCmdWithin(c, 2*time.Second)
-		if !ok {
-			d.t.Fatalf("a form command blocked: %s", cmdName(c))
-		}
-		if msg == nil {
-			continue
-		}
-		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().ConvertibleTo(teaCmdSliceType) {
-			// tea.BatchMsg and tea's unexported sequenceMsg: run in order.
-			sub := make([]tea.Cmd, 0, v.Len())
-			for i := 0; i < v.Len(); i++ {
-				sub = append(sub, v.Index(i).Interface().(tea.Cmd))
-			}
-			queue = append(sub, queue...)
-			continue
-		}
-		m, next := d.form.Update(msg)
-		d.form = m.(*huh.Form)
-		queue = append(queue, next)
-	}
-}
-
-func isAnimationCmd(c tea.Cmd) bool {
-	n := cmdName(c)
-	return strings.Contains(n, "/cursor.") || strings.Contains(n, "/spinner.") || strings.Contains(n, "bubbletea/v2.Tick")
-}
-
-func cmdName(c tea.Cmd) string {
-	return runtime.FuncForPC(reflect.ValueOf(c).Pointer()).Name()
-}
-
-func runCmdWithin(c tea.Cmd, wait time.Duration) (tea.Msg, bool) {
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- c() }()
-	select {
-	case m := <-ch:
-		return m, true
-	case <-time.After(wait):
-		return nil, false
-	}
-}
-
-func (d *formDriver) typeText(s string) {
-	d.t.Helper()
-	for _, r := range s {
-		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-}
-
-func (d *formDriver) key(code rune) { d.t.Helper(); d.send(tea.KeyPressMsg{Code: code}) }
-func (d *formDriver) enter()        { d.t.Helper(); d.key(tea.KeyEnter) }
-func (d *formDriver) space()        { d.t.Helper(); d.send(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}) }
-
-// clearLine deletes the text before the cursor (ctrl+u), which is at the end of a text
-// field when it gets focus.
-func (d *formDriver) clearLine() { d.t.Helper(); d.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}) }
-
-func (d *formDriver) focused() string {
-	if f := d.form.GetFocusedField(); f != nil {
-		return f.GetKey()
-	}
-	return ""
-}
+func (d *formDriver) send(msg tea.Msg)  { d.t.Helper(); d.Send(msg) }
+func (d *formDriver) typeText(s string) { d.t.Helper(); d.Type(s) }
+func (d *formDriver) key(code rune)     { d.t.Helper(); d.Key(code) }
+func (d *formDriver) enter()            { d.t.Helper(); d.Enter() }
+func (d *formDriver) space()            { d.t.Helper(); d.Space() }
+func (d *formDriver) clearLine()        { d.t.Helper(); d.ClearLine() }
+func (d *formDriver) focused() string   { return d.Focused() }
 
 // view is the whole form as the terminal would show it, without styling.
-func (d *formDriver) view() string { return stripANSI(d.form.View()) }
+func (d *formDriver) view() string { return stripANSI(d.Form.View()) }
 
 // fieldView is the focused field as shown, without styling.
 func (d *formDriver) fieldView() string {
-	if f := d.form.GetFocusedField(); f != nil {
+	if f := d.Form.GetFocusedField(); f != nil {
 		return stripANSI(f.View())
 	}
 	return ""
@@ -570,8 +488,8 @@ func (d *formDriver) fieldView() string {
 
 func (d *formDriver) expectFocus(key string) {
 	d.t.Helper()
-	if d.form.State != huh.StateNormal {
-		d.t.Fatalf("form state %v, want focus on %q\n%s", d.form.State, key, d.view())
+	if d.Form.State != huh.StateNormal {
+		d.t.Fatalf("form state %v, want focus on %q\n%s", d.Form.State, key, d.view())
 	}
 	if got := d.focused(); got != key {
 		d.t.Fatalf("focus on %q, want %q\n%s", got, key, d.view())
