@@ -44,7 +44,7 @@ func RunAccessible(ctx context.Context, o Options, in io.Reader, out io.Writer) 
 		fmt.Fprintf(out, "Drafts are kept in memory only: %s\n", termsafe.Line(err.Error()))
 		store, _ = drafts.Open("", o.Now)
 	}
-	a := &accessible{ctx: ctx, o: o, api: o.API, out: out, store: store, profile: o.Profile, server: o.ServerURL}
+	a := &accessible{ctx: ctx, o: o, api: o.API, in: in, out: out, store: store, profile: o.Profile, server: o.ServerURL}
 	a.lines = startLineReader(in)
 	defer func() { _ = store.Flush() }()
 	return a.loop()
@@ -54,6 +54,7 @@ type accessible struct {
 	ctx     context.Context
 	o       Options
 	api     API
+	in      io.Reader // only to hide secrets as they are typed; lines come from lines
 	out     io.Writer
 	lines   <-chan lineResult
 	store   *drafts.Store
@@ -537,7 +538,10 @@ func (a *accessible) askField(s *forms.Schema, f *forms.Field, values map[string
 		}
 		b.WriteString(". ")
 		b.WriteString(kindHint(f))
-		if has {
+		switch {
+		case has && f.Format == "password":
+			b.WriteString(" Current: set (hidden).")
+		case has:
 			fmt.Fprintf(&b, " Current: %s.", displayValue(cur))
 		}
 		a.printf("%s\n", b.String())
@@ -562,7 +566,15 @@ func (a *accessible) askField(s *forms.Schema, f *forms.Field, values map[string
 				sets = append(sets, f.Path+"="+it)
 			}
 		default:
-			line, err := a.ask("> ")
+			prompt, restore := "> ", func() {}
+			if f.Format == "password" {
+				prompt, restore = "> (typing is not shown) ", hideInput(a.in)
+			}
+			line, err := a.ask(prompt)
+			restore()
+			if f.Format == "password" {
+				a.printf("\n") // the Enter that ended the secret was not echoed either
+			}
 			if err != nil {
 				return values, err
 			}

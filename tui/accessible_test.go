@@ -209,3 +209,20 @@ func TestAccessiblePicksRunsByNumberIDOrName(t *testing.T) {
 		}
 	}
 }
+
+// A secret (pydantic SecretStr: format password) is asked with echo off on
+// a terminal, and the prompt says so.
+func TestAccessibleSecretPrompt(t *testing.T) {
+	api := fixture(t)
+	api.inputs["r-report"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"additionalProperties":false,"properties":{"token":{"format":"password","title":"Token","type":"string","writeOnly":true}},"required":["token"],"title":"T","type":"object"}`)}
+	out, err := runAccessible(t, api, "1\na\nhunter2\nyes\nq\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "> (typing is not shown) ") {
+		t.Errorf("secret prompt does not say typing is hidden:\n%s", out)
+	}
+	if calls := api.resumeCalls(); len(calls) != 1 || string(calls[0].Input) != `{"token":"hunter2"}` {
+		t.Errorf("resume calls %+v", calls)
+	}
+}
