@@ -79,6 +79,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 			var (
 				payload json.RawMessage
 				schema  *forms.Schema
+				answer  map[string]any
 			)
 			if run.NeedsInput() {
 				req, err := c.InputRequest(ctx, run)
@@ -89,7 +90,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 				if err != nil {
 					return fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
 				}
-				answer, err := buildAnswer(schema, inputJSON, inputFile, sets, a.stdin)
+				answer, err = buildAnswer(schema, inputJSON, inputFile, sets, a.stdin)
 				if err != nil {
 					return err
 				}
@@ -103,15 +104,22 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 			} else if len(sets) > 0 || inputJSON != "" || inputFile != "" {
 				return usageErrorf("run %s does not ask for input; resume it without --set, --input-json or --input-file", run.ID)
 			}
-			if dryRun {
-				fmt.Fprintln(a.stderr, "Dry run: nothing was sent. This is the answer that would be sent:")
-				if payload == nil {
-					payload = json.RawMessage("null")
+			// What is shown never carries a secret (SecretStr) value.
+			shown := payload
+			if schema != nil {
+				if shown, err = schema.Marshal(schema.MaskSecrets(answer)); err != nil {
+					return err
 				}
-				return writeJSON(a.stdout, payload)
+			}
+			if dryRun {
+				fmt.Fprintln(a.stderr, "Dry run: nothing was sent. This is the answer that would be sent (secrets masked):")
+				if shown == nil {
+					shown = json.RawMessage("null")
+				}
+				return writeJSON(a.stdout, shown)
 			}
 			if !yes {
-				if err := confirm(a, fmt.Sprintf("Resume %s (%s)", termsafe.Line(run.Name), run.ID), payload); err != nil {
+				if err := confirm(a, fmt.Sprintf("Resume %s (%s)", termsafe.Line(run.Name), run.ID), shown); err != nil {
 					return err
 				}
 			}
@@ -119,7 +127,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 			if err != nil {
 				return err
 			}
-			return a.reportAction(output, run, res, payload, schema)
+			return a.reportAction(output, run, res, shown, schema)
 		},
 	}
 	f := cmd.Flags()

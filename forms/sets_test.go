@@ -142,3 +142,26 @@ func TestSummaries(t *testing.T) {
 		t.Errorf("summary JSON %s %v", b, err)
 	}
 }
+
+func TestMaskSecrets(t *testing.T) {
+	raw := []byte(`{"additionalProperties":false,"properties":{"user":{"title":"User","type":"string"},` +
+		`"token":{"format":"password","title":"Token","type":"string","writeOnly":true},` +
+		`"db":{"$ref":"#/definitions/DB"}},"required":["user","token","db"],"title":"T","type":"object",` +
+		`"definitions":{"DB":{"properties":{"host":{"title":"Host","type":"string"},"password":{"format":"password","title":"Password","type":"string","writeOnly":true}},"required":["host","password"],"title":"DB","type":"object"}}}`)
+	s, err := ParseSchema(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := map[string]any{"user": "ada", "token": "hunter2", "db": map[string]any{"host": "db1", "password": "s3cret"}}
+	shown, err := s.Marshal(s.MaskSecrets(answer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"user":"ada","token":"**********","db":{"host":"db1","password":"**********"}}`; string(shown) != want {
+		t.Errorf("masked %s, want %s", shown, want)
+	}
+	sent, _ := s.Marshal(answer)
+	if want := `{"user":"ada","token":"hunter2","db":{"host":"db1","password":"s3cret"}}`; string(sent) != want {
+		t.Errorf("the answer itself changed: %s", sent)
+	}
+}

@@ -814,3 +814,19 @@ func TestProfileSwitchFollowsProfileReadOnly(t *testing.T) {
 	h.mustSee("profile staging", "staging-run")
 	h.mustNotSee("READ-ONLY")
 }
+
+// A secret is sent as typed but never shown in the review.
+func TestReviewHidesSecrets(t *testing.T) {
+	api := fixture(t)
+	api.inputs["r-report"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"additionalProperties":false,"properties":{"token":{"format":"password","title":"Token","type":"string","writeOnly":true}},"required":["token"],"title":"T","type":"object"}`)}
+	h := newHarness(t, api)
+	h.keys("enter", "a") // weekly-report is first (its pause expired)
+	h.typeText("hunter2")
+	h.keys("enter")
+	h.mustSee("This exact JSON will be sent", `"token": "**********"`, "secret values are hidden")
+	h.mustNotSee("hunter2")
+	h.keys("y")
+	if calls := api.resumeCalls(); len(calls) != 1 || string(calls[0].Input) != `{"token":"hunter2"}` {
+		t.Fatalf("resume calls %+v", calls)
+	}
+}

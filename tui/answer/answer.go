@@ -363,12 +363,18 @@ func (m *Model) submitted() (tea.Cmd, Event) {
 }
 
 func (m *Model) reviewContent() string {
+	// Secrets are sent as typed but never shown on screen.
+	shown := m.payload
+	note := ""
+	if masked, err := m.schema.Marshal(m.schema.MaskSecrets(m.values)); err == nil && !bytes.Equal(masked, m.payload) {
+		shown, note = masked, "\n(secret values are hidden here; they are sent as typed)"
+	}
 	var buf bytes.Buffer
-	text := string(m.payload)
-	if err := json.Indent(&buf, m.payload, "", "  "); err == nil {
+	text := string(shown)
+	if err := json.Indent(&buf, shown, "", "  "); err == nil {
 		text = buf.String()
 	}
-	return termsafe.Text(text)
+	return termsafe.Text(text + note)
 }
 
 func (m *Model) updateReview(msg tea.Msg) (tea.Cmd, Event) {
