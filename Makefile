@@ -2,7 +2,7 @@
 GO ?= go
 ARGS ?=
 
-.PHONY: all build test demo demo-stop bench
+.PHONY: all build test lint demo demo-stop bench
 
 all: build
 
@@ -13,6 +13,10 @@ build:
 ## test: unit + integration tests (starts and stops a throwaway Prefect server); extra go test args via ARGS="..."
 test:
 	scripts/test $(ARGS)
+
+## lint: golangci-lint (staticcheck, errcheck, errorlint, revive, ...; gofumpt and goimports); installs it on first use
+lint:
+	scripts/lint
 
 ## demo: a Prefect server with example flows waiting for input, then `unpause list`
 demo:
