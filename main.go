@@ -180,7 +180,7 @@ func (a *app) runTUI(ctx context.Context) error {
 	opts := tui.Options{
 		API:             client,
 		Profile:         a.settings.Profile,
-		ServerURL:       a.settings.APIURL,
+		ServerURL:       a.settings.DisplayURL(),
 		Profiles:        a.settings.Profiles,
 		ReadOnly:        a.settings.ReadOnly,
 		RefreshInterval: a.settings.RefreshInterval,
@@ -206,7 +206,7 @@ func (a *app) switchProfile(name string) (tui.API, tui.ProfileInfo, error) {
 		return nil, tui.ProfileInfo{}, err
 	}
 	a.settings, a.client = s, c
-	return c, tui.ProfileInfo{Name: s.Profile, ServerURL: s.APIURL, ReadOnly: s.ReadOnly}, nil
+	return c, tui.ProfileInfo{Name: s.Profile, ServerURL: s.DisplayURL(), ReadOnly: s.ReadOnly}, nil
 }
 
 // stateDir is where drafts live: $XDG_STATE_HOME/unpause, else

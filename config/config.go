@@ -128,9 +128,12 @@ func (s *Settings) Explain() []Setting {
 func (s Settings) String() string {
 	return fmt.Sprintf("config.Settings{APIURL:%q APIKey:%q AuthString:%q CAFile:%q InsecureSkipVerify:%v Timeout:%s "+
 		"Profile:%q ProfilesPath:%q RefreshInterval:%s Theme:%q ReadOnly:%v Accessible:%v NoColor:%v ConfigFile:%q}",
-		s.APIURL, maskSecret(keyAPIKey, s.APIKey), maskSecret(keyAuthString, s.AuthString), s.CAFile, s.InsecureSkipVerify,
+		RedactURL(s.APIURL), maskSecret(keyAPIKey, s.APIKey), maskSecret(keyAuthString, s.AuthString), s.CAFile, s.InsecureSkipVerify,
 		s.Timeout, s.Profile, s.ProfilesPath, s.RefreshInterval, s.Theme, s.ReadOnly, s.Accessible, s.NoColor, s.ConfigFile)
 }
+
+// DisplayURL is the API URL with any password in it masked, for display.
+func (s *Settings) DisplayURL() string { return RedactURL(s.APIURL) }
 
 // GoString is String for %#v.
 func (s Settings) GoString() string { return s.String() }

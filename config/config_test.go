@@ -926,3 +926,39 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIURLPasswordIsMaskedWhereShown(t *testing.T) {
+	f := newFixture(t)
+	f.env["PREFECT_API_URL"] = "http://admin:s3cr3t-pw@prefect.internal:4200/api"
+	s := f.mustLoad()
+	if s.APIURL != "http://admin:s3cr3t-pw@prefect.internal:4200/api" {
+		t.Fatalf("the client must still get the real URL, got %q", s.APIURL)
+	}
+	const want = "http://admin:****@prefect.internal:4200/api"
+	if got := settingOf(t, s, keyAPIURL).Value; got != want {
+		t.Fatalf("Explain shows api_url as %q, want %q", got, want)
+	}
+	for name, shown := range map[string]string{"DisplayURL": s.DisplayURL(), "String": s.String()} {
+		if strings.Contains(shown, "s3cr3t") {
+			t.Fatalf("%s leaks the password: %s", name, shown)
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"http://127.0.0.1:4200/api", "http://127.0.0.1:4200/api"},
+		{"http://admin:pw@host/api", "http://admin:****@host/api"},
+		{"http://user@host/api", "http://user@host/api"}, // no password: nothing to hide
+		{"https://a:b@c@host/api", "https://a:****@host/api"},
+		{"http://admin:p w%zz@host/api", "http://****@host/api"}, // does not parse
+		{"http://host/api?next=a@b", "http://host/api?next=a@b"},
+		{"", ""},
+	}
+	for _, c := range cases {
+		got := RedactURL(c.in)
+		if got != c.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

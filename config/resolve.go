@@ -49,6 +49,9 @@ func (r *resolver) note(key, value string, src Source, secret bool) {
 	if secret {
 		value = maskSecret(key, value)
 	}
+	if key == keyAPIURL {
+		value = RedactURL(value)
+	}
 	r.explain = append(r.explain, Setting{Key: key, Value: value, Source: src, Secret: secret})
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -96,4 +97,40 @@ func stringOf(v any) (string, bool) {
 		return x.String(), true
 	}
 	return fmt.Sprint(v), true
+}
+
+// RedactURL returns raw with any password in its user info replaced by
+// "****", for display: `unpause config`, the TUI header, messages. A URL that
+// does not parse is still cut at its last "@" before the host, so a typo
+// cannot reveal the secret either.
+func RedactURL(raw string) string {
+	if !strings.Contains(raw, "@") {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err == nil && u.User != nil {
+		if _, has := u.User.Password(); !has {
+			return raw
+		}
+		user := url.User(u.User.Username()).String()
+		u.User = nil
+		scheme, rest, _ := strings.Cut(u.String(), "://")
+		return scheme + "://" + user + ":****@" + rest
+	}
+	if err == nil {
+		return raw
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	hostEnd := len(rest)
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		hostEnd = i
+	}
+	at := strings.LastIndex(rest[:hostEnd], "@")
+	if at < 0 {
+		return raw
+	}
+	return scheme + "://****@" + rest[at+1:]
 }
