@@ -172,17 +172,35 @@ func load(ctx context.Context, in loadInputs, selected string) (*Settings, error
 	}
 	r := &resolver{in: in, home: homeDir(in.env)}
 	s := &Settings{in: in}
+	if err := r.loadConfigFile(s); err != nil {
+		return nil, err
+	}
+	if err := r.loadProfiles(s); err != nil {
+		return nil, err
+	}
+	if err := r.selectProfile(s, selected); err != nil {
+		return nil, err
+	}
+	r.connectionSettings(ctx, s)
+	r.ownSettings(s)
+	if r.err != nil {
+		return nil, r.err
+	}
+	s.explain = r.explain
+	return s, nil
+}
 
-	// The unpause config file.
-	cfgPath, cfgSrc := defaultConfigPath(in.env, r.home)
+// loadConfigFile reads unpause's config file: --config, else the default path.
+func (r *resolver) loadConfigFile(s *Settings) error {
+	cfgPath, cfgSrc := defaultConfigPath(r.in.env, r.home)
 	explicit := false
 	if v, src, ok := r.flag(FlagConfig)(); ok {
 		cfgPath, cfgSrc, explicit = expandHome(v, r.home), src, true
 	}
-	var err error
 	if cfgPath != "" {
+		var err error
 		if r.file, err = readConfigFile(cfgPath, explicit); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	s.ConfigPath = cfgPath
@@ -194,26 +212,34 @@ func load(ctx context.Context, in loadInputs, selected string) (*Settings, error
 		shownPath += " (not found)"
 	}
 	r.note(keyConfigFile, shownPath, cfgSrc, false)
+	return nil
+}
 
-	// Prefect's profiles file.
+// loadProfiles reads Prefect's profiles file, found the way Prefect finds it.
+func (r *resolver) loadProfiles(s *Settings) error {
 	prefectHomeDir, homeSrc := filepath.Join(r.home, ".prefect"), SourceDefault
-	if v, ok := nonEmpty(in.env, prefectHome); ok {
+	if v, ok := nonEmpty(r.in.env, prefectHome); ok {
 		prefectHomeDir, homeSrc = expandHome(v, r.home), Source("env "+prefectHome)
 	}
 	profilesPath, profilesSrc := filepath.Join(prefectHomeDir, "profiles.toml"), homeSrc
-	if v, ok := nonEmpty(in.env, prefectProfilesPath); ok {
+	if v, ok := nonEmpty(r.in.env, prefectProfilesPath); ok {
 		profilesPath, profilesSrc = expandHome(v, r.home), Source("env "+prefectProfilesPath)
 	}
+	var err error
 	if r.profiles, err = loadProfiles(profilesPath); err != nil {
-		return nil, err
+		return err
 	}
 	s.ProfilesPath, s.Profiles = profilesPath, r.profiles.names()
 	r.note(keyProfilesPath, profilesPath, profilesSrc, false)
+	return nil
+}
 
-	// The selected profile.
+// selectProfile picks the profile: the one switched to in the TUI, the flag,
+// the environment, the config file, else Prefect's active profile.
+func (r *resolver) selectProfile(s *Settings, selected string) error {
 	activeSrc := SourceDefault
 	if r.profiles.activeFromFile {
-		activeSrc = Source("active in " + profilesPath)
+		activeSrc = Source("active in " + s.ProfilesPath)
 	}
 	var selectedLayer layer = none
 	if selected != "" {
@@ -229,13 +255,17 @@ func load(ctx context.Context, in loadInputs, selected string) (*Settings, error
 	)
 	profile = strings.TrimSpace(profile)
 	if _, ok := r.profiles.profiles[profile]; !ok {
-		return nil, r.profiles.unknownProfileError(profile, profileSrc)
+		return r.profiles.unknownProfileError(profile, profileSrc)
 	}
 	r.profile = profile
 	s.Profile = profile
 	r.note(keyProfile, profile, profileSrc, false)
+	return nil
+}
 
-	// Connection settings.
+// connectionSettings resolves how to reach the server, with Prefect's
+// precedence: flag, UNPAUSE_*, PREFECT_*, config file, profile.
+func (r *resolver) connectionSettings(ctx context.Context, s *Settings) {
 	s.APIURL = r.str(keyAPIURL, false,
 		trimURL(r.flag(FlagAPIURL)), trimURL(r.env("UNPAUSE_API_URL")), trimURL(r.env(prefectAPIURL)),
 		trimURL(r.fileKey(keyAPIURL)), trimURL(r.profileKey(prefectAPIURL)))
@@ -251,10 +281,12 @@ func load(ctx context.Context, in loadInputs, selected string) (*Settings, error
 		r.fileKey(keyInsecureSkipVerify), r.profileKey(prefectInsecure))
 	s.Timeout = r.duration(keyTimeout, DefaultTimeout, time.Millisecond,
 		r.flag(FlagTimeout), r.env("UNPAUSE_TIMEOUT"), r.env(prefectTimeout), r.fileKey(keyTimeout), r.profileKey(prefectTimeout))
+}
 
-	// unpause's own settings.
+// ownSettings resolves unpause's own settings (no Prefect equivalent).
+func (r *resolver) ownSettings(s *Settings) {
 	s.readOnly = r.readOnlyRule()
-	ro, roSrc := s.readOnly.resolve(profile)
+	ro, roSrc := s.readOnly.resolve(s.Profile)
 	s.ReadOnly = ro
 	r.note(keyReadOnly, strconv.FormatBool(ro), roSrc, false)
 	s.RefreshInterval = r.duration(keyRefreshInterval, DefaultRefreshInterval, minRefreshInterval,
@@ -264,12 +296,6 @@ func load(ctx context.Context, in loadInputs, selected string) (*Settings, error
 		r.flag(FlagAccessible), r.env("UNPAUSE_ACCESSIBLE"), r.envLenient("ACCESSIBLE"), r.fileKey(keyAccessible))
 	s.NoColor = r.boolean(keyNoColor, false,
 		r.env("UNPAUSE_NO_COLOR"), r.envPresent("NO_COLOR"), r.fileKey(keyNoColor))
-
-	if r.err != nil {
-		return nil, r.err
-	}
-	s.explain = r.explain
-	return s, nil
 }
 
 // readOnlyRule keeps what ReadOnlyFor needs to decide for any profile.
