@@ -358,7 +358,7 @@ func TestTextCommands(t *testing.T) {
 	set("count", `\default`)
 	set("reason", `\null`)
 	set("approver", `\\ok`)
-	a, errs := answer()
+	a, _ := answer()
 	if a["count"] != int64(1) || a["reason"] != nil || a["approver"] != `\ok` {
 		t.Errorf("commands: %#v", a)
 	}
@@ -368,7 +368,7 @@ func TestTextCommands(t *testing.T) {
 	set("approver", `\empty`)
 	set("count", `\null`)
 	set("ids", `\empty`)
-	a, errs = answer()
+	a, errs := answer()
 	if !strings.Contains(errs["approver"], "at least 2 characters") || !strings.Contains(errs["count"], "cannot be null") {
 		t.Errorf("errors %v", errs)
 	}

@@ -410,16 +410,11 @@ func escPtr(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-// resolve expands $ref and allOf on node (found at ptr) and returns the
+// resolveRefs expands $ref and allOf on node (found at ptr) and returns the
 // merged schema plus, per key, the pointer of the object that supplied it
-// (children's pointers are built from it). refs lists the refs followed so
-// far for this one node, to catch pure $ref cycles.
-func (b *builder) resolve(node *jobj, ptr string, refs []string) (*jobj, map[string]string, error) {
-	m, src, _, err := b.resolveRefs(node, ptr, refs)
-	return m, src, err
-}
-
-// resolveRefs is resolve that also returns the $ref targets it expanded.
+// (children's pointers are built from it), and the $ref targets it
+// expanded. refs lists the refs followed so far for this one node, to catch
+// pure $ref cycles.
 func (b *builder) resolveRefs(node *jobj, ptr string, refs []string) (*jobj, map[string]string, []string, error) {
 	merged := newJobj()
 	src := map[string]string{}

@@ -667,7 +667,7 @@ func checkRange(f *Field, v any) error {
 	if c.MultipleOf != nil && *c.MultipleOf > 0 {
 		// Exact decimal arithmetic: the keyword's text, not its float.
 		m, _ := new(big.Rat).SetString(strconv.FormatFloat(*c.MultipleOf, 'g', -1, 64))
-		if m != nil && new(big.Rat).Quo(r, m).IsInt() == false {
+		if m != nil && !new(big.Rat).Quo(r, m).IsInt() {
 			return fmt.Errorf("must be a multiple of %s", fmtNum(*c.MultipleOf))
 		}
 	}
