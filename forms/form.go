@@ -1,7 +1,6 @@
 package forms
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -349,7 +348,7 @@ func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
 	case MultiEnum:
 		if list, ok := v.([]any); ok && present {
 			for _, x := range list {
-				if i := memberIndex(f.Enum, x); i >= 0 {
+				if i := f.memberIndex(x); i >= 0 {
 					h.multi = append(h.multi, "m"+strconv.Itoa(i))
 				}
 			}
@@ -380,7 +379,7 @@ func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
 				ch.serverErr = h.serverErr // errors name the tuple, not a position
 			}
 			if i < len(list) {
-				ch.text = fm.formatText(c, list[i], true)
+				ch.text = c.formatText(list[i])
 			}
 			ch.initialText = ch.text
 			h.children = append(h.children, ch)
@@ -395,15 +394,12 @@ func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
 			}
 		case present:
 			h.choice = "m0"
-			for i, vf := range f.Variants {
-				if fm.fits(vf, v) {
-					h.choice = "m" + strconv.Itoa(i)
-					h.text = fm.formatText(vf, v, true)
-					break
-				}
+			if i := fm.schema.variantFor(f, v); i >= 0 {
+				h.choice = "m" + strconv.Itoa(i)
+				h.text = f.Variants[i].formatText(v)
 			}
 			if h.text == "" {
-				h.text = fm.formatText(f.Variants[0], v, true)
+				h.text = f.Variants[0].formatText(v)
 			}
 		default:
 			h.choice = pick(h.extras, optUnset, optChoose)
@@ -413,7 +409,9 @@ func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
 		}
 	case Const:
 	default:
-		h.text = fm.formatText(f, v, present)
+		if present {
+			h.text = f.formatText(v)
+		}
 	}
 	h.initialText = h.text
 	return h
@@ -482,7 +480,7 @@ func (fm *Form) initialChoice(h *holder, v any, present bool) string {
 			if b, ok := v.(bool); ok {
 				return strconv.FormatBool(b)
 			}
-		} else if i := memberIndex(f.Enum, v); i >= 0 {
+		} else if i := f.memberIndex(v); i >= 0 {
 			return "m" + strconv.Itoa(i)
 		}
 	}
@@ -493,116 +491,6 @@ func (fm *Form) initialChoice(h *holder, v any, present bool) string {
 		return "false"
 	}
 	return "m0"
-}
-
-func memberIndex(members []any, v any) int {
-	for i, m := range members {
-		if jsonEqual(m, v) {
-			return i
-		}
-	}
-	return -1
-}
-
-// fits reports whether v belongs to union alternative vf.
-func (fm *Form) fits(vf *Field, v any) bool {
-	switch vf.Kind {
-	case String:
-		if _, ok := v.(string); !ok {
-			return false
-		}
-	case Integer, Number:
-		if _, isStr := v.(string); isStr {
-			return false
-		}
-		r, ok := ratOf(v)
-		if !ok || (vf.Kind == Integer && !r.IsInt()) {
-			return false
-		}
-	case Boolean:
-		if _, ok := v.(bool); !ok {
-			return false
-		}
-	}
-	return fm.schema.checkValue(vf, v) == nil
-}
-
-// formatText is how a value is shown in a text widget; parseText reads it
-// back to the same value.
-func (fm *Form) formatText(f *Field, v any, present bool) string {
-	if !present {
-		return ""
-	}
-	if v == nil {
-		return cmdNull
-	}
-	switch f.Kind {
-	case String:
-		s, ok := v.(string)
-		if !ok {
-			return compactJSON(v)
-		}
-		if s == "" {
-			if emptyDefault(f) {
-				return "" // left empty, it is omitted and the flow applies the same ""
-			}
-			return cmdEmpty
-		}
-		if strings.HasPrefix(s, `\`) {
-			return `\` + s
-		}
-		return s
-	case Integer, Number, Boolean, Enum, Const:
-		switch v.(type) {
-		case int64, json.Number, bool, string:
-			return memberText(v)
-		}
-		return compactJSON(v)
-	case List:
-		list, ok := v.([]any)
-		if !ok {
-			return compactJSON(v)
-		}
-		if len(list) == 0 {
-			if emptyDefault(f) {
-				return ""
-			}
-			return cmdEmpty
-		}
-		lines := make([]string, len(list))
-		for i, e := range list {
-			lines[i] = memberText(e)
-		}
-		return strings.Join(lines, "\n")
-	}
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
-// emptyDefault reports an optional field whose default is "" or []: an empty
-// widget means the same thing, so it is not pre-filled with \empty.
-func emptyDefault(f *Field) bool {
-	if f.Required || !f.HasDefault {
-		return false
-	}
-	switch d := f.Default.(type) {
-	case string:
-		return d == ""
-	case []any:
-		return len(d) == 0
-	}
-	return false
-}
-
-func compactJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return ""
-	}
-	return string(b)
 }
 
 // --- answers ---

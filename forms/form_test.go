@@ -574,7 +574,7 @@ func TestEmptyDefaultsStartEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range s.Fields {
-		if got := NewForm(s, nil, FormOptions{}).formatText(f, f.Default, true); got != "" {
+		if got := f.formatText(f.Default); got != "" {
 			t.Errorf("%s starts as %q, want empty", f.Path, got)
 		}
 	}
@@ -584,7 +584,7 @@ func TestEmptyDefaultsStartEmpty(t *testing.T) {
 	}
 	// A required field with an explicit "" still shows the command.
 	req := &Field{Kind: String, Required: true}
-	if got := NewForm(s, nil, FormOptions{}).formatText(req, "", true); got != `\empty` {
+	if got := req.formatText(""); got != `\empty` {
 		t.Errorf("required field with \"\" shows %q, want \\empty", got)
 	}
 }

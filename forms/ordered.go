@@ -179,3 +179,11 @@ func cloneTree(v any) any {
 		return v
 	}
 }
+
+func cloneShallow(o *jobj) *jobj {
+	c := &jobj{keys: append([]string(nil), o.keys...), vals: make(map[string]any, len(o.vals))}
+	for k, v := range o.vals {
+		c.vals[k] = v
+	}
+	return c
+}
