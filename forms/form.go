@@ -1,11 +1,21 @@
+// Package forms builds the huh form for a run input schema parsed by
+// package inputschema: one widget per field, pages laid out in schema order,
+// and the answer read back from the widgets through inputschema's field
+// text rules.
+//
+// Titles, descriptions and enum members come from the API and are
+// untrusted; the form shows them only after FormOptions.Sanitize.
 package forms
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"charm.land/huh/v2"
+
+	"github.com/unpause-dev/unpause/forms/inputschema"
 )
 
 // FormOptions configure NewForm.
@@ -54,7 +64,7 @@ type DraftField struct {
 type Form struct {
 	theme    *cachedTheme
 	lazies   []*lazyField
-	schema   *Schema
+	schema   *inputschema.Schema
 	form     *huh.Form
 	root     []*holder
 	opts     FormOptions
@@ -63,7 +73,7 @@ type Form struct {
 
 // holder keeps the widget state of one field.
 type holder struct {
-	f        *Field
+	f        *inputschema.Field
 	text     string   // Input / Text
 	choice   string   // Select: a member key or one of the opt* keys
 	multi    []string // MultiSelect member keys
@@ -87,7 +97,7 @@ const maxFieldsPerGroup = 10
 // NewForm builds the huh form for s. initial (an earlier answer in the same
 // shape as Answer's, e.g. the previous answer of this run) overrides the
 // schema defaults.
-func NewForm(s *Schema, initial map[string]any, o FormOptions) *Form {
+func NewForm(s *inputschema.Schema, initial map[string]any, o FormOptions) *Form {
 	base := o.Theme
 	if base == nil {
 		base = huh.ThemeFunc(huh.ThemeCharm)
@@ -157,9 +167,9 @@ func (fm *Form) Huh() *huh.Form { return fm.form }
 // Answer returns the typed answer and every local problem: values that do
 // not parse or fit their field, plus the schema validator's verdict on the
 // whole answer. Hidden (not included) nested models are left out.
-func (fm *Form) Answer() (map[string]any, []FieldError) {
+func (fm *Form) Answer() (map[string]any, []inputschema.FieldError) {
 	ans := map[string]any{}
-	var errs []FieldError
+	var errs []inputschema.FieldError
 	for _, h := range fm.root {
 		v, present, herrs := fm.value(h)
 		errs = append(errs, herrs...)
@@ -191,19 +201,19 @@ func (fm *Form) Draft() Draft {
 			}
 			var df DraftField
 			switch h.f.Kind {
-			case Const:
+			case inputschema.Const:
 				continue
-			case Boolean, Enum:
+			case inputschema.Boolean, inputschema.Enum:
 				df.Choice = h.choice
-			case MultiEnum:
+			case inputschema.MultiEnum:
 				df.Multi = append([]string{}, h.multi...)
-			case Object:
+			case inputschema.Object:
 				df.Choice = h.choice
 				walk(h.children, "")
-			case Tuple:
+			case inputschema.Tuple:
 				walk(h.children, h.f.Path)
 				continue
-			case Union:
+			case inputschema.Union:
 				text := h.text
 				df.Choice, df.Text = h.choice, &text
 			default:
@@ -225,12 +235,12 @@ func restoreDraft(hs []*holder, tuple string, d Draft) {
 		if tuple != "" {
 			key = fmt.Sprintf("%s[%d]", tuple, i)
 		}
-		if h.f.Kind == Tuple {
+		if h.f.Kind == inputschema.Tuple {
 			restoreDraft(h.children, h.f.Path, d)
 			continue
 		}
 		df, ok := d[key]
-		if h.f.Kind == Object {
+		if h.f.Kind == inputschema.Object {
 			if ok && validChoice(h, df.Choice) {
 				h.choice = df.Choice
 			}
@@ -241,11 +251,11 @@ func restoreDraft(hs []*holder, tuple string, d Draft) {
 			continue
 		}
 		switch h.f.Kind {
-		case Boolean, Enum:
+		case inputschema.Boolean, inputschema.Enum:
 			if validChoice(h, df.Choice) {
 				h.choice = df.Choice
 			}
-		case MultiEnum:
+		case inputschema.MultiEnum:
 			var keep []string
 			for _, k := range df.Multi {
 				if memberKey(k, len(h.f.Enum)) {
@@ -253,14 +263,14 @@ func restoreDraft(hs []*holder, tuple string, d Draft) {
 				}
 			}
 			h.multi = keep
-		case Union:
+		case inputschema.Union:
 			if validChoice(h, df.Choice) {
 				h.choice = df.Choice
 			}
 			if df.Text != nil {
 				h.text = *df.Text
 			}
-		case Const:
+		case inputschema.Const:
 		default:
 			if df.Text != nil {
 				h.text = *df.Text
@@ -273,13 +283,13 @@ func validChoice(h *holder, choice string) bool {
 	if choice == "" {
 		return false
 	}
-	if contains(h.extras, choice) || (h.f.Kind == Object && choice == optFill) {
+	if slices.Contains(h.extras, choice) || (h.f.Kind == inputschema.Object && choice == optFill) {
 		return true
 	}
 	switch h.f.Kind {
-	case Boolean:
+	case inputschema.Boolean:
 		return choice == "true" || choice == "false"
-	case Union:
+	case inputschema.Union:
 		return memberKey(choice, len(h.f.Variants))
 	}
 	return memberKey(choice, len(h.f.Enum))
@@ -306,17 +316,17 @@ func coveredBy(bad map[string]bool, path string) bool {
 
 // --- holders: initial state ---
 
-func (fm *Form) holders(fields []*Field, initial map[string]any) []*holder {
+func (fm *Form) holders(fields []*inputschema.Field, initial map[string]any) []*holder {
 	var out []*holder
 	for _, f := range fields {
 		v, present := initial[f.Name]
 		fromDefault := false
 		if !present {
-			v, present = fm.schema.defaultValue(f)
+			v, present = fm.schema.DefaultValue(f)
 			fromDefault = true
 		}
 		h := fm.newHolder(f, v, present)
-		if fromDefault && !f.Required && isEmptyValue(v) && (f.Kind == String || f.Kind == List) {
+		if fromDefault && !f.Required && isEmptyValue(v) && (f.Kind == inputschema.String || f.Kind == inputschema.List) {
 			// An empty default shows as an empty field: leaving it empty
 			// omits the key and the flow applies that same default.
 			h.text, h.initialText = "", ""
@@ -336,42 +346,42 @@ func isEmptyValue(v any) bool {
 	return false
 }
 
-func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
+func (fm *Form) newHolder(f *inputschema.Field, v any, present bool) *holder {
 	h := &holder{f: f, serverErr: fm.opts.Errors[f.Path]}
 	if present {
-		v = fm.schema.normalizeValue(f, v)
+		v = fm.schema.NormalizeValue(f, v)
 	}
 	switch f.Kind {
-	case Boolean, Enum:
+	case inputschema.Boolean, inputschema.Enum:
 		h.extras = choiceExtras(f)
 		h.choice = fm.initialChoice(h, v, present)
-	case MultiEnum:
+	case inputschema.MultiEnum:
 		if list, ok := v.([]any); ok && present {
 			for _, x := range list {
-				if i := f.memberIndex(x); i >= 0 {
+				if i := f.MemberIndex(x); i >= 0 {
 					h.multi = append(h.multi, "m"+strconv.Itoa(i))
 				}
 			}
 		}
-	case Object:
+	case inputschema.Object:
 		h.extras = choiceExtras(f)
 		m, isMap := v.(map[string]any)
 		switch {
 		case present && isMap:
 			h.choice = optFill
-		case present && v == nil && contains(h.extras, optNull):
+		case present && v == nil && slices.Contains(h.extras, optNull):
 			h.choice = optNull
-		case contains(h.extras, optUnset):
+		case slices.Contains(h.extras, optUnset):
 			h.choice = optUnset
 		default:
 			h.choice = optFill
 		}
 		if !isMap {
 			// Start the sub-form from the model's own defaults.
-			m = fm.schema.objectDefaults(f, nil)
+			m = fm.schema.ObjectDefaults(f)
 		}
 		h.children = fm.holders(f.Children, m)
-	case Tuple:
+	case inputschema.Tuple:
 		list, _ := v.([]any)
 		for i, c := range f.Children {
 			ch := &holder{f: c}
@@ -379,12 +389,12 @@ func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
 				ch.serverErr = h.serverErr // errors name the tuple, not a position
 			}
 			if i < len(list) {
-				ch.text = c.formatText(list[i])
+				ch.text = c.FormatText(list[i])
 			}
 			ch.initialText = ch.text
 			h.children = append(h.children, ch)
 		}
-	case Union:
+	case inputschema.Union:
 		h.extras = choiceExtras(f)
 		switch {
 		case present && v == nil:
@@ -394,12 +404,12 @@ func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
 			}
 		case present:
 			h.choice = "m0"
-			if i := fm.schema.variantFor(f, v); i >= 0 {
+			if i := fm.schema.VariantFor(f, v); i >= 0 {
 				h.choice = "m" + strconv.Itoa(i)
-				h.text = f.Variants[i].formatText(v)
+				h.text = f.Variants[i].FormatText(v)
 			}
 			if h.text == "" {
-				h.text = f.Variants[0].formatText(v)
+				h.text = f.Variants[0].FormatText(v)
 			}
 		default:
 			h.choice = pick(h.extras, optUnset, optChoose)
@@ -407,10 +417,10 @@ func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
 				h.choice = "m0"
 			}
 		}
-	case Const:
+	case inputschema.Const:
 	default:
 		if present {
-			h.text = f.formatText(v)
+			h.text = f.FormatText(v)
 		}
 	}
 	h.initialText = h.text
@@ -419,7 +429,7 @@ func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
 
 func firstLeaf(hs []*holder) *holder {
 	for _, h := range hs {
-		if h.f.Kind == Object {
+		if h.f.Kind == inputschema.Object {
 			if len(h.extras) > 0 {
 				return h
 			}
@@ -428,7 +438,7 @@ func firstLeaf(hs []*holder) *holder {
 			}
 			continue
 		}
-		if h.f.Kind == Tuple && len(h.children) > 0 {
+		if h.f.Kind == inputschema.Tuple && len(h.children) > 0 {
 			return h.children[0]
 		}
 		return h
@@ -438,7 +448,7 @@ func firstLeaf(hs []*holder) *holder {
 
 func pick(have []string, prefs ...string) string {
 	for _, p := range prefs {
-		if contains(have, p) {
+		if slices.Contains(have, p) {
 			return p
 		}
 	}
@@ -450,10 +460,10 @@ func pick(have []string, prefs ...string) string {
 // unset" for optional fields whose omission means something (no default,
 // or a null default), "none (null)" where null is allowed and differs from
 // leaving the field out.
-func choiceExtras(f *Field) []string {
+func choiceExtras(f *inputschema.Field) []string {
 	var ex []string
 	nullDefault := f.HasDefault && f.Default == nil
-	if f.Kind != Object && f.Required && !f.HasDefault {
+	if f.Kind != inputschema.Object && f.Required && !f.HasDefault {
 		ex = append(ex, optChoose)
 	}
 	if !f.Required && (!f.HasDefault || nullDefault) {
@@ -462,7 +472,7 @@ func choiceExtras(f *Field) []string {
 	if f.Nullable && (f.Required || (f.HasDefault && !nullDefault)) {
 		ex = append(ex, optNull)
 	}
-	if f.Kind == Object && f.Required && !f.Nullable {
+	if f.Kind == inputschema.Object && f.Required && !f.Nullable {
 		return nil
 	}
 	return ex
@@ -476,18 +486,18 @@ func (fm *Form) initialChoice(h *holder, v any, present bool) string {
 		}
 	}
 	if present {
-		if f.Kind == Boolean {
+		if f.Kind == inputschema.Boolean {
 			if b, ok := v.(bool); ok {
 				return strconv.FormatBool(b)
 			}
-		} else if i := f.memberIndex(v); i >= 0 {
+		} else if i := f.MemberIndex(v); i >= 0 {
 			return "m" + strconv.Itoa(i)
 		}
 	}
 	if c := pick(h.extras, optChoose, optUnset); c != "" {
 		return c
 	}
-	if f.Kind == Boolean {
+	if f.Kind == inputschema.Boolean {
 		return "false"
 	}
 	return "m0"
@@ -495,25 +505,25 @@ func (fm *Form) initialChoice(h *holder, v any, present bool) string {
 
 // --- answers ---
 
-func (fm *Form) value(h *holder) (any, bool, []FieldError) {
+func (fm *Form) value(h *holder) (any, bool, []inputschema.FieldError) {
 	f := h.f
-	fail := func(err error) (any, bool, []FieldError) {
-		return nil, false, []FieldError{{Path: f.Path, Message: err.Error()}}
+	fail := func(err error) (any, bool, []inputschema.FieldError) {
+		return nil, false, []inputschema.FieldError{{Path: f.Path, Message: err.Error()}}
 	}
 	switch f.Kind {
-	case Const:
-		v, ok := fm.schema.defaultValue(f)
+	case inputschema.Const:
+		v, ok := fm.schema.DefaultValue(f)
 		return v, ok, nil
-	case Boolean, Enum:
+	case inputschema.Boolean, inputschema.Enum:
 		switch h.choice {
 		case optChoose:
-			return fail(requiredError{"choose one"})
+			return fail(inputschema.RequiredError{Hint: "choose one"})
 		case optUnset:
 			return nil, false, nil
 		case optNull:
 			return nil, true, nil
 		}
-		if f.Kind == Boolean {
+		if f.Kind == inputschema.Boolean {
 			return h.choice == "true", true, nil
 		}
 		i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
@@ -521,7 +531,7 @@ func (fm *Form) value(h *holder) (any, bool, []FieldError) {
 			return fail(fmt.Errorf("no choice made"))
 		}
 		return f.Enum[i], true, nil
-	case MultiEnum:
+	case inputschema.MultiEnum:
 		list := []any{}
 		for _, k := range h.multi {
 			if i, err := strconv.Atoi(strings.TrimPrefix(k, "m")); err == nil && i >= 0 && i < len(f.Enum) {
@@ -534,11 +544,11 @@ func (fm *Form) value(h *holder) (any, bool, []FieldError) {
 			}
 			return nil, false, nil
 		}
-		if err := fm.schema.checkValue(f, list); err != nil {
-			return list, true, []FieldError{{Path: f.Path, Message: err.Error()}}
+		if err := fm.schema.CheckValue(f, list); err != nil {
+			return list, true, []inputschema.FieldError{{Path: f.Path, Message: err.Error()}}
 		}
 		return list, true, nil
-	case Object:
+	case inputschema.Object:
 		switch h.choice {
 		case optUnset:
 			return nil, false, nil
@@ -546,7 +556,7 @@ func (fm *Form) value(h *holder) (any, bool, []FieldError) {
 			return nil, true, nil
 		}
 		m := map[string]any{}
-		var errs []FieldError
+		var errs []inputschema.FieldError
 		for _, c := range h.children {
 			v, present, cerrs := fm.value(c)
 			errs = append(errs, cerrs...)
@@ -555,7 +565,7 @@ func (fm *Form) value(h *holder) (any, bool, []FieldError) {
 			}
 		}
 		return m, true, errs
-	case Tuple:
+	case inputschema.Tuple:
 		allEmpty := true
 		for _, c := range h.children {
 			if strings.TrimSpace(c.text) != "" {
@@ -566,11 +576,11 @@ func (fm *Form) value(h *holder) (any, bool, []FieldError) {
 			return nil, false, nil
 		}
 		list := make([]any, 0, len(h.children))
-		var errs []FieldError
+		var errs []inputschema.FieldError
 		for i, c := range h.children {
-			v, _, err := fm.schema.parseText(c.f, c.text)
+			v, _, err := fm.schema.ParseText(c.f, c.text)
 			if err != nil {
-				errs = append(errs, FieldError{Path: f.Path, Message: fmt.Sprintf("position %d: %v", i+1, err)})
+				errs = append(errs, inputschema.FieldError{Path: f.Path, Message: fmt.Sprintf("position %d: %v", i+1, err)})
 				continue
 			}
 			list = append(list, v)
@@ -579,10 +589,10 @@ func (fm *Form) value(h *holder) (any, bool, []FieldError) {
 			return nil, false, errs
 		}
 		return list, true, nil
-	case Union:
+	case inputschema.Union:
 		switch h.choice {
 		case optChoose:
-			return fail(requiredError{"choose an alternative"})
+			return fail(inputschema.RequiredError{Hint: "choose an alternative"})
 		case optUnset:
 			return nil, false, nil
 		case optNull:
@@ -592,23 +602,35 @@ func (fm *Form) value(h *holder) (any, bool, []FieldError) {
 		if vf == nil {
 			return fail(fmt.Errorf("no alternative chosen"))
 		}
-		v, _, err := fm.schema.parseText(vf, h.text)
+		v, _, err := fm.schema.ParseText(vf, h.text)
 		if err != nil {
 			return fail(err)
 		}
 		return v, true, nil
 	}
-	v, present, err := fm.schema.parseText(f, h.text)
+	v, present, err := fm.schema.ParseText(f, h.text)
 	if err != nil {
 		return fail(err)
 	}
 	return v, present, nil
 }
 
-func (fm *Form) variant(h *holder) *Field {
+func (fm *Form) variant(h *holder) *inputschema.Field {
 	i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
 	if err != nil || i < 0 || i >= len(h.f.Variants) {
 		return nil
 	}
 	return h.f.Variants[i]
+}
+
+func dedupe(errs []inputschema.FieldError) []inputschema.FieldError {
+	seen := map[inputschema.FieldError]bool{}
+	var out []inputschema.FieldError
+	for _, e := range errs {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }

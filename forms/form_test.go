@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unpause-dev/unpause/forms/formtest"
+	"github.com/unpause-dev/unpause/forms/inputschema"
+	"github.com/unpause-dev/unpause/forms/inputschema/schematest"
 )
 
 // driver wraps formtest.Driver with the short names these tests use.
@@ -106,8 +108,8 @@ func TestDriveApprovalForm(t *testing.T) {
 	}
 }
 
-func offsetOf(s *Schema, local string) string {
-	tm, _ := time.ParseInLocation("2006-01-02 15:04", local, s.loc())
+func offsetOf(s *inputschema.Schema, local string) string {
+	tm, _ := time.ParseInLocation("2006-01-02 15:04", local, s.TimeZone())
 	return strings.TrimPrefix(tm.Format("Z07:00"), "")
 }
 
@@ -395,7 +397,7 @@ func TestFormErrorsAndSanitizing(t *testing.T) {
 	raw := `{"type":"object","title":"T","properties":{
 	"a":{"title":"Evil\u001b]0;pwned\u0007 title","description":"line\u001b[2Jclear \u202eevil","type":"string"},
 	"b":{"enum":["x\u001b[31m","y"],"title":"B"}},"required":["a"]}`
-	s, err := ParseSchema([]byte(raw))
+	s, err := inputschema.ParseSchema([]byte(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,7 +423,7 @@ func TestFormErrorsAndSanitizing(t *testing.T) {
 }
 
 func TestConstOnlyForm(t *testing.T) {
-	s, err := ParseSchema([]byte(`{"type":"object","properties":{"kind":{"const":"approve","type":"string"}}}`))
+	s, err := inputschema.ParseSchema([]byte(`{"type":"object","properties":{"kind":{"const":"approve","type":"string"}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +439,7 @@ func TestConstOnlyForm(t *testing.T) {
 	if len(errs) > 0 || ans["kind"] != "approve" {
 		t.Errorf("%v %v", ans, errs)
 	}
-	empty, _ := ParseSchema([]byte(`{"type":"object","properties":{}}`))
+	empty, _ := inputschema.ParseSchema([]byte(`{"type":"object","properties":{}}`))
 	ef := NewForm(empty, nil, FormOptions{})
 	ed := newDriver(t, ef)
 	for i := 0; i < 3 && ed.Form.State == huh.StateNormal; i++ {
@@ -452,11 +454,11 @@ func TestConstOnlyForm(t *testing.T) {
 // exactly as tall as the widgets they stand for, or pages would be sized
 // wrong.
 func TestLazyFieldHeights(t *testing.T) {
-	schemas := map[string]*Schema{}
+	schemas := map[string]*inputschema.Schema{}
 	for _, name := range corpusNames(t) {
 		schemas[name] = mustSchema(t, name)
 	}
-	big, err := ParseSchema(schema200())
+	big, err := inputschema.ParseSchema(schematest.Schema200())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +508,7 @@ func collectLazy(fm *Form) [][]*lazyField {
 }
 
 func TestOnlyTheFirstPageIsBuilt(t *testing.T) {
-	big, _ := ParseSchema(schema200())
+	big, _ := inputschema.ParseSchema(schematest.Schema200())
 	fm := NewForm(big, nil, FormOptions{})
 	d := newDriver(t, fm)
 	pages := collectLazy(fm)
@@ -564,28 +566,25 @@ func TestThemeAfterNewForm(t *testing.T) {
 	}
 }
 
-// A field whose default is "" (or []) starts empty, not as the \empty
-// command: typing into it must not append to a command word.
+// A form whose fields default to "" (or []) starts empty and, untouched,
+// sends nothing: the flow applies those defaults (inputschema shows such
+// defaults as empty text, not as the \empty command).
 func TestEmptyDefaultsStartEmpty(t *testing.T) {
 	raw := []byte(`{"additionalProperties":false,"properties":{"notes":{"default":"","title":"Notes","type":"string"},` +
 		`"tags":{"default":[],"items":{"type":"string"},"title":"Tags","type":"array"}},"title":"T","type":"object"}`)
-	s, err := ParseSchema(raw)
+	s, err := inputschema.ParseSchema(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range s.Fields {
-		if got := f.formatText(f.Default); got != "" {
-			t.Errorf("%s starts as %q, want empty", f.Path, got)
+	fm := NewForm(s, nil, FormOptions{})
+	for _, h := range fm.root {
+		if h.text != "" {
+			t.Errorf("%s starts as %q, want empty", h.f.Path, h.text)
 		}
 	}
-	ans, errs := NewForm(s, nil, FormOptions{}).Answer()
+	ans, errs := fm.Answer()
 	if len(errs) != 0 || len(ans) != 0 {
 		t.Errorf("untouched form: answer %v, errors %v; want {} (the flow applies its defaults)", ans, errs)
-	}
-	// A required field with an explicit "" still shows the command.
-	req := &Field{Kind: String, Required: true}
-	if got := req.formatText(""); got != `\empty` {
-		t.Errorf("required field with \"\" shows %q, want \\empty", got)
 	}
 }
 
@@ -659,7 +658,7 @@ func TestHintsOfferOnlyWhatWorks(t *testing.T) {
 		`"free":{"title":"Free","type":"string"},` +
 		`"when":{"format":"date-time","title":"When","type":"string"}},` +
 		`"required":["zip","free","when"],"title":"T","type":"object"}`)
-	s, err := ParseSchema(raw)
+	s, err := inputschema.ParseSchema(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
 )
@@ -61,7 +62,7 @@ type Model struct {
 	RunID     string
 	RunName   string // sanitised
 	SchemaKey string
-	schema    *forms.Schema
+	schema    *inputschema.Schema
 
 	form *forms.Form
 	gen  int
@@ -81,7 +82,7 @@ type Model struct {
 
 // New builds the answer flow for a run, starting from initial values
 // (schema defaults merged with a draft or a previous answer).
-func New(c *common.Common, runID, runName, schemaKey string, schema *forms.Schema, initial map[string]any, raw forms.Draft) *Model {
+func New(c *common.Common, runID, runName, schemaKey string, schema *inputschema.Schema, initial map[string]any, raw forms.Draft) *Model {
 	m := &Model{
 		c: c, RunID: runID, RunName: runName, SchemaKey: schemaKey, schema: schema,
 		values: initial, raw: raw, review: viewport.New(),
@@ -92,7 +93,7 @@ func New(c *common.Common, runID, runName, schemaKey string, schema *forms.Schem
 }
 
 // InitialValues merges schema defaults with saved values (saved ones win).
-func InitialValues(schema *forms.Schema, saved map[string]any) map[string]any {
+func InitialValues(schema *inputschema.Schema, saved map[string]any) map[string]any {
 	out := map[string]any{}
 	if schema != nil {
 		maps.Copy(out, schema.Defaults())

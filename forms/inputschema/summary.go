@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 import (
 	"encoding/json"
@@ -86,7 +86,7 @@ func (f *Field) TypeHint() string {
 		}
 		return "either " + strings.Join(parts, " or ")
 	case Const:
-		return "fixed value " + memberText(f.Enum[0])
+		return "fixed value " + MemberText(f.Enum[0])
 	}
 	return "JSON"
 }
@@ -111,7 +111,7 @@ func membersText(ms []any) string {
 			parts = append(parts, fmt.Sprintf("… (%d more)", len(ms)-max))
 			break
 		}
-		parts = append(parts, memberText(m))
+		parts = append(parts, MemberText(m))
 	}
 	return strings.Join(parts, ", ")
 }

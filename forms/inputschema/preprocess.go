@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 // Prefect's server-side preprocessing of a run input schema, mirrored so
 // that local validation agrees with the server's

@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 import (
 	"fmt"
@@ -105,7 +105,7 @@ func (s *Schema) setValue(f *Field, raw string, isJSON, appending bool, current 
 		if err != nil {
 			return nil, err
 		}
-		return s.normalizeValue(f, v), nil
+		return s.NormalizeValue(f, v), nil
 	}
 	if strings.TrimSpace(raw) == "null" && f.Kind != String && !(f.Kind == List && f.Items.Kind == String) {
 		if !f.Nullable {

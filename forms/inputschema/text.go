@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 import (
 	"encoding/json"
@@ -19,46 +19,47 @@ import (
 // Commands an operator can type into any text field. They are listed in
 // each field's help line, so they are discoverable where they apply.
 const (
-	cmdNull    = `\null`    // send null (only where the schema allows it)
-	cmdDefault = `\default` // reset to the schema default
-	cmdEmpty   = `\empty`   // an empty string or an empty list, explicitly
+	NullCommand    = `\null`    // send null (only where the schema allows it)
+	DefaultCommand = `\default` // reset to the schema default
+	EmptyCommand   = `\empty`   // an empty string or an empty list, explicitly
 )
 
-// errRequired is returned for an empty required field.
-type requiredError struct{ hint string }
+// RequiredError is the error for a required field left empty (or a choice
+// left on "— choose —"); Hint says what to do.
+type RequiredError struct{ Hint string }
 
-func (e requiredError) Error() string {
-	if e.hint == "" {
+func (e RequiredError) Error() string {
+	if e.Hint == "" {
 		return "required"
 	}
-	return "required: " + e.hint
+	return "required: " + e.Hint
 }
 
-// parseText interprets what the operator typed into a text widget for f.
+// ParseText interprets what the operator typed into a text widget for f.
 // It returns the value, whether the field is present in the answer (an
 // empty optional field is omitted), or an error to show under the field.
 // Nothing empty silently becomes null or "": those need \null / \empty.
-func (s *Schema) parseText(f *Field, text string) (any, bool, error) {
+func (s *Schema) ParseText(f *Field, text string) (any, bool, error) {
 	trimmed := strings.TrimSpace(text)
 	switch {
 	case text == "" || (trimmed == "" && f.Kind != String):
 		if f.Required {
-			return nil, false, requiredError{requiredHint(f)}
+			return nil, false, RequiredError{Hint: requiredHint(f)}
 		}
 		return nil, false, nil
-	case trimmed == cmdNull:
+	case trimmed == NullCommand:
 		if !f.Nullable {
-			return nil, false, fmt.Errorf("%s: this field cannot be null", cmdNull)
+			return nil, false, fmt.Errorf("%s: this field cannot be null", NullCommand)
 		}
 		return nil, true, nil
-	case trimmed == cmdDefault:
+	case trimmed == DefaultCommand:
 		if f.MaskedDefault() {
 			return nil, false, errors.New("the flow's default is hidden; leave the field empty to keep it")
 		}
 		if !f.HasDefault {
 			return nil, false, errors.New("this field has no default")
 		}
-		v, ok := s.defaultValue(f)
+		v, ok := s.DefaultValue(f)
 		if !ok {
 			if f.Required {
 				return nil, false, errors.New("the default is null, which this field does not allow")
@@ -66,14 +67,14 @@ func (s *Schema) parseText(f *Field, text string) (any, bool, error) {
 			return nil, false, nil // default null on an optional field: omit, the flow applies it
 		}
 		return v, true, nil
-	case trimmed == cmdEmpty:
+	case trimmed == EmptyCommand:
 		switch f.Kind {
 		case String:
-			return "", true, s.checkValue(f, "")
+			return "", true, s.CheckValue(f, "")
 		case List, MultiEnum:
-			return []any{}, true, s.checkValue(f, []any{})
+			return []any{}, true, s.CheckValue(f, []any{})
 		}
-		return nil, false, fmt.Errorf("%s only applies to text and lists", cmdEmpty)
+		return nil, false, fmt.Errorf("%s only applies to text and lists", EmptyCommand)
 	}
 	if f.Kind == String {
 		if rest, ok := strings.CutPrefix(text, `\\`); ok {
@@ -86,7 +87,7 @@ func (s *Schema) parseText(f *Field, text string) (any, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if err := s.checkValue(f, v); err != nil {
+	if err := s.CheckValue(f, v); err != nil {
 		return v, true, err
 	}
 	return v, true, nil
@@ -107,13 +108,13 @@ func isCommandWord(s string) bool {
 func commandsFor(f *Field) []string {
 	var out []string
 	if f.HasDefault && !f.MaskedDefault() {
-		out = append(out, cmdDefault)
+		out = append(out, DefaultCommand)
 	}
 	if f.Nullable {
-		out = append(out, cmdNull)
+		out = append(out, NullCommand)
 	}
 	if f.Kind == String || f.Kind == List {
-		out = append(out, cmdEmpty)
+		out = append(out, EmptyCommand)
 	}
 	return out
 }
@@ -121,21 +122,21 @@ func commandsFor(f *Field) []string {
 func requiredHint(f *Field) string {
 	switch {
 	case f.Kind == String && f.Nullable:
-		return "type a value, " + cmdEmpty + " for an empty text, or " + cmdNull + " for none"
+		return "type a value, " + EmptyCommand + " for an empty text, or " + NullCommand + " for none"
 	case f.Kind == String:
-		return "type a value (" + cmdEmpty + " for an empty text)"
+		return "type a value (" + EmptyCommand + " for an empty text)"
 	case f.Kind == List && f.Nullable:
-		return "enter items, " + cmdEmpty + " for an empty list, or " + cmdNull + " for none"
+		return "enter items, " + EmptyCommand + " for an empty list, or " + NullCommand + " for none"
 	case f.Kind == List:
-		return "enter items (" + cmdEmpty + " for an empty list)"
+		return "enter items (" + EmptyCommand + " for an empty list)"
 	case f.Nullable:
-		return "type a value or " + cmdNull + " for none"
+		return "type a value or " + NullCommand + " for none"
 	}
 	return "type a value"
 }
 
 // parseValue converts one piece of text to the JSON value f takes, without
-// the empty/command handling of parseText. ApplySets uses it too.
+// the empty/command handling of ParseText. ApplySets uses it too.
 func (s *Schema) parseValue(f *Field, text string) (any, error) {
 	switch f.Kind {
 	case String:
@@ -186,7 +187,7 @@ func (s *Schema) parseValue(f *Field, text string) (any, error) {
 		for _, vf := range f.Variants {
 			v, err := s.parseValue(vf, text)
 			if err == nil {
-				if err = s.checkValue(vf, v); err == nil {
+				if err = s.CheckValue(vf, v); err == nil {
 					return v, nil
 				}
 			}
@@ -214,7 +215,7 @@ func parseJSONText(text string) (any, error) {
 func (s *Schema) parseString(f *Field, text string) (any, error) {
 	switch f.Format {
 	case "date-time":
-		return parseDateTime(text, s.loc())
+		return parseDateTime(text, s.TimeZone())
 	case "date":
 		return parseDate(text)
 	case "time":
@@ -296,8 +297,8 @@ func parseBool(text string) (bool, error) {
 	return false, fmt.Errorf("%q is not yes or no", clip(strings.TrimSpace(text)))
 }
 
-// memberText is how an enum member is typed and shown.
-func memberText(m any) string {
+// MemberText is how an enum member is typed and shown.
+func MemberText(m any) string {
 	switch t := m.(type) {
 	case string:
 		return t
@@ -316,14 +317,14 @@ func memberText(m any) string {
 
 func matchMember(members []any, text string) (any, error) {
 	for _, m := range members {
-		if memberText(m) == text {
+		if MemberText(m) == text {
 			return m, nil
 		}
 	}
 	t := strings.TrimSpace(text)
 	var hit []any
 	for _, m := range members {
-		if strings.EqualFold(memberText(m), t) {
+		if strings.EqualFold(MemberText(m), t) {
 			hit = append(hit, m)
 		}
 	}
@@ -339,7 +340,7 @@ func matchMember(members []any, text string) (any, error) {
 	}
 	var names []string
 	for _, m := range members {
-		names = append(names, memberText(m))
+		names = append(names, MemberText(m))
 	}
 	return nil, fmt.Errorf("%q is not one of: %s", clip(t), strings.Join(names, ", "))
 }
@@ -351,11 +352,11 @@ func clip(s string) string {
 	return s
 }
 
-// formatText is how a value is shown in a text widget; parseText reads it
+// FormatText is how a value is shown in a text widget; ParseText reads it
 // back to the same value.
-func (f *Field) formatText(v any) string {
+func (f *Field) FormatText(v any) string {
 	if v == nil {
-		return cmdNull
+		return NullCommand
 	}
 	switch f.Kind {
 	case String:
@@ -367,7 +368,7 @@ func (f *Field) formatText(v any) string {
 			if emptyDefault(f) {
 				return "" // left empty, it is omitted and the flow applies the same ""
 			}
-			return cmdEmpty
+			return EmptyCommand
 		}
 		if strings.HasPrefix(s, `\`) {
 			return `\` + s
@@ -376,7 +377,7 @@ func (f *Field) formatText(v any) string {
 	case Integer, Number, Boolean, Enum, Const:
 		switch v.(type) {
 		case int64, json.Number, bool, string:
-			return memberText(v)
+			return MemberText(v)
 		}
 		return compactJSON(v)
 	case List:
@@ -388,11 +389,11 @@ func (f *Field) formatText(v any) string {
 			if emptyDefault(f) {
 				return ""
 			}
-			return cmdEmpty
+			return EmptyCommand
 		}
 		lines := make([]string, len(list))
 		for i, e := range list {
-			lines[i] = memberText(e)
+			lines[i] = MemberText(e)
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -426,11 +427,11 @@ func compactJSON(v any) string {
 	return string(b)
 }
 
-// normalizeValue brings a value from a default or a prior answer into the
+// NormalizeValue brings a value from a default or a prior answer into the
 // form the widgets produce: integers as int64, date-times with an offset,
 // durations and times in ISO form. Values that do not parse stay as they
 // are, for the validator to report.
-func (s *Schema) normalizeValue(f *Field, v any) any {
+func (s *Schema) NormalizeValue(f *Field, v any) any {
 	v = normJSON(v)
 	switch f.Kind {
 	case String:
@@ -449,7 +450,7 @@ func (s *Schema) normalizeValue(f *Field, v any) any {
 		if list, ok := v.([]any); ok && f.Items != nil {
 			out := make([]any, len(list))
 			for i, e := range list {
-				out[i] = s.normalizeValue(f.Items, e)
+				out[i] = s.NormalizeValue(f.Items, e)
 			}
 			return out
 		}
@@ -458,7 +459,7 @@ func (s *Schema) normalizeValue(f *Field, v any) any {
 			out := make([]any, len(list))
 			for i, e := range list {
 				if i < len(f.Children) {
-					out[i] = s.normalizeValue(f.Children[i], e)
+					out[i] = s.NormalizeValue(f.Children[i], e)
 				} else {
 					out[i] = e
 				}
@@ -469,8 +470,8 @@ func (s *Schema) normalizeValue(f *Field, v any) any {
 	return v
 }
 
-// memberIndex is the index of v in f.Enum (numbers compared by value), or -1.
-func (f *Field) memberIndex(v any) int {
+// MemberIndex is the index of v in f.Enum (numbers compared by value), or -1.
+func (f *Field) MemberIndex(v any) int {
 	for i, m := range f.Enum {
 		if jsonEqual(m, v) {
 			return i
@@ -479,9 +480,9 @@ func (f *Field) memberIndex(v any) int {
 	return -1
 }
 
-// variantFor is the index of the first alternative of union f that v
+// VariantFor is the index of the first alternative of union f that v
 // belongs to, or -1.
-func (s *Schema) variantFor(f *Field, v any) int {
+func (s *Schema) VariantFor(f *Field, v any) int {
 	for i, vf := range f.Variants {
 		if s.fits(vf, v) {
 			return i
@@ -510,5 +511,5 @@ func (s *Schema) fits(vf *Field, v any) bool {
 			return false
 		}
 	}
-	return s.checkValue(vf, v) == nil
+	return s.CheckValue(vf, v) == nil
 }

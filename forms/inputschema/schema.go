@@ -1,12 +1,16 @@
-// Package forms turns the JSON Schema that Prefect stores for a paused or
-// suspended flow run (RunInput, pydantic v2 via create_v2_schema, or the
-// pydantic v1 shapes of Prefect 2.x) into form fields and a huh form, and
-// turns answers back into the typed JSON object the flow's model accepts.
+// Package inputschema reads the JSON Schema that Prefect stores for a paused
+// or suspended flow run (RunInput, pydantic v2 via create_v2_schema, or the
+// pydantic v1 shapes of Prefect 2.x) into fields in schema order, and turns
+// text typed by an operator (a form widget or --set) into the typed JSON
+// object the flow's model accepts: defaults, validation as the server does
+// it, marshalling in schema order, and secrets masked for display.
 //
-// The package is pure: no HTTP and no terminal I/O. Titles, descriptions
-// and enum members come from the API and are untrusted; Field keeps them raw,
-// and the huh form shows them only after FormOptions.Sanitize.
-package forms
+// The package is pure: no HTTP and no terminal I/O, and it depends on no
+// terminal library (package forms builds the huh widgets on top of it).
+// Titles, descriptions and enum members come from the API and are
+// untrusted; Field keeps them raw, and callers sanitise them before they
+// reach a terminal.
+package inputschema
 
 import (
 	"strconv"
@@ -110,12 +114,18 @@ type Schema struct {
 	patterns map[string]pyRegexp
 }
 
-func (s *Schema) loc() *time.Location {
+// TimeZone is the zone friendly date-time text is read in: Location, or
+// time.Local when that is nil.
+func (s *Schema) TimeZone() *time.Location {
 	if s.Location != nil {
 		return s.Location
 	}
 	return time.Local
 }
+
+// Recursive reports a JSON field that stands in for a model containing
+// itself, which no finite form can show.
+func (f *Field) Recursive() bool { return f.recursive }
 
 // Field returns the field at a dotted path (objects and leaves), or nil.
 func (s *Schema) Field(path string) *Field { return s.byPath[path] }

@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 import (
 	"encoding/json"
@@ -12,10 +12,10 @@ import (
 // Checks of one field's value while it is typed, with messages written for
 // people; the compiled schema (validate.go) checks the rest.
 
-// checkValue checks v against f's constraints, first with messages written
+// CheckValue checks v against f's constraints, first with messages written
 // for people, then with the compiled schema for everything else (formats,
 // nested keywords).
-func (s *Schema) checkValue(f *Field, v any) error {
+func (s *Schema) CheckValue(f *Field, v any) error {
 	if err := s.checkConstraints(f, v); err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (s *Schema) checkValue(f *Field, v any) error {
 	return nil
 }
 
-// checkConstraints is the cheap part of checkValue: the keywords kept in
+// checkConstraints is the cheap part of CheckValue: the keywords kept in
 // Field.Constraints, and null.
 func (s *Schema) checkConstraints(f *Field, v any) error {
 	if v == nil {
@@ -64,7 +64,7 @@ func (s *Schema) checkConstraints(f *Field, v any) error {
 			for i := range t {
 				for j := i + 1; j < len(t); j++ {
 					if jsonEqual(t[i], t[j]) {
-						return fmt.Errorf("items must be unique; %s appears twice", clip(memberText(t[i])))
+						return fmt.Errorf("items must be unique; %s appears twice", clip(MemberText(t[i])))
 					}
 				}
 			}
@@ -72,7 +72,7 @@ func (s *Schema) checkConstraints(f *Field, v any) error {
 		if f.Items != nil {
 			for i, e := range t {
 				if err := s.checkConstraints(f.Items, e); err != nil {
-					return fmt.Errorf("item %d (%s): %w", i+1, clip(memberText(e)), err)
+					return fmt.Errorf("item %d (%s): %w", i+1, clip(MemberText(e)), err)
 				}
 			}
 		}

@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 // Defaults returns the answer an untouched form produces: every field with
 // a schema default (date-times given an offset, integers as integers),
@@ -8,18 +8,18 @@ package forms
 func (s *Schema) Defaults() map[string]any {
 	out := map[string]any{}
 	for _, f := range s.Fields {
-		if v, ok := s.defaultValue(f); ok {
+		if v, ok := s.DefaultValue(f); ok {
 			out[f.Name] = v
 		}
 	}
 	return out
 }
 
-// defaultValue is the value a field starts with from its schema default,
+// DefaultValue is the value a field starts with from its schema default,
 // normalized to what the form would send. ok is false when there is
 // nothing to send (no default, a masked secret, or a null default on a
 // field that is better omitted).
-func (s *Schema) defaultValue(f *Field) (any, bool) {
+func (s *Schema) DefaultValue(f *Field) (any, bool) {
 	if f.Kind == Const {
 		if !f.HasDefault && !f.Required && len(f.Enum) == 1 && f.Enum[0] == nil {
 			return nil, false
@@ -43,7 +43,7 @@ func (s *Schema) defaultValue(f *Field) (any, bool) {
 			return s.objectDefaults(f, m), true
 		}
 	}
-	v := s.normalizeValue(f, f.Default)
+	v := s.NormalizeValue(f, f.Default)
 	// pydantic does not validate defaults, so a flow may declare one its
 	// own schema rejects (Field("", pattern=...)). Sending it would make the
 	// server refuse the answer; leaving it out lets the flow apply it.
@@ -58,6 +58,12 @@ func (s *Schema) defaultValue(f *Field) (any, bool) {
 	return v, true
 }
 
+// ObjectDefaults is the answer an untouched nested model f starts with: its
+// fields' defaults, nested models included.
+func (s *Schema) ObjectDefaults(f *Field) map[string]any { return s.objectDefaults(f, nil) }
+
+// objectDefaults is ObjectDefaults over given: a given value wins over the
+// field's default.
 func (s *Schema) objectDefaults(f *Field, given map[string]any) map[string]any {
 	out := map[string]any{}
 	for _, c := range f.Children {
@@ -68,10 +74,10 @@ func (s *Schema) objectDefaults(f *Field, given map[string]any) map[string]any {
 					continue
 				}
 			}
-			out[c.Name] = s.normalizeValue(c, v)
+			out[c.Name] = s.NormalizeValue(c, v)
 			continue
 		}
-		if v, ok := s.defaultValue(c); ok {
+		if v, ok := s.DefaultValue(c); ok {
 			out[c.Name] = v
 		}
 	}
