@@ -31,19 +31,21 @@ type FormOptions struct {
 	// descriptions, enum members, error texts) before it is displayed.
 	// nil uses a built-in filter that drops control and bidi characters.
 	Sanitize func(string) string
-	// Draft restores the widgets' raw state saved by Form.Draft, over
+	// Entered restores what the widgets held, saved by Form.Entered, over
 	// initial and the defaults, so text that does not parse yet survives.
-	Draft Draft
+	Entered Entered
 }
 
-// Draft is the raw state of every widget by field path: exactly what the
-// operator typed or chose, valid or not. Answer drops what does not parse;
-// a Draft keeps it, for going back to the form, a failed submit, or a file
-// on disk after a crash. Tuple positions are keyed "path[i]".
-type Draft map[string]DraftField
+// Entered is what the operator entered into every widget, by field path:
+// exactly what was typed or chosen, valid or not. Answer drops what does
+// not parse; Entered keeps it, for going back to the form, a failed
+// submit, or a draft on disk after a crash. Tuple positions are keyed
+// "path[i]".
+type Entered map[string]EnteredField
 
-// DraftField is one widget's raw state.
-type DraftField struct {
+// EnteredField is what one widget holds: its text, its choice or its
+// selected options.
+type EnteredField struct {
 	Text   *string  `json:"text,omitempty"`
 	Choice string   `json:"choice,omitempty"`
 	Multi  []string `json:"multi,omitempty"`
@@ -107,8 +109,8 @@ func NewForm(s *inputschema.Schema, initial map[string]any, o FormOptions) *Form
 		fm.sanitize = stripControls
 	}
 	fm.root = fm.holders(s.Fields, initial)
-	if len(o.Draft) > 0 {
-		restoreDraft(fm.root, "", o.Draft)
+	if len(o.Entered) > 0 {
+		restoreEntered(fm.root, "", o.Entered)
 	}
 	if msg := o.Errors[""]; msg != "" {
 		// An error about the answer as a whole goes on the first field.
@@ -189,9 +191,9 @@ func (fm *Form) Answer() (map[string]any, []inputschema.FieldError) {
 	return ans, dedupe(errs)
 }
 
-// Draft returns the raw state of every widget (see Draft).
-func (fm *Form) Draft() Draft {
-	d := Draft{}
+// Entered returns what every widget holds (see Entered).
+func (fm *Form) Entered() Entered {
+	d := Entered{}
 	var walk func(hs []*holder, tuple string)
 	walk = func(hs []*holder, tuple string) {
 		for i, h := range hs {
@@ -199,7 +201,7 @@ func (fm *Form) Draft() Draft {
 			if tuple != "" {
 				key = fmt.Sprintf("%s[%d]", tuple, i)
 			}
-			var df DraftField
+			var df EnteredField
 			switch h.f.Kind {
 			case inputschema.Const:
 				continue
@@ -227,16 +229,16 @@ func (fm *Form) Draft() Draft {
 	return d
 }
 
-// restoreDraft puts saved raw widget state back. A choice or selection that
+// restoreEntered puts what the widgets held back. A choice or selection that
 // no longer exists (the run asked again with another schema) is ignored.
-func restoreDraft(hs []*holder, tuple string, d Draft) {
+func restoreEntered(hs []*holder, tuple string, d Entered) {
 	for i, h := range hs {
 		key := h.f.Path
 		if tuple != "" {
 			key = fmt.Sprintf("%s[%d]", tuple, i)
 		}
 		if h.f.Kind == inputschema.Tuple {
-			restoreDraft(h.children, h.f.Path, d)
+			restoreEntered(h.children, h.f.Path, d)
 			continue
 		}
 		df, ok := d[key]
@@ -244,7 +246,7 @@ func restoreDraft(hs []*holder, tuple string, d Draft) {
 			if ok && validChoice(h, df.Choice) {
 				h.choice = df.Choice
 			}
-			restoreDraft(h.children, "", d)
+			restoreEntered(h.children, "", d)
 			continue
 		}
 		if !ok {

@@ -588,9 +588,9 @@ func TestEmptyDefaultsStartEmpty(t *testing.T) {
 	}
 }
 
-// What the operator typed survives a rebuild through Draft, even when it
-// does not parse: Answer drops it, the Draft keeps it.
-func TestDraftKeepsInvalidText(t *testing.T) {
+// What the operator typed survives a rebuild through Entered, even when it
+// does not parse: Answer drops it, Entered keeps it.
+func TestEnteredKeepsInvalidText(t *testing.T) {
 	s := mustSchema(t, "approval_input")
 	f := NewForm(s, nil, FormOptions{})
 	set := func(path, text string) {
@@ -615,28 +615,28 @@ func TestDraftKeepsInvalidText(t *testing.T) {
 	if _, ok := ans["count"]; ok || len(errs) == 0 {
 		t.Fatalf("count %q should not parse: answer %v errors %v", "12abc", ans, errs)
 	}
-	draft := f.Draft()
-	raw, err := json.Marshal(draft)
+	entered := f.Entered()
+	raw, err := json.Marshal(entered)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back Draft
+	var back Entered
 	if err := json.Unmarshal(raw, &back); err != nil {
 		t.Fatal(err)
 	}
-	g := NewForm(s, ans, FormOptions{Draft: back})
-	got := g.Draft()
+	g := NewForm(s, ans, FormOptions{Entered: back})
+	got := g.Entered()
 	for _, path := range []string{"count", "approver", "home.zip_code"} {
-		if got[path].Text == nil || draft[path].Text == nil || *got[path].Text != *draft[path].Text {
-			t.Errorf("%s after rebuild: %v, want %q", path, got[path].Text, *draft[path].Text)
+		if got[path].Text == nil || entered[path].Text == nil || *got[path].Text != *entered[path].Text {
+			t.Errorf("%s after rebuild: %v, want %q", path, got[path].Text, *entered[path].Text)
 		}
 	}
 	if got["color"].Choice != "m1" {
 		t.Errorf("color choice after rebuild = %q, want m1", got["color"].Choice)
 	}
 	// A stale choice (another schema) is ignored rather than trusted.
-	h := NewForm(s, nil, FormOptions{Draft: Draft{"color": {Choice: "m9"}}})
-	if c := h.Draft()["color"].Choice; c == "m9" {
+	h := NewForm(s, nil, FormOptions{Entered: Entered{"color": {Choice: "m9"}}})
+	if c := h.Entered()["color"].Choice; c == "m9" {
 		t.Errorf("out-of-range choice restored: %q", c)
 	}
 }

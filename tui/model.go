@@ -553,7 +553,7 @@ func (m *Model) startAnswer() tea.Cmd {
 	}
 	var (
 		saved map[string]any
-		raw   forms.Draft
+		raw   forms.Entered
 	)
 	note := ""
 	switch {
