@@ -177,143 +177,27 @@ type altSchema struct {
 func (b *builder) classify(f *Field, m *jobj, src map[string]string, depth int) error {
 	readConstraints(f, m)
 	f.Format = m.str("format")
-
-	// anyOf / oneOf: Optional[X] is X + Nullable; other unions are Union.
 	for _, kw := range []string{"anyOf", "oneOf"} {
-		alts := m.arr(kw)
-		if len(alts) == 0 {
-			continue
+		if len(m.arr(kw)) > 0 {
+			return b.classifyAlternatives(f, m, src, kw, depth)
 		}
-		var nonNull []altSchema
-		for i, a := range alts {
-			ao, ok := a.(*jobj)
-			aptr := src[kw] + "/" + kw + "/" + strconv.Itoa(i)
-			if !ok {
-				if a == true {
-					nonNull = append(nonNull, altSchema{m: newJobj(), src: map[string]string{}, ptr: aptr})
-				}
-				continue
-			}
-			am, asrc, arefs, err := b.resolveRefs(ao, aptr, nil)
-			if errors.Is(err, errRecursive) {
-				f.Kind = JSON
-				f.recursive = true
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("field %q: %w", f.Path, err)
-			}
-			if isNullSchema(am) {
-				f.Nullable = true
-				continue
-			}
-			nonNull = append(nonNull, altSchema{am, asrc, aptr, arefs})
-		}
-		rest := newJobj()
-		restSrc := map[string]string{}
-		for _, k := range m.keys {
-			if k != kw {
-				rest.set(k, m.vals[k])
-				restSrc[k] = src[k]
-			}
-		}
-		switch {
-		case len(nonNull) == 0:
-			f.Kind = Const
-			f.Enum = []any{nil}
-			f.Nullable = true
-			return nil
-		case len(nonNull) == 1:
-			// Outer keys (title, default, description, and the format that
-			// _fix_null_typing leaves outside) win over the alternative's.
-			inner := newJobj()
-			isrc := map[string]string{}
-			mergeInto(inner, isrc, nonNull[0].m, nonNull[0].src)
-			mergeInto(inner, isrc, rest, restSrc)
-			nullable := f.Nullable
-			leave := b.enter(nonNull[0].refs)
-			err := b.classify(f, inner, isrc, depth)
-			leave()
-			f.Nullable = f.Nullable || nullable
-			return err
-		}
-		if members, ok := enumUnion(nonNull); ok {
-			f.Kind = Enum
-			f.Enum = members
-			return nil
-		}
-		f.Kind = Union
-		for _, a := range nonNull {
-			vm := newJobj()
-			vsrc := map[string]string{}
-			mergeInto(vm, vsrc, a.m, a.src)
-			vf := &Field{Name: variantLabel(a.m), Path: f.Path, ptr: a.ptr, Title: a.m.str("title"), Description: a.m.str("description"), Required: true}
-			b.count++
-			if b.count > maxFields {
-				return fmt.Errorf("schema has more than %d fields", maxFields)
-			}
-			leave := b.enter(a.refs)
-			err := b.classify(vf, vm, vsrc, depth+1)
-			leave()
-			if err != nil {
-				return err
-			}
-			f.Variants = append(f.Variants, vf)
-		}
-		return nil
 	}
-
 	if c, ok := m.get("const"); ok {
 		f.Kind = Const
 		f.Enum = []any{normJSON(c)}
 		return nil
 	}
 	if e, ok := m.get("enum"); ok {
-		list, _ := e.([]any)
-		var members []any
-		for _, x := range list {
-			if x == nil {
-				f.Nullable = true
-				continue
-			}
-			members = append(members, normJSON(x))
-		}
-		switch len(members) {
-		case 0:
-			f.Kind = Const
-			f.Enum = []any{nil}
-		case 1:
-			f.Kind = Const
-			f.Enum = members
-		default:
-			f.Kind = Enum
-			f.Enum = members
-		}
+		classifyEnum(f, e)
 		return nil
 	}
-
 	types := typeList(m)
 	if contains(types, "null") && len(types) > 1 {
 		f.Nullable = true
 		types = removeStr(types, "null")
 	}
 	if len(types) > 1 {
-		f.Kind = Union
-		for _, t := range types {
-			vm := cloneShallow(m)
-			vm.set("type", t)
-			vsrc := map[string]string{}
-			for k, p := range src {
-				vsrc[k] = p
-			}
-			vf := &Field{Name: pyTypeName(t), Path: f.Path, ptr: f.ptr, Required: true}
-			b.count++
-			if err := b.classify(vf, vm, vsrc, depth+1); err != nil {
-				return err
-			}
-			f.Variants = append(f.Variants, vf)
-		}
-		return nil
+		return b.classifyTypeUnion(f, m, src, types, depth)
 	}
 	t := ""
 	if len(types) == 1 {
@@ -321,6 +205,164 @@ func (b *builder) classify(f *Field, m *jobj, src map[string]string, depth int) 
 	} else if m.has("properties") {
 		t = "object"
 	}
+	return b.classifyType(f, m, src, t, depth)
+}
+
+// classifyAlternatives classifies a field whose schema has anyOf or oneOf
+// (kw): Optional[X] is X and Nullable, a union of literals and enums is one
+// Enum, any other union is Union.
+func (b *builder) classifyAlternatives(f *Field, m *jobj, src map[string]string, kw string, depth int) error {
+	nonNull, err := b.alternatives(f, m.arr(kw), src[kw]+"/"+kw)
+	if errors.Is(err, errRecursive) {
+		f.Kind = JSON
+		f.recursive = true
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch len(nonNull) {
+	case 0:
+		f.Kind = Const
+		f.Enum = []any{nil}
+		f.Nullable = true
+		return nil
+	case 1:
+		return b.classifyOptional(f, m, src, kw, nonNull[0], depth)
+	}
+	if members, ok := enumUnion(nonNull); ok {
+		f.Kind = Enum
+		f.Enum = members
+		return nil
+	}
+	return b.classifyUnion(f, nonNull, depth)
+}
+
+// alternatives resolves the alternatives of an anyOf/oneOf found at ptr
+// and returns those that are not null; a null one makes f Nullable.
+func (b *builder) alternatives(f *Field, alts []any, ptr string) ([]altSchema, error) {
+	var nonNull []altSchema
+	for i, a := range alts {
+		ao, ok := a.(*jobj)
+		aptr := ptr + "/" + strconv.Itoa(i)
+		if !ok {
+			if a == true {
+				nonNull = append(nonNull, altSchema{m: newJobj(), src: map[string]string{}, ptr: aptr})
+			}
+			continue
+		}
+		am, asrc, arefs, err := b.resolveRefs(ao, aptr, nil)
+		if errors.Is(err, errRecursive) {
+			return nil, err
+		}
+		if err != nil {
+			return nil, fmt.Errorf("field %q: %w", f.Path, err)
+		}
+		if isNullSchema(am) {
+			f.Nullable = true
+			continue
+		}
+		nonNull = append(nonNull, altSchema{am, asrc, aptr, arefs})
+	}
+	return nonNull, nil
+}
+
+// classifyOptional classifies Optional[X] (the only non-null alternative
+// of kw) as X. The outer keys (title, default, description, and the format
+// that _fix_null_typing leaves outside) win over the alternative's.
+func (b *builder) classifyOptional(f *Field, m *jobj, src map[string]string, kw string, alt altSchema, depth int) error {
+	rest := newJobj()
+	restSrc := map[string]string{}
+	for _, k := range m.keys {
+		if k != kw {
+			rest.set(k, m.vals[k])
+			restSrc[k] = src[k]
+		}
+	}
+	inner := newJobj()
+	isrc := map[string]string{}
+	mergeInto(inner, isrc, alt.m, alt.src)
+	mergeInto(inner, isrc, rest, restSrc)
+	nullable := f.Nullable
+	leave := b.enter(alt.refs)
+	err := b.classify(f, inner, isrc, depth)
+	leave()
+	f.Nullable = f.Nullable || nullable
+	return err
+}
+
+// classifyUnion makes f a Union with one variant per alternative.
+func (b *builder) classifyUnion(f *Field, alts []altSchema, depth int) error {
+	f.Kind = Union
+	for _, a := range alts {
+		vm := newJobj()
+		vsrc := map[string]string{}
+		mergeInto(vm, vsrc, a.m, a.src)
+		vf := &Field{Name: variantLabel(a.m), Path: f.Path, ptr: a.ptr, Title: a.m.str("title"), Description: a.m.str("description"), Required: true}
+		b.count++
+		if b.count > maxFields {
+			return fmt.Errorf("schema has more than %d fields", maxFields)
+		}
+		leave := b.enter(a.refs)
+		err := b.classify(vf, vm, vsrc, depth+1)
+		leave()
+		if err != nil {
+			return err
+		}
+		f.Variants = append(f.Variants, vf)
+	}
+	return nil
+}
+
+// classifyEnum: an enum of one member is Const, a null member makes the
+// field Nullable.
+func classifyEnum(f *Field, e any) {
+	list, _ := e.([]any)
+	var members []any
+	for _, x := range list {
+		if x == nil {
+			f.Nullable = true
+			continue
+		}
+		members = append(members, normJSON(x))
+	}
+	switch len(members) {
+	case 0:
+		f.Kind = Const
+		f.Enum = []any{nil}
+	case 1:
+		f.Kind = Const
+		f.Enum = members
+	default:
+		f.Kind = Enum
+		f.Enum = members
+	}
+}
+
+// classifyTypeUnion makes a field of several types ("type": ["integer",
+// "string"]) a Union with one variant per type.
+func (b *builder) classifyTypeUnion(f *Field, m *jobj, src map[string]string, types []string, depth int) error {
+	f.Kind = Union
+	for _, t := range types {
+		vm := cloneShallow(m)
+		vm.set("type", t)
+		vsrc := map[string]string{}
+		for k, p := range src {
+			vsrc[k] = p
+		}
+		vf := &Field{Name: pyTypeName(t), Path: f.Path, ptr: f.ptr, Required: true}
+		b.count++
+		if err := b.classify(vf, vm, vsrc, depth+1); err != nil {
+			return err
+		}
+		f.Variants = append(f.Variants, vf)
+	}
+	return nil
+}
+
+// classifyType classifies a field of one JSON type t ("" when the schema
+// names none).
+func (b *builder) classifyType(f *Field, m *jobj, src map[string]string, t string, depth int) error {
 	switch t {
 	case "string":
 		f.Kind = String
@@ -337,20 +379,28 @@ func (b *builder) classify(f *Field, m *jobj, src map[string]string, depth int) 
 	case "array":
 		return b.classifyArray(f, m, src, depth)
 	case "object":
-		ap, hasAP := m.get("additionalProperties")
-		if m.obj("properties") == nil || (hasAP && ap != false) || m.has("patternProperties") || depth >= maxObjectDepth {
-			f.Kind = JSON
-			return nil
-		}
-		f.Kind = Object
-		kids, err := b.children(m, src, f.Path, depth+1)
-		if err != nil {
-			return err
-		}
-		f.Children = kids
+		return b.classifyObject(f, m, src, depth)
 	default:
 		f.Kind = JSON
 	}
+	return nil
+}
+
+// classifyObject makes a model with fixed properties an Object with a
+// field per property; dicts, open models and models nested too deeply are
+// edited as JSON.
+func (b *builder) classifyObject(f *Field, m *jobj, src map[string]string, depth int) error {
+	ap, hasAP := m.get("additionalProperties")
+	if m.obj("properties") == nil || (hasAP && ap != false) || m.has("patternProperties") || depth >= maxObjectDepth {
+		f.Kind = JSON
+		return nil
+	}
+	f.Kind = Object
+	kids, err := b.children(m, src, f.Path, depth+1)
+	if err != nil {
+		return err
+	}
+	f.Children = kids
 	return nil
 }
 
