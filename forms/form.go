@@ -366,59 +366,11 @@ func (fm *Form) newHolder(f *inputschema.Field, v any, present bool) *holder {
 			}
 		}
 	case inputschema.Object:
-		h.extras = choiceExtras(f)
-		m, isMap := v.(map[string]any)
-		switch {
-		case present && isMap:
-			h.choice = optFill
-		case present && v == nil && slices.Contains(h.extras, optNull):
-			h.choice = optNull
-		case slices.Contains(h.extras, optUnset):
-			h.choice = optUnset
-		default:
-			h.choice = optFill
-		}
-		if !isMap {
-			// Start the sub-form from the model's own defaults.
-			m = fm.schema.ObjectDefaults(f)
-		}
-		h.children = fm.holders(f.Children, m)
+		fm.initObject(h, v, present)
 	case inputschema.Tuple:
-		list, _ := v.([]any)
-		for i, c := range f.Children {
-			ch := &holder{f: c}
-			if i == 0 {
-				ch.serverErr = h.serverErr // errors name the tuple, not a position
-			}
-			if i < len(list) {
-				ch.text = c.FormatText(list[i])
-			}
-			ch.initialText = ch.text
-			h.children = append(h.children, ch)
-		}
+		initTuple(h, v)
 	case inputschema.Union:
-		h.extras = choiceExtras(f)
-		switch {
-		case present && v == nil:
-			h.choice = pick(h.extras, optNull, optUnset, optChoose)
-			if h.choice == "" {
-				h.choice = "m0"
-			}
-		case present:
-			h.choice = "m0"
-			if i := fm.schema.VariantFor(f, v); i >= 0 {
-				h.choice = "m" + strconv.Itoa(i)
-				h.text = f.Variants[i].FormatText(v)
-			}
-			if h.text == "" {
-				h.text = f.Variants[0].FormatText(v)
-			}
-		default:
-			h.choice = pick(h.extras, optUnset, optChoose)
-			if h.choice == "" {
-				h.choice = "m0"
-			}
-		}
+		fm.initUnion(h, v, present)
 	case inputschema.Const:
 	default:
 		if present {
@@ -427,6 +379,72 @@ func (fm *Form) newHolder(f *inputschema.Field, v any, present bool) *holder {
 	}
 	h.initialText = h.text
 	return h
+}
+
+// initObject sets a nested model's "fill in / leave empty" choice and the
+// holders of its fields.
+func (fm *Form) initObject(h *holder, v any, present bool) {
+	f := h.f
+	h.extras = choiceExtras(f)
+	m, isMap := v.(map[string]any)
+	switch {
+	case present && isMap:
+		h.choice = optFill
+	case present && v == nil && slices.Contains(h.extras, optNull):
+		h.choice = optNull
+	case slices.Contains(h.extras, optUnset):
+		h.choice = optUnset
+	default:
+		h.choice = optFill
+	}
+	if !isMap {
+		// Start the sub-form from the model's own defaults.
+		m = fm.schema.ObjectDefaults(f)
+	}
+	h.children = fm.holders(f.Children, m)
+}
+
+// initTuple gives each position of a tuple its own holder.
+func initTuple(h *holder, v any) {
+	list, _ := v.([]any)
+	for i, c := range h.f.Children {
+		ch := &holder{f: c}
+		if i == 0 {
+			ch.serverErr = h.serverErr // errors name the tuple, not a position
+		}
+		if i < len(list) {
+			ch.text = c.FormatText(list[i])
+		}
+		ch.initialText = ch.text
+		h.children = append(h.children, ch)
+	}
+}
+
+// initUnion picks the alternative v belongs to and shows v as its text.
+func (fm *Form) initUnion(h *holder, v any, present bool) {
+	f := h.f
+	h.extras = choiceExtras(f)
+	switch {
+	case present && v == nil:
+		h.choice = pick(h.extras, optNull, optUnset, optChoose)
+		if h.choice == "" {
+			h.choice = "m0"
+		}
+	case present:
+		h.choice = "m0"
+		if i := fm.schema.VariantFor(f, v); i >= 0 {
+			h.choice = "m" + strconv.Itoa(i)
+			h.text = f.Variants[i].FormatText(v)
+		}
+		if h.text == "" {
+			h.text = f.Variants[0].FormatText(v)
+		}
+	default:
+		h.choice = pick(h.extras, optUnset, optChoose)
+		if h.choice == "" {
+			h.choice = "m0"
+		}
+	}
 }
 
 func firstLeaf(hs []*holder) *holder {
@@ -507,114 +525,141 @@ func (fm *Form) initialChoice(h *holder, v any, present bool) string {
 
 // --- answers ---
 
+// value reads one field's answer from its widgets: the value, whether it
+// is present in the answer, and what is wrong with it.
 func (fm *Form) value(h *holder) (any, bool, []inputschema.FieldError) {
-	f := h.f
-	fail := func(err error) (any, bool, []inputschema.FieldError) {
-		return nil, false, []inputschema.FieldError{{Path: f.Path, Message: err.Error()}}
-	}
-	switch f.Kind {
+	switch h.f.Kind {
 	case inputschema.Const:
-		v, ok := fm.schema.DefaultValue(f)
+		v, ok := fm.schema.DefaultValue(h.f)
 		return v, ok, nil
 	case inputschema.Boolean, inputschema.Enum:
-		switch h.choice {
-		case optChoose:
-			return fail(inputschema.RequiredError{Hint: "choose one"})
-		case optUnset:
-			return nil, false, nil
-		case optNull:
-			return nil, true, nil
-		}
-		if f.Kind == inputschema.Boolean {
-			return h.choice == "true", true, nil
-		}
-		i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
-		if err != nil || i < 0 || i >= len(f.Enum) {
-			return fail(fmt.Errorf("no choice made"))
-		}
-		return f.Enum[i], true, nil
+		return choiceValue(h)
 	case inputschema.MultiEnum:
-		list := []any{}
-		for _, k := range h.multi {
-			if i, err := strconv.Atoi(strings.TrimPrefix(k, "m")); err == nil && i >= 0 && i < len(f.Enum) {
-				list = append(list, f.Enum[i])
-			}
-		}
-		if len(list) == 0 && f.Nullable && (!f.HasDefault || f.Default == nil) {
-			if f.Required {
-				return nil, true, nil
-			}
-			return nil, false, nil
-		}
-		if err := fm.schema.CheckValue(f, list); err != nil {
-			return list, true, []inputschema.FieldError{{Path: f.Path, Message: err.Error()}}
-		}
-		return list, true, nil
+		return fm.multiValue(h)
 	case inputschema.Object:
-		switch h.choice {
-		case optUnset:
-			return nil, false, nil
-		case optNull:
-			return nil, true, nil
-		}
-		m := map[string]any{}
-		var errs []inputschema.FieldError
-		for _, c := range h.children {
-			v, present, cerrs := fm.value(c)
-			errs = append(errs, cerrs...)
-			if present {
-				m[c.f.Name] = v
-			}
-		}
-		return m, true, errs
+		return fm.objectValue(h)
 	case inputschema.Tuple:
-		allEmpty := true
-		for _, c := range h.children {
-			if strings.TrimSpace(c.text) != "" {
-				allEmpty = false
-			}
-		}
-		if allEmpty && !f.Required {
-			return nil, false, nil
-		}
-		list := make([]any, 0, len(h.children))
-		var errs []inputschema.FieldError
-		for i, c := range h.children {
-			v, _, err := fm.schema.ParseText(c.f, c.text)
-			if err != nil {
-				errs = append(errs, inputschema.FieldError{Path: f.Path, Message: fmt.Sprintf("position %d: %v", i+1, err)})
-				continue
-			}
-			list = append(list, v)
-		}
-		if errs != nil {
-			return nil, false, errs
-		}
-		return list, true, nil
+		return fm.tupleValue(h)
 	case inputschema.Union:
-		switch h.choice {
-		case optChoose:
-			return fail(inputschema.RequiredError{Hint: "choose an alternative"})
-		case optUnset:
-			return nil, false, nil
-		case optNull:
-			return nil, true, nil
-		}
-		vf := fm.variant(h)
-		if vf == nil {
-			return fail(fmt.Errorf("no alternative chosen"))
-		}
-		v, _, err := fm.schema.ParseText(vf, h.text)
-		if err != nil {
-			return fail(err)
-		}
-		return v, true, nil
+		return fm.unionValue(h)
 	}
-	v, present, err := fm.schema.ParseText(f, h.text)
+	v, present, err := fm.schema.ParseText(h.f, h.text)
 	if err != nil {
-		return fail(err)
+		return failed(h.f, err)
 	}
 	return v, present, nil
+}
+
+// failed is the answer of a field whose widgets hold nothing valid.
+func failed(f *inputschema.Field, err error) (any, bool, []inputschema.FieldError) {
+	return nil, false, []inputschema.FieldError{{Path: f.Path, Message: err.Error()}}
+}
+
+// choiceValue reads a yes/no or enum Select.
+func choiceValue(h *holder) (any, bool, []inputschema.FieldError) {
+	f := h.f
+	switch h.choice {
+	case optChoose:
+		return failed(f, inputschema.RequiredError{Hint: "choose one"})
+	case optUnset:
+		return nil, false, nil
+	case optNull:
+		return nil, true, nil
+	}
+	if f.Kind == inputschema.Boolean {
+		return h.choice == "true", true, nil
+	}
+	i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
+	if err != nil || i < 0 || i >= len(f.Enum) {
+		return failed(f, fmt.Errorf("no choice made"))
+	}
+	return f.Enum[i], true, nil
+}
+
+// multiValue reads a MultiSelect; nothing selected on a nullable field
+// without a default is null (required) or left out.
+func (fm *Form) multiValue(h *holder) (any, bool, []inputschema.FieldError) {
+	f := h.f
+	list := []any{}
+	for _, k := range h.multi {
+		if i, err := strconv.Atoi(strings.TrimPrefix(k, "m")); err == nil && i >= 0 && i < len(f.Enum) {
+			list = append(list, f.Enum[i])
+		}
+	}
+	if len(list) == 0 && f.Nullable && (!f.HasDefault || f.Default == nil) {
+		if f.Required {
+			return nil, true, nil
+		}
+		return nil, false, nil
+	}
+	if err := fm.schema.CheckValue(f, list); err != nil {
+		return list, true, []inputschema.FieldError{{Path: f.Path, Message: err.Error()}}
+	}
+	return list, true, nil
+}
+
+// objectValue reads a nested model: left out, null, or its fields.
+func (fm *Form) objectValue(h *holder) (any, bool, []inputschema.FieldError) {
+	switch h.choice {
+	case optUnset:
+		return nil, false, nil
+	case optNull:
+		return nil, true, nil
+	}
+	m := map[string]any{}
+	var errs []inputschema.FieldError
+	for _, c := range h.children {
+		v, present, cerrs := fm.value(c)
+		errs = append(errs, cerrs...)
+		if present {
+			m[c.f.Name] = v
+		}
+	}
+	return m, true, errs
+}
+
+// tupleValue reads a tuple's positions; all empty leaves an optional tuple
+// out.
+func (fm *Form) tupleValue(h *holder) (any, bool, []inputschema.FieldError) {
+	f := h.f
+	if fm.tupleEmpty(h) && !f.Required {
+		return nil, false, nil
+	}
+	list := make([]any, 0, len(h.children))
+	var errs []inputschema.FieldError
+	for i, c := range h.children {
+		v, _, err := fm.schema.ParseText(c.f, c.text)
+		if err != nil {
+			errs = append(errs, inputschema.FieldError{Path: f.Path, Message: fmt.Sprintf("position %d: %v", i+1, err)})
+			continue
+		}
+		list = append(list, v)
+	}
+	if errs != nil {
+		return nil, false, errs
+	}
+	return list, true, nil
+}
+
+// unionValue reads a union: the chosen alternative, then its text.
+func (fm *Form) unionValue(h *holder) (any, bool, []inputschema.FieldError) {
+	switch h.choice {
+	case optChoose:
+		return failed(h.f, inputschema.RequiredError{Hint: "choose an alternative"})
+	case optUnset:
+		return nil, false, nil
+	case optNull:
+		return nil, true, nil
+	}
+	vf := fm.variant(h)
+	if vf == nil {
+		return failed(h.f, fmt.Errorf("no alternative chosen"))
+	}
+	v, _, err := fm.schema.ParseText(vf, h.text)
+	if err != nil {
+		return failed(h.f, err)
+	}
+	return v, true, nil
 }
 
 func (fm *Form) variant(h *holder) *inputschema.Field {
