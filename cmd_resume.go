@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/unpause-dev/unpause/apiclient"
-	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 )
 
@@ -78,7 +78,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 			}
 			var (
 				payload json.RawMessage
-				schema  *forms.Schema
+				schema  *inputschema.Schema
 				answer  map[string]any
 			)
 			if run.NeedsInput() {
@@ -86,7 +86,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 				if err != nil {
 					return err
 				}
-				schema, err = forms.ParseSchema(req.Schema)
+				schema, err = inputschema.ParseSchema(req.Schema)
 				if err != nil {
 					return fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
 				}
@@ -187,7 +187,7 @@ func exactlyOneRun(_ *cobra.Command, args []string) error {
 
 // buildAnswer starts from the schema defaults, overlays a whole JSON answer,
 // then applies each --set in order.
-func buildAnswer(s *forms.Schema, inputJSON, inputFile string, sets []string, stdin io.Reader) (map[string]any, error) {
+func buildAnswer(s *inputschema.Schema, inputJSON, inputFile string, sets []string, stdin io.Reader) (map[string]any, error) {
 	answer := s.Defaults()
 	raw := []byte(inputJSON)
 	if inputFile != "" {
@@ -220,7 +220,7 @@ func buildAnswer(s *forms.Schema, inputJSON, inputFile string, sets []string, st
 }
 
 // fieldErrors joins validation errors into one message, a line per field.
-func fieldErrors(errs []forms.FieldError) error {
+func fieldErrors(errs []inputschema.FieldError) error {
 	var b strings.Builder
 	b.WriteString("the answer does not fit the run's schema; nothing was sent:")
 	for _, e := range errs {
@@ -268,7 +268,7 @@ func indentJSON(raw json.RawMessage) string {
 }
 
 // reportAction prints the result of resume or cancel and picks the exit code.
-func (a *app) reportAction(output string, run *apiclient.Run, res *apiclient.ActionResult, payload json.RawMessage, schema *forms.Schema) error {
+func (a *app) reportAction(output string, run *apiclient.Run, res *apiclient.ActionResult, payload json.RawMessage, schema *inputschema.Schema) error {
 	out := actionJSON{RunID: run.ID, RunName: run.Name, Outcome: string(res.Outcome), Reason: res.Reason, Input: payload, Verified: res.Verified}
 	if res.State != nil {
 		out.State = res.State.Name

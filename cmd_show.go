@@ -10,17 +10,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/unpause-dev/unpause/apiclient"
-	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 )
 
 // showJSON is the stable JSON shape of `show --output json`.
 type showJSON struct {
-	Run         runJSON              `json:"run"`
-	Description string               `json:"description"`
-	Schema      json.RawMessage      `json:"schema,omitempty"`
-	Fields      []forms.FieldSummary `json:"fields"`
-	Responses   []apiclient.Response `json:"responses"`
+	Run         runJSON                    `json:"run"`
+	Description string                     `json:"description"`
+	Schema      json.RawMessage            `json:"schema,omitempty"`
+	Fields      []inputschema.FieldSummary `json:"fields"`
+	Responses   []apiclient.Response       `json:"responses"`
 }
 
 func newShowCmd(a *app) *cobra.Command {
@@ -41,14 +41,14 @@ RUN is a run id or an unambiguous run name.`,
 			if err != nil {
 				return err
 			}
-			out := showJSON{Run: toRunJSON(c, run), Fields: []forms.FieldSummary{}}
+			out := showJSON{Run: toRunJSON(c, run), Fields: []inputschema.FieldSummary{}}
 			if run.Paused() && run.NeedsInput() {
 				req, err := c.InputRequest(ctx, run)
 				if err != nil {
 					return err
 				}
 				out.Description, out.Schema = req.Description, req.Schema
-				schema, err := forms.ParseSchema(req.Schema)
+				schema, err := inputschema.ParseSchema(req.Schema)
 				if err != nil {
 					return fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
 				}

@@ -1,12 +1,21 @@
+// Package forms builds the huh form for a run input schema parsed by
+// package inputschema: one widget per field, pages laid out in schema order,
+// and the answer read back from the widgets through inputschema's field
+// text rules.
+//
+// Titles, descriptions and enum members come from the API and are
+// untrusted; the form shows them only after FormOptions.Sanitize.
 package forms
 
 import (
-	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"charm.land/huh/v2"
+
+	"github.com/unpause-dev/unpause/forms/inputschema"
 )
 
 // FormOptions configure NewForm.
@@ -22,19 +31,21 @@ type FormOptions struct {
 	// descriptions, enum members, error texts) before it is displayed.
 	// nil uses a built-in filter that drops control and bidi characters.
 	Sanitize func(string) string
-	// Draft restores the widgets' raw state saved by Form.Draft, over
+	// Entered restores what the widgets held, saved by Form.Entered, over
 	// initial and the defaults, so text that does not parse yet survives.
-	Draft Draft
+	Entered Entered
 }
 
-// Draft is the raw state of every widget by field path: exactly what the
-// operator typed or chose, valid or not. Answer drops what does not parse;
-// a Draft keeps it, for going back to the form, a failed submit, or a file
-// on disk after a crash. Tuple positions are keyed "path[i]".
-type Draft map[string]DraftField
+// Entered is what the operator entered into every widget, by field path:
+// exactly what was typed or chosen, valid or not. Answer drops what does
+// not parse; Entered keeps it, for going back to the form, a failed
+// submit, or a draft on disk after a crash. Tuple positions are keyed
+// "path[i]".
+type Entered map[string]EnteredField
 
-// DraftField is one widget's raw state.
-type DraftField struct {
+// EnteredField is what one widget holds: its text, its choice or its
+// selected options.
+type EnteredField struct {
 	Text   *string  `json:"text,omitempty"`
 	Choice string   `json:"choice,omitempty"`
 	Multi  []string `json:"multi,omitempty"`
@@ -55,7 +66,7 @@ type DraftField struct {
 type Form struct {
 	theme    *cachedTheme
 	lazies   []*lazyField
-	schema   *Schema
+	schema   *inputschema.Schema
 	form     *huh.Form
 	root     []*holder
 	opts     FormOptions
@@ -64,7 +75,7 @@ type Form struct {
 
 // holder keeps the widget state of one field.
 type holder struct {
-	f        *Field
+	f        *inputschema.Field
 	text     string   // Input / Text
 	choice   string   // Select: a member key or one of the opt* keys
 	multi    []string // MultiSelect member keys
@@ -88,7 +99,7 @@ const maxFieldsPerGroup = 10
 // NewForm builds the huh form for s. initial (an earlier answer in the same
 // shape as Answer's, e.g. the previous answer of this run) overrides the
 // schema defaults.
-func NewForm(s *Schema, initial map[string]any, o FormOptions) *Form {
+func NewForm(s *inputschema.Schema, initial map[string]any, o FormOptions) *Form {
 	base := o.Theme
 	if base == nil {
 		base = huh.ThemeFunc(huh.ThemeCharm)
@@ -98,8 +109,8 @@ func NewForm(s *Schema, initial map[string]any, o FormOptions) *Form {
 		fm.sanitize = stripControls
 	}
 	fm.root = fm.holders(s.Fields, initial)
-	if len(o.Draft) > 0 {
-		restoreDraft(fm.root, "", o.Draft)
+	if len(o.Entered) > 0 {
+		restoreEntered(fm.root, "", o.Entered)
 	}
 	if msg := o.Errors[""]; msg != "" {
 		// An error about the answer as a whole goes on the first field.
@@ -158,9 +169,9 @@ func (fm *Form) Huh() *huh.Form { return fm.form }
 // Answer returns the typed answer and every local problem: values that do
 // not parse or fit their field, plus the schema validator's verdict on the
 // whole answer. Hidden (not included) nested models are left out.
-func (fm *Form) Answer() (map[string]any, []FieldError) {
+func (fm *Form) Answer() (map[string]any, []inputschema.FieldError) {
 	ans := map[string]any{}
-	var errs []FieldError
+	var errs []inputschema.FieldError
 	for _, h := range fm.root {
 		v, present, herrs := fm.value(h)
 		errs = append(errs, herrs...)
@@ -180,9 +191,9 @@ func (fm *Form) Answer() (map[string]any, []FieldError) {
 	return ans, dedupe(errs)
 }
 
-// Draft returns the raw state of every widget (see Draft).
-func (fm *Form) Draft() Draft {
-	d := Draft{}
+// Entered returns what every widget holds (see Entered).
+func (fm *Form) Entered() Entered {
+	d := Entered{}
 	var walk func(hs []*holder, tuple string)
 	walk = func(hs []*holder, tuple string) {
 		for i, h := range hs {
@@ -190,21 +201,21 @@ func (fm *Form) Draft() Draft {
 			if tuple != "" {
 				key = fmt.Sprintf("%s[%d]", tuple, i)
 			}
-			var df DraftField
+			var df EnteredField
 			switch h.f.Kind {
-			case Const:
+			case inputschema.Const:
 				continue
-			case Boolean, Enum:
+			case inputschema.Boolean, inputschema.Enum:
 				df.Choice = h.choice
-			case MultiEnum:
+			case inputschema.MultiEnum:
 				df.Multi = append([]string{}, h.multi...)
-			case Object:
+			case inputschema.Object:
 				df.Choice = h.choice
 				walk(h.children, "")
-			case Tuple:
+			case inputschema.Tuple:
 				walk(h.children, h.f.Path)
 				continue
-			case Union:
+			case inputschema.Union:
 				text := h.text
 				df.Choice, df.Text = h.choice, &text
 			default:
@@ -218,35 +229,35 @@ func (fm *Form) Draft() Draft {
 	return d
 }
 
-// restoreDraft puts saved raw widget state back. A choice or selection that
+// restoreEntered puts what the widgets held back. A choice or selection that
 // no longer exists (the run asked again with another schema) is ignored.
-func restoreDraft(hs []*holder, tuple string, d Draft) {
+func restoreEntered(hs []*holder, tuple string, d Entered) {
 	for i, h := range hs {
 		key := h.f.Path
 		if tuple != "" {
 			key = fmt.Sprintf("%s[%d]", tuple, i)
 		}
-		if h.f.Kind == Tuple {
-			restoreDraft(h.children, h.f.Path, d)
+		if h.f.Kind == inputschema.Tuple {
+			restoreEntered(h.children, h.f.Path, d)
 			continue
 		}
 		df, ok := d[key]
-		if h.f.Kind == Object {
+		if h.f.Kind == inputschema.Object {
 			if ok && validChoice(h, df.Choice) {
 				h.choice = df.Choice
 			}
-			restoreDraft(h.children, "", d)
+			restoreEntered(h.children, "", d)
 			continue
 		}
 		if !ok {
 			continue
 		}
 		switch h.f.Kind {
-		case Boolean, Enum:
+		case inputschema.Boolean, inputschema.Enum:
 			if validChoice(h, df.Choice) {
 				h.choice = df.Choice
 			}
-		case MultiEnum:
+		case inputschema.MultiEnum:
 			var keep []string
 			for _, k := range df.Multi {
 				if memberKey(k, len(h.f.Enum)) {
@@ -254,14 +265,14 @@ func restoreDraft(hs []*holder, tuple string, d Draft) {
 				}
 			}
 			h.multi = keep
-		case Union:
+		case inputschema.Union:
 			if validChoice(h, df.Choice) {
 				h.choice = df.Choice
 			}
 			if df.Text != nil {
 				h.text = *df.Text
 			}
-		case Const:
+		case inputschema.Const:
 		default:
 			if df.Text != nil {
 				h.text = *df.Text
@@ -274,13 +285,13 @@ func validChoice(h *holder, choice string) bool {
 	if choice == "" {
 		return false
 	}
-	if contains(h.extras, choice) || (h.f.Kind == Object && choice == optFill) {
+	if slices.Contains(h.extras, choice) || (h.f.Kind == inputschema.Object && choice == optFill) {
 		return true
 	}
 	switch h.f.Kind {
-	case Boolean:
+	case inputschema.Boolean:
 		return choice == "true" || choice == "false"
-	case Union:
+	case inputschema.Union:
 		return memberKey(choice, len(h.f.Variants))
 	}
 	return memberKey(choice, len(h.f.Enum))
@@ -307,17 +318,17 @@ func coveredBy(bad map[string]bool, path string) bool {
 
 // --- holders: initial state ---
 
-func (fm *Form) holders(fields []*Field, initial map[string]any) []*holder {
+func (fm *Form) holders(fields []*inputschema.Field, initial map[string]any) []*holder {
 	var out []*holder
 	for _, f := range fields {
 		v, present := initial[f.Name]
 		fromDefault := false
 		if !present {
-			v, present = fm.schema.defaultValue(f)
+			v, present = fm.schema.DefaultValue(f)
 			fromDefault = true
 		}
 		h := fm.newHolder(f, v, present)
-		if fromDefault && !f.Required && isEmptyValue(v) && (f.Kind == String || f.Kind == List) {
+		if fromDefault && !f.Required && isEmptyValue(v) && (f.Kind == inputschema.String || f.Kind == inputschema.List) {
 			// An empty default shows as an empty field: leaving it empty
 			// omits the key and the flow applies that same default.
 			h.text, h.initialText = "", ""
@@ -337,91 +348,108 @@ func isEmptyValue(v any) bool {
 	return false
 }
 
-func (fm *Form) newHolder(f *Field, v any, present bool) *holder {
+func (fm *Form) newHolder(f *inputschema.Field, v any, present bool) *holder {
 	h := &holder{f: f, serverErr: fm.opts.Errors[f.Path]}
 	if present {
-		v = fm.schema.normalizeValue(f, v)
+		v = fm.schema.NormalizeValue(f, v)
 	}
 	switch f.Kind {
-	case Boolean, Enum:
+	case inputschema.Boolean, inputschema.Enum:
 		h.extras = choiceExtras(f)
 		h.choice = fm.initialChoice(h, v, present)
-	case MultiEnum:
+	case inputschema.MultiEnum:
 		if list, ok := v.([]any); ok && present {
 			for _, x := range list {
-				if i := memberIndex(f.Enum, x); i >= 0 {
+				if i := f.MemberIndex(x); i >= 0 {
 					h.multi = append(h.multi, "m"+strconv.Itoa(i))
 				}
 			}
 		}
-	case Object:
-		h.extras = choiceExtras(f)
-		m, isMap := v.(map[string]any)
-		switch {
-		case present && isMap:
-			h.choice = optFill
-		case present && v == nil && contains(h.extras, optNull):
-			h.choice = optNull
-		case contains(h.extras, optUnset):
-			h.choice = optUnset
-		default:
-			h.choice = optFill
-		}
-		if !isMap {
-			// Start the sub-form from the model's own defaults.
-			m = fm.schema.objectDefaults(f, nil)
-		}
-		h.children = fm.holders(f.Children, m)
-	case Tuple:
-		list, _ := v.([]any)
-		for i, c := range f.Children {
-			ch := &holder{f: c}
-			if i == 0 {
-				ch.serverErr = h.serverErr // errors name the tuple, not a position
-			}
-			if i < len(list) {
-				ch.text = fm.formatText(c, list[i], true)
-			}
-			ch.initialText = ch.text
-			h.children = append(h.children, ch)
-		}
-	case Union:
-		h.extras = choiceExtras(f)
-		switch {
-		case present && v == nil:
-			h.choice = pick(h.extras, optNull, optUnset, optChoose)
-			if h.choice == "" {
-				h.choice = "m0"
-			}
-		case present:
-			h.choice = "m0"
-			for i, vf := range f.Variants {
-				if fm.fits(vf, v) {
-					h.choice = "m" + strconv.Itoa(i)
-					h.text = fm.formatText(vf, v, true)
-					break
-				}
-			}
-			if h.text == "" {
-				h.text = fm.formatText(f.Variants[0], v, true)
-			}
-		default:
-			h.choice = pick(h.extras, optUnset, optChoose)
-			if h.choice == "" {
-				h.choice = "m0"
-			}
-		}
-	case Const:
+	case inputschema.Object:
+		fm.initObject(h, v, present)
+	case inputschema.Tuple:
+		initTuple(h, v)
+	case inputschema.Union:
+		fm.initUnion(h, v, present)
+	case inputschema.Const:
 	default:
-		h.text = fm.formatText(f, v, present)
+		if present {
+			h.text = f.FormatText(v)
+		}
 	}
 	h.initialText = h.text
 	return h
 }
 
+// initObject sets a nested model's "fill in / leave empty" choice and the
+// holders of its fields.
+func (fm *Form) initObject(h *holder, v any, present bool) {
+	f := h.f
+	h.extras = choiceExtras(f)
+	m, isMap := v.(map[string]any)
+	switch {
+	case present && isMap:
+		h.choice = optFill
+	case present && v == nil && slices.Contains(h.extras, optNull):
+		h.choice = optNull
+	case slices.Contains(h.extras, optUnset):
+		h.choice = optUnset
+	default:
+		h.choice = optFill
+	}
+	if !isMap {
+		// Start the sub-form from the model's own defaults.
+		m = fm.schema.ObjectDefaults(f)
+	}
+	h.children = fm.holders(f.Children, m)
+}
+
+// initTuple gives each position of a tuple its own holder.
+func initTuple(h *holder, v any) {
+	list, _ := v.([]any)
+	for i, c := range h.f.Children {
+		ch := &holder{f: c}
+		if i == 0 {
+			ch.serverErr = h.serverErr // errors name the tuple, not a position
+		}
+		if i < len(list) {
+			ch.text = c.FormatText(list[i])
+		}
+		ch.initialText = ch.text
+		h.children = append(h.children, ch)
+	}
+}
+
+// initUnion picks the alternative v belongs to and shows v as its text.
+func (fm *Form) initUnion(h *holder, v any, present bool) {
+	f := h.f
+	h.extras = choiceExtras(f)
+	switch {
+	case present && v == nil:
+		h.choice = pick(h.extras, optNull, optUnset, optChoose)
+		if h.choice == "" {
+			h.choice = "m0"
+		}
+	case present:
+		h.choice = "m0"
+		if i := fm.schema.VariantFor(f, v); i >= 0 {
+			h.choice = "m" + strconv.Itoa(i)
+			h.text = f.Variants[i].FormatText(v)
+		}
+		if h.text == "" {
+			h.text = f.Variants[0].FormatText(v)
+		}
+	default:
+		h.choice = pick(h.extras, optUnset, optChoose)
+		if h.choice == "" {
+			h.choice = "m0"
+		}
+	}
+}
+
 func firstLeaf(hs []*holder) *holder {
 	for _, h := range hs {
-		if h.f.Kind == Object {
+		if h.f.Kind == inputschema.Object {
 			if len(h.extras) > 0 {
 				return h
 			}
@@ -430,7 +458,7 @@ func firstLeaf(hs []*holder) *holder {
 			}
 			continue
 		}
-		if h.f.Kind == Tuple && len(h.children) > 0 {
+		if h.f.Kind == inputschema.Tuple && len(h.children) > 0 {
 			return h.children[0]
 		}
 		return h
@@ -440,7 +468,7 @@ func firstLeaf(hs []*holder) *holder {
 
 func pick(have []string, prefs ...string) string {
 	for _, p := range prefs {
-		if contains(have, p) {
+		if slices.Contains(have, p) {
 			return p
 		}
 	}
@@ -452,10 +480,10 @@ func pick(have []string, prefs ...string) string {
 // unset" for optional fields whose omission means something (no default,
 // or a null default), "none (null)" where null is allowed and differs from
 // leaving the field out.
-func choiceExtras(f *Field) []string {
+func choiceExtras(f *inputschema.Field) []string {
 	var ex []string
 	nullDefault := f.HasDefault && f.Default == nil
-	if f.Kind != Object && f.Required && !f.HasDefault {
+	if f.Kind != inputschema.Object && f.Required && !f.HasDefault {
 		ex = append(ex, optChoose)
 	}
 	if !f.Required && (!f.HasDefault || nullDefault) {
@@ -464,7 +492,7 @@ func choiceExtras(f *Field) []string {
 	if f.Nullable && (f.Required || (f.HasDefault && !nullDefault)) {
 		ex = append(ex, optNull)
 	}
-	if f.Kind == Object && f.Required && !f.Nullable {
+	if f.Kind == inputschema.Object && f.Required && !f.Nullable {
 		return nil
 	}
 	return ex
@@ -478,249 +506,178 @@ func (fm *Form) initialChoice(h *holder, v any, present bool) string {
 		}
 	}
 	if present {
-		if f.Kind == Boolean {
+		if f.Kind == inputschema.Boolean {
 			if b, ok := v.(bool); ok {
 				return strconv.FormatBool(b)
 			}
-		} else if i := memberIndex(f.Enum, v); i >= 0 {
+		} else if i := f.MemberIndex(v); i >= 0 {
 			return "m" + strconv.Itoa(i)
 		}
 	}
 	if c := pick(h.extras, optChoose, optUnset); c != "" {
 		return c
 	}
-	if f.Kind == Boolean {
+	if f.Kind == inputschema.Boolean {
 		return "false"
 	}
 	return "m0"
 }
 
-func memberIndex(members []any, v any) int {
-	for i, m := range members {
-		if jsonEqual(m, v) {
-			return i
-		}
-	}
-	return -1
-}
-
-// fits reports whether v belongs to union alternative vf.
-func (fm *Form) fits(vf *Field, v any) bool {
-	switch vf.Kind {
-	case String:
-		if _, ok := v.(string); !ok {
-			return false
-		}
-	case Integer, Number:
-		if _, isStr := v.(string); isStr {
-			return false
-		}
-		r, ok := ratOf(v)
-		if !ok || (vf.Kind == Integer && !r.IsInt()) {
-			return false
-		}
-	case Boolean:
-		if _, ok := v.(bool); !ok {
-			return false
-		}
-	}
-	return fm.schema.checkValue(vf, v) == nil
-}
-
-// formatText is how a value is shown in a text widget; parseText reads it
-// back to the same value.
-func (fm *Form) formatText(f *Field, v any, present bool) string {
-	if !present {
-		return ""
-	}
-	if v == nil {
-		return cmdNull
-	}
-	switch f.Kind {
-	case String:
-		s, ok := v.(string)
-		if !ok {
-			return compactJSON(v)
-		}
-		if s == "" {
-			if emptyDefault(f) {
-				return "" // left empty, it is omitted and the flow applies the same ""
-			}
-			return cmdEmpty
-		}
-		if strings.HasPrefix(s, `\`) {
-			return `\` + s
-		}
-		return s
-	case Integer, Number, Boolean, Enum, Const:
-		switch v.(type) {
-		case int64, json.Number, bool, string:
-			return memberText(v)
-		}
-		return compactJSON(v)
-	case List:
-		list, ok := v.([]any)
-		if !ok {
-			return compactJSON(v)
-		}
-		if len(list) == 0 {
-			if emptyDefault(f) {
-				return ""
-			}
-			return cmdEmpty
-		}
-		lines := make([]string, len(list))
-		for i, e := range list {
-			lines[i] = memberText(e)
-		}
-		return strings.Join(lines, "\n")
-	}
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
-// emptyDefault reports an optional field whose default is "" or []: an empty
-// widget means the same thing, so it is not pre-filled with \empty.
-func emptyDefault(f *Field) bool {
-	if f.Required || !f.HasDefault {
-		return false
-	}
-	switch d := f.Default.(type) {
-	case string:
-		return d == ""
-	case []any:
-		return len(d) == 0
-	}
-	return false
-}
-
-func compactJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
 // --- answers ---
 
-func (fm *Form) value(h *holder) (any, bool, []FieldError) {
-	f := h.f
-	fail := func(err error) (any, bool, []FieldError) {
-		return nil, false, []FieldError{{Path: f.Path, Message: err.Error()}}
-	}
-	switch f.Kind {
-	case Const:
-		v, ok := fm.schema.defaultValue(f)
+// value reads one field's answer from its widgets: the value, whether it
+// is present in the answer, and what is wrong with it.
+func (fm *Form) value(h *holder) (any, bool, []inputschema.FieldError) {
+	switch h.f.Kind {
+	case inputschema.Const:
+		v, ok := fm.schema.DefaultValue(h.f)
 		return v, ok, nil
-	case Boolean, Enum:
-		switch h.choice {
-		case optChoose:
-			return fail(requiredError{"choose one"})
-		case optUnset:
-			return nil, false, nil
-		case optNull:
-			return nil, true, nil
-		}
-		if f.Kind == Boolean {
-			return h.choice == "true", true, nil
-		}
-		i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
-		if err != nil || i < 0 || i >= len(f.Enum) {
-			return fail(fmt.Errorf("no choice made"))
-		}
-		return f.Enum[i], true, nil
-	case MultiEnum:
-		list := []any{}
-		for _, k := range h.multi {
-			if i, err := strconv.Atoi(strings.TrimPrefix(k, "m")); err == nil && i >= 0 && i < len(f.Enum) {
-				list = append(list, f.Enum[i])
-			}
-		}
-		if len(list) == 0 && f.Nullable && (!f.HasDefault || f.Default == nil) {
-			if f.Required {
-				return nil, true, nil
-			}
-			return nil, false, nil
-		}
-		if err := fm.schema.checkValue(f, list); err != nil {
-			return list, true, []FieldError{{Path: f.Path, Message: err.Error()}}
-		}
-		return list, true, nil
-	case Object:
-		switch h.choice {
-		case optUnset:
-			return nil, false, nil
-		case optNull:
-			return nil, true, nil
-		}
-		m := map[string]any{}
-		var errs []FieldError
-		for _, c := range h.children {
-			v, present, cerrs := fm.value(c)
-			errs = append(errs, cerrs...)
-			if present {
-				m[c.f.Name] = v
-			}
-		}
-		return m, true, errs
-	case Tuple:
-		allEmpty := true
-		for _, c := range h.children {
-			if strings.TrimSpace(c.text) != "" {
-				allEmpty = false
-			}
-		}
-		if allEmpty && !f.Required {
-			return nil, false, nil
-		}
-		list := make([]any, 0, len(h.children))
-		var errs []FieldError
-		for i, c := range h.children {
-			v, _, err := fm.schema.parseText(c.f, c.text)
-			if err != nil {
-				errs = append(errs, FieldError{Path: f.Path, Message: fmt.Sprintf("position %d: %v", i+1, err)})
-				continue
-			}
-			list = append(list, v)
-		}
-		if errs != nil {
-			return nil, false, errs
-		}
-		return list, true, nil
-	case Union:
-		switch h.choice {
-		case optChoose:
-			return fail(requiredError{"choose an alternative"})
-		case optUnset:
-			return nil, false, nil
-		case optNull:
-			return nil, true, nil
-		}
-		vf := fm.variant(h)
-		if vf == nil {
-			return fail(fmt.Errorf("no alternative chosen"))
-		}
-		v, _, err := fm.schema.parseText(vf, h.text)
-		if err != nil {
-			return fail(err)
-		}
-		return v, true, nil
+	case inputschema.Boolean, inputschema.Enum:
+		return choiceValue(h)
+	case inputschema.MultiEnum:
+		return fm.multiValue(h)
+	case inputschema.Object:
+		return fm.objectValue(h)
+	case inputschema.Tuple:
+		return fm.tupleValue(h)
+	case inputschema.Union:
+		return fm.unionValue(h)
 	}
-	v, present, err := fm.schema.parseText(f, h.text)
+	v, present, err := fm.schema.ParseText(h.f, h.text)
 	if err != nil {
-		return fail(err)
+		return failed(h.f, err)
 	}
 	return v, present, nil
 }
 
-func (fm *Form) variant(h *holder) *Field {
+// failed is the answer of a field whose widgets hold nothing valid.
+func failed(f *inputschema.Field, err error) (any, bool, []inputschema.FieldError) {
+	return nil, false, []inputschema.FieldError{{Path: f.Path, Message: err.Error()}}
+}
+
+// choiceValue reads a yes/no or enum Select.
+func choiceValue(h *holder) (any, bool, []inputschema.FieldError) {
+	f := h.f
+	switch h.choice {
+	case optChoose:
+		return failed(f, inputschema.RequiredError{Hint: "choose one"})
+	case optUnset:
+		return nil, false, nil
+	case optNull:
+		return nil, true, nil
+	}
+	if f.Kind == inputschema.Boolean {
+		return h.choice == "true", true, nil
+	}
+	i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
+	if err != nil || i < 0 || i >= len(f.Enum) {
+		return failed(f, fmt.Errorf("no choice made"))
+	}
+	return f.Enum[i], true, nil
+}
+
+// multiValue reads a MultiSelect; nothing selected on a nullable field
+// without a default is null (required) or left out.
+func (fm *Form) multiValue(h *holder) (any, bool, []inputschema.FieldError) {
+	f := h.f
+	list := []any{}
+	for _, k := range h.multi {
+		if i, err := strconv.Atoi(strings.TrimPrefix(k, "m")); err == nil && i >= 0 && i < len(f.Enum) {
+			list = append(list, f.Enum[i])
+		}
+	}
+	if len(list) == 0 && f.Nullable && (!f.HasDefault || f.Default == nil) {
+		if f.Required {
+			return nil, true, nil
+		}
+		return nil, false, nil
+	}
+	if err := fm.schema.CheckValue(f, list); err != nil {
+		return list, true, []inputschema.FieldError{{Path: f.Path, Message: err.Error()}}
+	}
+	return list, true, nil
+}
+
+// objectValue reads a nested model: left out, null, or its fields.
+func (fm *Form) objectValue(h *holder) (any, bool, []inputschema.FieldError) {
+	switch h.choice {
+	case optUnset:
+		return nil, false, nil
+	case optNull:
+		return nil, true, nil
+	}
+	m := map[string]any{}
+	var errs []inputschema.FieldError
+	for _, c := range h.children {
+		v, present, cerrs := fm.value(c)
+		errs = append(errs, cerrs...)
+		if present {
+			m[c.f.Name] = v
+		}
+	}
+	return m, true, errs
+}
+
+// tupleValue reads a tuple's positions; all empty leaves an optional tuple
+// out.
+func (fm *Form) tupleValue(h *holder) (any, bool, []inputschema.FieldError) {
+	f := h.f
+	if fm.tupleEmpty(h) && !f.Required {
+		return nil, false, nil
+	}
+	list := make([]any, 0, len(h.children))
+	var errs []inputschema.FieldError
+	for i, c := range h.children {
+		v, _, err := fm.schema.ParseText(c.f, c.text)
+		if err != nil {
+			errs = append(errs, inputschema.FieldError{Path: f.Path, Message: fmt.Sprintf("position %d: %v", i+1, err)})
+			continue
+		}
+		list = append(list, v)
+	}
+	if errs != nil {
+		return nil, false, errs
+	}
+	return list, true, nil
+}
+
+// unionValue reads a union: the chosen alternative, then its text.
+func (fm *Form) unionValue(h *holder) (any, bool, []inputschema.FieldError) {
+	switch h.choice {
+	case optChoose:
+		return failed(h.f, inputschema.RequiredError{Hint: "choose an alternative"})
+	case optUnset:
+		return nil, false, nil
+	case optNull:
+		return nil, true, nil
+	}
+	vf := fm.variant(h)
+	if vf == nil {
+		return failed(h.f, fmt.Errorf("no alternative chosen"))
+	}
+	v, _, err := fm.schema.ParseText(vf, h.text)
+	if err != nil {
+		return failed(h.f, err)
+	}
+	return v, true, nil
+}
+
+func (fm *Form) variant(h *holder) *inputschema.Field {
 	i, err := strconv.Atoi(strings.TrimPrefix(h.choice, "m"))
 	if err != nil || i < 0 || i >= len(h.f.Variants) {
 		return nil
 	}
 	return h.f.Variants[i]
+}
+
+func dedupe(errs []inputschema.FieldError) []inputschema.FieldError {
+	seen := map[inputschema.FieldError]bool{}
+	var out []inputschema.FieldError
+	for _, e := range errs {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }

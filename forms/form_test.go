@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unpause-dev/unpause/forms/formtest"
+	"github.com/unpause-dev/unpause/forms/inputschema"
+	"github.com/unpause-dev/unpause/forms/inputschema/schematest"
 )
 
 // driver wraps formtest.Driver with the short names these tests use.
@@ -106,8 +108,8 @@ func TestDriveApprovalForm(t *testing.T) {
 	}
 }
 
-func offsetOf(s *Schema, local string) string {
-	tm, _ := time.ParseInLocation("2006-01-02 15:04", local, s.loc())
+func offsetOf(s *inputschema.Schema, local string) string {
+	tm, _ := time.ParseInLocation("2006-01-02 15:04", local, s.TimeZone())
 	return strings.TrimPrefix(tm.Format("Z07:00"), "")
 }
 
@@ -358,7 +360,7 @@ func TestTextCommands(t *testing.T) {
 	set("count", `\default`)
 	set("reason", `\null`)
 	set("approver", `\\ok`)
-	a, errs := answer()
+	a, _ := answer()
 	if a["count"] != int64(1) || a["reason"] != nil || a["approver"] != `\ok` {
 		t.Errorf("commands: %#v", a)
 	}
@@ -368,7 +370,7 @@ func TestTextCommands(t *testing.T) {
 	set("approver", `\empty`)
 	set("count", `\null`)
 	set("ids", `\empty`)
-	a, errs = answer()
+	a, errs := answer()
 	if !strings.Contains(errs["approver"], "at least 2 characters") || !strings.Contains(errs["count"], "cannot be null") {
 		t.Errorf("errors %v", errs)
 	}
@@ -395,7 +397,7 @@ func TestFormErrorsAndSanitizing(t *testing.T) {
 	raw := `{"type":"object","title":"T","properties":{
 	"a":{"title":"Evil\u001b]0;pwned\u0007 title","description":"line\u001b[2Jclear \u202eevil","type":"string"},
 	"b":{"enum":["x\u001b[31m","y"],"title":"B"}},"required":["a"]}`
-	s, err := ParseSchema([]byte(raw))
+	s, err := inputschema.ParseSchema([]byte(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -421,7 +423,7 @@ func TestFormErrorsAndSanitizing(t *testing.T) {
 }
 
 func TestConstOnlyForm(t *testing.T) {
-	s, err := ParseSchema([]byte(`{"type":"object","properties":{"kind":{"const":"approve","type":"string"}}}`))
+	s, err := inputschema.ParseSchema([]byte(`{"type":"object","properties":{"kind":{"const":"approve","type":"string"}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +439,7 @@ func TestConstOnlyForm(t *testing.T) {
 	if len(errs) > 0 || ans["kind"] != "approve" {
 		t.Errorf("%v %v", ans, errs)
 	}
-	empty, _ := ParseSchema([]byte(`{"type":"object","properties":{}}`))
+	empty, _ := inputschema.ParseSchema([]byte(`{"type":"object","properties":{}}`))
 	ef := NewForm(empty, nil, FormOptions{})
 	ed := newDriver(t, ef)
 	for i := 0; i < 3 && ed.Form.State == huh.StateNormal; i++ {
@@ -452,11 +454,11 @@ func TestConstOnlyForm(t *testing.T) {
 // exactly as tall as the widgets they stand for, or pages would be sized
 // wrong.
 func TestLazyFieldHeights(t *testing.T) {
-	schemas := map[string]*Schema{}
+	schemas := map[string]*inputschema.Schema{}
 	for _, name := range corpusNames(t) {
 		schemas[name] = mustSchema(t, name)
 	}
-	big, err := ParseSchema(schema200())
+	big, err := inputschema.ParseSchema(schematest.Schema200())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +508,7 @@ func collectLazy(fm *Form) [][]*lazyField {
 }
 
 func TestOnlyTheFirstPageIsBuilt(t *testing.T) {
-	big, _ := ParseSchema(schema200())
+	big, _ := inputschema.ParseSchema(schematest.Schema200())
 	fm := NewForm(big, nil, FormOptions{})
 	d := newDriver(t, fm)
 	pages := collectLazy(fm)
@@ -564,34 +566,31 @@ func TestThemeAfterNewForm(t *testing.T) {
 	}
 }
 
-// A field whose default is "" (or []) starts empty, not as the \empty
-// command: typing into it must not append to a command word.
+// A form whose fields default to "" (or []) starts empty and, untouched,
+// sends nothing: the flow applies those defaults (inputschema shows such
+// defaults as empty text, not as the \empty command).
 func TestEmptyDefaultsStartEmpty(t *testing.T) {
 	raw := []byte(`{"additionalProperties":false,"properties":{"notes":{"default":"","title":"Notes","type":"string"},` +
 		`"tags":{"default":[],"items":{"type":"string"},"title":"Tags","type":"array"}},"title":"T","type":"object"}`)
-	s, err := ParseSchema(raw)
+	s, err := inputschema.ParseSchema(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range s.Fields {
-		if got := NewForm(s, nil, FormOptions{}).formatText(f, f.Default, true); got != "" {
-			t.Errorf("%s starts as %q, want empty", f.Path, got)
+	fm := NewForm(s, nil, FormOptions{})
+	for _, h := range fm.root {
+		if h.text != "" {
+			t.Errorf("%s starts as %q, want empty", h.f.Path, h.text)
 		}
 	}
-	ans, errs := NewForm(s, nil, FormOptions{}).Answer()
+	ans, errs := fm.Answer()
 	if len(errs) != 0 || len(ans) != 0 {
 		t.Errorf("untouched form: answer %v, errors %v; want {} (the flow applies its defaults)", ans, errs)
 	}
-	// A required field with an explicit "" still shows the command.
-	req := &Field{Kind: String, Required: true}
-	if got := NewForm(s, nil, FormOptions{}).formatText(req, "", true); got != `\empty` {
-		t.Errorf("required field with \"\" shows %q, want \\empty", got)
-	}
 }
 
-// What the operator typed survives a rebuild through Draft, even when it
-// does not parse: Answer drops it, the Draft keeps it.
-func TestDraftKeepsInvalidText(t *testing.T) {
+// What the operator typed survives a rebuild through Entered, even when it
+// does not parse: Answer drops it, Entered keeps it.
+func TestEnteredKeepsInvalidText(t *testing.T) {
 	s := mustSchema(t, "approval_input")
 	f := NewForm(s, nil, FormOptions{})
 	set := func(path, text string) {
@@ -616,28 +615,28 @@ func TestDraftKeepsInvalidText(t *testing.T) {
 	if _, ok := ans["count"]; ok || len(errs) == 0 {
 		t.Fatalf("count %q should not parse: answer %v errors %v", "12abc", ans, errs)
 	}
-	draft := f.Draft()
-	raw, err := json.Marshal(draft)
+	entered := f.Entered()
+	raw, err := json.Marshal(entered)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back Draft
+	var back Entered
 	if err := json.Unmarshal(raw, &back); err != nil {
 		t.Fatal(err)
 	}
-	g := NewForm(s, ans, FormOptions{Draft: back})
-	got := g.Draft()
+	g := NewForm(s, ans, FormOptions{Entered: back})
+	got := g.Entered()
 	for _, path := range []string{"count", "approver", "home.zip_code"} {
-		if got[path].Text == nil || draft[path].Text == nil || *got[path].Text != *draft[path].Text {
-			t.Errorf("%s after rebuild: %v, want %q", path, got[path].Text, *draft[path].Text)
+		if got[path].Text == nil || entered[path].Text == nil || *got[path].Text != *entered[path].Text {
+			t.Errorf("%s after rebuild: %v, want %q", path, got[path].Text, *entered[path].Text)
 		}
 	}
 	if got["color"].Choice != "m1" {
 		t.Errorf("color choice after rebuild = %q, want m1", got["color"].Choice)
 	}
 	// A stale choice (another schema) is ignored rather than trusted.
-	h := NewForm(s, nil, FormOptions{Draft: Draft{"color": {Choice: "m9"}}})
-	if c := h.Draft()["color"].Choice; c == "m9" {
+	h := NewForm(s, nil, FormOptions{Entered: Entered{"color": {Choice: "m9"}}})
+	if c := h.Entered()["color"].Choice; c == "m9" {
 		t.Errorf("out-of-range choice restored: %q", c)
 	}
 }
@@ -659,7 +658,7 @@ func TestHintsOfferOnlyWhatWorks(t *testing.T) {
 		`"free":{"title":"Free","type":"string"},` +
 		`"when":{"format":"date-time","title":"When","type":"string"}},` +
 		`"required":["zip","free","when"],"title":"T","type":"object"}`)
-	s, err := ParseSchema(raw)
+	s, err := inputschema.ParseSchema(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

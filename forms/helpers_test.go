@@ -5,23 +5,28 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/unpause-dev/unpause/forms/inputschema"
 )
+
+// corpusDir holds the captured schemas, kept with the package that parses them.
+var corpusDir = filepath.Join("inputschema", "testdata", "schemas")
 
 // testZone is a fixed zone so date-time answers do not depend on the machine.
 var testZone = time.FixedZone("UTC+1", 3600)
 
 func readSchema(t testing.TB, name string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "schemas", name+".json"))
+	raw, err := os.ReadFile(filepath.Join(corpusDir, name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return raw
 }
 
-func mustSchema(t testing.TB, name string) *Schema {
+func mustSchema(t testing.TB, name string) *inputschema.Schema {
 	t.Helper()
-	s, err := ParseSchema(readSchema(t, name))
+	s, err := inputschema.ParseSchema(readSchema(t, name))
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -31,7 +36,7 @@ func mustSchema(t testing.TB, name string) *Schema {
 
 func corpusNames(t testing.TB) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "schemas", "*.json"))
+	files, err := filepath.Glob(filepath.Join(corpusDir, "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no corpus: %v", err)
 	}

@@ -1,18 +1,23 @@
 package forms
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/unpause-dev/unpause/forms/inputschema"
 )
 
 // --- page layout ---
@@ -60,7 +65,7 @@ func (fm *Form) addGroups(gb *groupBuilder, hs []*holder, title, desc string, hi
 		if gb.size() >= maxFieldsPerGroup {
 			gb.start(continued(title), "", hide)
 		}
-		if f.Kind != Object {
+		if f.Kind != inputschema.Object {
 			gb.add(fm.specs(h)...)
 			continue
 		}
@@ -95,7 +100,7 @@ func continued(title string) string {
 
 func (fm *Form) clean(s string) string { return fm.sanitize(s) }
 
-func (fm *Form) label(f *Field) string { return oneLine(fm.clean(f.Label())) }
+func (fm *Form) label(f *inputschema.Field) string { return oneLine(fm.clean(f.Label())) }
 
 // --- widget specs ---
 
@@ -119,21 +124,21 @@ type spec struct {
 func (fm *Form) specs(h *holder) []spec {
 	f := h.f
 	switch f.Kind {
-	case Const:
-		return []spec{fm.noteSpec(fm.label(f), fm.staticHelp(h, "fixed value "+oneLine(fm.clean(memberText(f.Enum[0])))+" (always sent)"))}
-	case Boolean, Enum:
+	case inputschema.Const:
+		return []spec{fm.noteSpec(fm.label(f), fm.staticHelp(h, "fixed value "+oneLine(fm.clean(inputschema.MemberText(f.Enum[0])))+" (always sent)"))}
+	case inputschema.Boolean, inputschema.Enum:
 		return []spec{fm.choiceSpec(h)}
-	case MultiEnum:
+	case inputschema.MultiEnum:
 		return []spec{fm.multiSpec(h)}
-	case Tuple:
+	case inputschema.Tuple:
 		var out []spec
 		for i, c := range h.children {
 			out = append(out, fm.tupleSpec(h, c, i))
 		}
 		return out
-	case Union:
+	case inputschema.Union:
 		return []spec{fm.unionSelectSpec(h), fm.unionInputSpec(h)}
-	case List, JSON:
+	case inputschema.List, inputschema.JSON:
 		return []spec{fm.textSpec(h)}
 	}
 	return []spec{fm.inputSpec(h)}
@@ -162,7 +167,7 @@ func (fm *Form) inputSpec(h *holder) spec {
 	desc := fm.liveHelp(h, hint)
 	return spec{key: f.Path, title: title, desc: desc, body: 1, build: func() huh.Field {
 		in := fm.inputField().Key(f.Path).Title(title).Description(desc).Value(&h.text).
-			Validate(func(s string) error { _, _, err := fm.schema.parseText(f, s); return err })
+			Validate(func(s string) error { _, _, err := fm.schema.ParseText(f, s); return err })
 		if f.Format == "password" {
 			in.EchoMode(huh.EchoModePassword)
 		}
@@ -181,9 +186,9 @@ func (fm *Form) textSpec(h *holder) spec {
 	lines := max(3, min(strings.Count(h.text, "\n")+1, 8))
 	return spec{key: f.Path, title: title, desc: desc, body: lines, build: func() huh.Field {
 		t := fm.textField().Key(f.Path).Title(title).Description(desc).Value(&h.text).
-			Validate(func(s string) error { _, _, err := fm.schema.parseText(f, s); return err }).
-			ExternalEditor(f.Kind == JSON).Lines(lines)
-		if f.Kind == JSON {
+			Validate(func(s string) error { _, _, err := fm.schema.ParseText(f, s); return err }).
+			ExternalEditor(f.Kind == inputschema.JSON).Lines(lines)
+		if f.Kind == inputschema.JSON {
 			t.EditorExtension("json")
 		}
 		return t.DescriptionFunc(func() string { return fm.liveHelp(h, hint) }, &h.text)
@@ -201,7 +206,7 @@ func (fm *Form) tupleSpec(h, c *holder, i int) spec {
 				if strings.TrimSpace(s) == "" && !f.Required && fm.tupleEmpty(h) {
 					return nil
 				}
-				_, _, err := fm.schema.parseText(c.f, s)
+				_, _, err := fm.schema.ParseText(c.f, s)
 				return err
 			})
 		return in.DescriptionFunc(func() string { return fm.liveHelp(c, hint) }, &c.text)
@@ -217,7 +222,7 @@ func (fm *Form) tupleEmpty(h *holder) bool {
 	return true
 }
 
-func placeholder(f *Field) string {
+func placeholder(f *inputschema.Field) string {
 	switch f.Format {
 	case "date-time":
 		return "2026-11-21 14:00"
@@ -277,20 +282,20 @@ func (fm *Form) selectSpec(h *holder, title, desc string, opts []huh.Option[stri
 func (fm *Form) choiceSpec(h *holder) spec {
 	f := h.f
 	var opts []huh.Option[string]
-	if contains(h.extras, optChoose) {
+	if slices.Contains(h.extras, optChoose) {
 		opts = append(opts, huh.NewOption("— choose —", optChoose))
 	}
-	if f.Kind == Boolean {
+	if f.Kind == inputschema.Boolean {
 		opts = append(opts, huh.NewOption("Yes", "true"), huh.NewOption("No", "false"))
 	} else {
 		for i, m := range f.Enum {
-			opts = append(opts, huh.NewOption(oneLine(fm.clean(memberText(m))), "m"+strconv.Itoa(i)))
+			opts = append(opts, huh.NewOption(oneLine(fm.clean(inputschema.MemberText(m))), "m"+strconv.Itoa(i)))
 		}
 	}
 	opts = append(opts, fm.extraOptions(h)...)
 	return fm.selectSpec(h, fm.label(f), fm.staticHelp(h, fm.choiceHint(h, len(opts))), opts, func(c string) error {
 		if c == optChoose {
-			return requiredError{"choose one"}
+			return inputschema.RequiredError{Hint: "choose one"}
 		}
 		return nil
 	})
@@ -317,7 +322,7 @@ func (fm *Form) multiSpec(h *holder) spec {
 	var opts []huh.Option[string]
 	for i, m := range f.Enum {
 		key := "m" + strconv.Itoa(i)
-		opts = append(opts, huh.NewOption(oneLine(fm.clean(memberText(m))), key).Selected(contains(h.multi, key)))
+		opts = append(opts, huh.NewOption(oneLine(fm.clean(inputschema.MemberText(m))), key).Selected(slices.Contains(h.multi, key)))
 	}
 	hint := "space toggles"
 	if c := f.ConstraintText(); c != "" {
@@ -350,7 +355,7 @@ func (fm *Form) multiSpec(h *holder) spec {
 func (fm *Form) unionSelectSpec(h *holder) spec {
 	f := h.f
 	var opts []huh.Option[string]
-	if contains(h.extras, optChoose) {
+	if slices.Contains(h.extras, optChoose) {
 		opts = append(opts, huh.NewOption("— choose —", optChoose))
 	}
 	for i, vf := range f.Variants {
@@ -359,7 +364,7 @@ func (fm *Form) unionSelectSpec(h *holder) spec {
 	opts = append(opts, fm.extraOptions(h)...)
 	return fm.selectSpec(h, fm.label(f), fm.staticHelp(h, "choose the kind of value, then type it below"), opts, func(c string) error {
 		if c == optChoose {
-			return requiredError{"choose an alternative"}
+			return inputschema.RequiredError{Hint: "choose an alternative"}
 		}
 		return nil
 	})
@@ -384,7 +389,7 @@ func (fm *Form) unionInputSpec(h *holder) spec {
 				if vf == nil {
 					return nil // none / unset / choose: nothing to type
 				}
-				_, _, err := fm.schema.parseText(vf, s)
+				_, _, err := fm.schema.ParseText(vf, s)
 				return err
 			})
 		return in.DescriptionFunc(help, []any{&h.text, &h.choice})
@@ -419,24 +424,24 @@ func huhWrap(s string, limit int) string { return lipgloss.Wrap(s, limit, ",.-; 
 
 // hint is the second help line of a text widget: what it takes and how
 // to reset it.
-func (fm *Form) hint(f *Field) string {
+func (fm *Form) hint(f *inputschema.Field) string {
 	parts := []string{f.TypeHint()}
-	if f.Kind == Enum || f.Kind == Union {
+	if f.Kind == inputschema.Enum || f.Kind == inputschema.Union {
 		parts = parts[:0]
 	}
-	if f.Kind == List {
+	if f.Kind == inputschema.List {
 		parts = []string{f.TypeHint() + ", one per line"}
 		if c := f.Items.ConstraintText(); c != "" {
 			parts = append(parts, "each "+c)
 		}
 	}
 	if f.Format == "date-time" {
-		parts = append(parts, "time zone "+zoneName(fm.schema.loc(), time.Now()))
+		parts = append(parts, "time zone "+zoneName(fm.schema.TimeZone(), time.Now()))
 	}
 	if c := f.ConstraintText(); c != "" {
 		parts = append(parts, oneLine(fm.clean(c)))
 	}
-	if f.recursive {
+	if f.Recursive() {
 		parts = append(parts, "recursive model, edit as JSON")
 	}
 	switch {
@@ -448,18 +453,18 @@ func (fm *Form) hint(f *Field) string {
 		parts = append(parts, "empty = leave unset")
 	}
 	if f.HasDefault && !f.MaskedDefault() && f.Default != nil {
-		parts = append(parts, cmdDefault+" = "+oneLine(fm.clean(clip(compactJSON(f.Default)))))
+		parts = append(parts, inputschema.DefaultCommand+" = "+oneLine(fm.clean(clip(compactJSON(f.Default)))))
 	}
 	if f.Nullable {
-		parts = append(parts, cmdNull+" = none")
+		parts = append(parts, inputschema.NullCommand+" = none")
 	}
 	if f.Required && emptyAllowed(fm.schema, f) {
-		parts = append(parts, cmdEmpty+" = empty")
+		parts = append(parts, inputschema.EmptyCommand+" = empty")
 	}
-	if f.Kind == List {
+	if f.Kind == inputschema.List {
 		parts = append(parts, "ctrl+j new line")
 	}
-	if f.Kind == JSON {
+	if f.Kind == inputschema.JSON {
 		parts = append(parts, "ctrl+j new line, ctrl+e $EDITOR")
 	}
 	return strings.Join(parts, " · ")
@@ -467,12 +472,12 @@ func (fm *Form) hint(f *Field) string {
 
 // emptyAllowed reports whether \empty can be a valid answer for f, so the
 // hint never offers a command the field would refuse.
-func emptyAllowed(s *Schema, f *Field) bool {
+func emptyAllowed(s *inputschema.Schema, f *inputschema.Field) bool {
 	switch f.Kind {
-	case String:
-		return s.checkValue(f, "") == nil
-	case List:
-		return s.checkValue(f, []any{}) == nil
+	case inputschema.String:
+		return s.CheckValue(f, "") == nil
+	case inputschema.List:
+		return s.CheckValue(f, []any{}) == nil
 	}
 	return false
 }
@@ -491,7 +496,7 @@ func zoneName(loc *time.Location, now time.Time) string {
 	return name + " (" + off + ")"
 }
 
-func (fm *Form) positionHint(tuple, pos *Field) string {
+func (fm *Form) positionHint(tuple, pos *inputschema.Field) string {
 	parts := []string{pos.TypeHint()}
 	if c := pos.ConstraintText(); c != "" {
 		parts = append(parts, oneLine(fm.clean(c)))
@@ -508,7 +513,7 @@ func (fm *Form) choiceHint(h *holder, options int) string {
 		return "type to filter · enter picks"
 	}
 	if f.HasDefault && f.Default != nil {
-		return "default: " + oneLine(fm.clean(clip(memberText(f.Default))))
+		return "default: " + oneLine(fm.clean(clip(inputschema.MemberText(f.Default))))
 	}
 	return ""
 }
@@ -543,7 +548,7 @@ func (fm *Form) liveHelp(h *holder, hint string) string {
 	if h.serverErr != "" && h.text == h.initialText {
 		feedback = "✗ " + oneLine(fm.clean(h.serverErr))
 	} else if strings.TrimSpace(h.text) != "" {
-		v, present, err := fm.schema.parseText(h.f, h.text)
+		v, present, err := fm.schema.ParseText(h.f, h.text)
 		switch {
 		case err != nil:
 			feedback = "✗ " + oneLine(fm.clean(err.Error()))
@@ -558,6 +563,23 @@ func (fm *Form) liveHelp(h *holder, hint string) string {
 	return strings.Join(lines, "\n")
 }
 
+// clip shortens a value shown in a help line as inputschema's messages
+// do: at most 40 characters, then an ellipsis.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) > 40 {
+		return string([]rune(s)[:40]) + "…"
+	}
+	return s
+}
+
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
 func clipRunes(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
@@ -566,16 +588,16 @@ func clipRunes(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func (fm *Form) showsSent(f *Field, v any, text string) bool {
+func (fm *Form) showsSent(f *inputschema.Field, v any, text string) bool {
 	if strings.HasPrefix(strings.TrimSpace(text), `\`) {
 		return true
 	}
 	switch f.Kind {
-	case String:
+	case inputschema.String:
 		s, _ := v.(string)
 		return f.Format != "" && f.Format != "password" && s != text
-	case Integer, Number:
-		return memberText(v) != strings.TrimSpace(text)
+	case inputschema.Integer, inputschema.Number:
+		return inputschema.MemberText(v) != strings.TrimSpace(text)
 	}
 	return false
 }

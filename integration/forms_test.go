@@ -17,6 +17,7 @@ import (
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/forms"
 	"github.com/unpause-dev/unpause/forms/formtest"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 )
 
 // TestFormsDriven answers every fixture flow that asks for input the way the TUI does,
@@ -353,7 +354,7 @@ type formSession struct {
 	fixture *FixtureFlow
 	run     *apiclient.Run
 	request *apiclient.InputRequest
-	schema  *forms.Schema
+	schema  *inputschema.Schema
 	form    *forms.Form
 	driver  *formDriver
 }
@@ -382,7 +383,7 @@ func openFormIn(t *testing.T, client *apiclient.Client, f *FixtureFlow, saved ma
 	if err != nil {
 		t.Fatalf("InputRequest %s: %v", f.RunID, err)
 	}
-	schema, err := forms.ParseSchema(req.Schema)
+	schema, err := inputschema.ParseSchema(req.Schema)
 	if err != nil {
 		t.Fatalf("ParseSchema: %v\n%s", err, req.Schema)
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
-	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
 	"github.com/unpause-dev/unpause/tui/drafts"
@@ -256,13 +256,13 @@ func (a *accessible) run(r *apiclient.Run) error {
 	}
 	now := a.o.Now()
 	var req *apiclient.InputRequest
-	var schema *forms.Schema
+	var schema *inputschema.Schema
 	if r.NeedsInput() {
 		var err error
 		req, err = a.api.InputRequest(a.ctx, r)
 		if err != nil {
 			a.printf("Could not load what this run asks for: %s\n", termsafe.Line(err.Error()))
-		} else if schema, err = forms.ParseSchema(req.Schema); err != nil {
+		} else if schema, err = inputschema.ParseSchema(req.Schema); err != nil {
 			a.printf("This run's input schema cannot be used: %s\n", termsafe.Line(err.Error()))
 			schema = nil
 		}
@@ -356,7 +356,7 @@ func (a *accessible) confirmYes(prompt string) (bool, error) {
 	return strings.EqualFold(strings.TrimSpace(ans), "yes"), nil
 }
 
-func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, err error) {
+func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done bool, err error) {
 	if !r.Paused() {
 		a.printf("This run is no longer paused (%s).\n", stateName(r.State))
 		return true, nil
@@ -395,7 +395,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, 
 		// Validate the whole answer; ask again only where something is wrong.
 		if errs := schema.Validate(values); len(errs) > 0 {
 			a.printf("%d problem(s) to fix:\n", len(errs))
-			var again []*forms.Field
+			var again []*inputschema.Field
 			for _, fe := range errs {
 				a.printf("  %s: %s\n", pathLabel(schema, fe.Path), termsafe.Line(fe.Message))
 				if f := fieldByPath(fields, fe.Path); f != nil && !containsField(again, f) {
@@ -437,7 +437,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, 
 			again := fields
 			if path, ok := schema.FieldForReason(res.Reason); ok {
 				if f := fieldByPath(fields, path); f != nil {
-					again = []*forms.Field{f}
+					again = []*inputschema.Field{f}
 				}
 			}
 			if values, err = a.askFields(schema, again, values, r.ID, schemaKey); err != nil {
@@ -514,7 +514,7 @@ func (a *accessible) cancel(r *apiclient.Run) (bool, error) {
 }
 
 // askFields asks each field in turn and saves the draft after each answer.
-func (a *accessible) askFields(s *forms.Schema, fields []*forms.Field, values map[string]any, runID, schemaKey string) (map[string]any, error) {
+func (a *accessible) askFields(s *inputschema.Schema, fields []*inputschema.Field, values map[string]any, runID, schemaKey string) (map[string]any, error) {
 	for i, f := range fields {
 		v, err := a.askField(s, f, values, i+1, len(fields))
 		if err != nil {
@@ -527,7 +527,7 @@ func (a *accessible) askFields(s *forms.Schema, fields []*forms.Field, values ma
 	return values, nil
 }
 
-func (a *accessible) askField(s *forms.Schema, f *forms.Field, values map[string]any, n, total int) (map[string]any, error) {
+func (a *accessible) askField(s *inputschema.Schema, f *inputschema.Field, values map[string]any, n, total int) (map[string]any, error) {
 	label := termsafe.Line(fieldLabel(f))
 	cur, has := getPath(values, f.Path)
 	for {
@@ -550,7 +550,7 @@ func (a *accessible) askField(s *forms.Schema, f *forms.Field, values map[string
 		}
 		var sets []string
 		switch f.Kind {
-		case forms.List, forms.MultiEnum:
+		case inputschema.List, inputschema.MultiEnum:
 			items, err := a.askItems(f)
 			if err != nil {
 				return values, err
@@ -587,7 +587,7 @@ func (a *accessible) askField(s *forms.Schema, f *forms.Field, values map[string
 				return values, nil
 			}
 			op := "="
-			if f.Kind == forms.Tuple || f.Kind == forms.Object {
+			if f.Kind == inputschema.Tuple || f.Kind == inputschema.Object {
 				op = ":=" // typed as JSON
 			}
 			sets = []string{f.Path + op + choiceText(f, text)}
@@ -603,7 +603,7 @@ func (a *accessible) askField(s *forms.Schema, f *forms.Field, values map[string
 
 // askItems reads list items, one per line, until an empty line. A first
 // empty line keeps the current list (returns nil).
-func (a *accessible) askItems(f *forms.Field) ([]string, error) {
+func (a *accessible) askItems(f *inputschema.Field) ([]string, error) {
 	var items []string
 	for {
 		line, err := a.ask(fmt.Sprintf("item %d> ", len(items)+1))
@@ -614,7 +614,7 @@ func (a *accessible) askItems(f *forms.Field) ([]string, error) {
 		if text == "" {
 			return items, nil
 		}
-		if f.Kind == forms.MultiEnum && f.Items != nil {
+		if f.Kind == inputschema.MultiEnum && f.Items != nil {
 			for _, part := range strings.Split(text, ",") {
 				if p := strings.TrimSpace(part); p != "" {
 					items = append(items, choiceText(f.Items, p))
@@ -638,7 +638,7 @@ func setError(err error) string {
 	return msg
 }
 
-func fieldLabel(f *forms.Field) string {
+func fieldLabel(f *inputschema.Field) string {
 	l := strings.TrimSuffix(f.Label(), " *")
 	if f.Path != "" && f.Path != f.Name {
 		l += " (" + f.Path + ")"
@@ -646,29 +646,29 @@ func fieldLabel(f *forms.Field) string {
 	return l
 }
 
-func kindHint(f *forms.Field) string {
+func kindHint(f *inputschema.Field) string {
 	switch f.Kind {
-	case forms.Enum:
+	case inputschema.Enum:
 		return "Choose one, by number or value: " + enumList(f.Enum) + "."
-	case forms.MultiEnum:
+	case inputschema.MultiEnum:
 		opts := ""
 		if f.Items != nil {
 			opts = enumList(f.Items.Enum)
 		}
 		return "Choose any of: " + opts + ". Type numbers or values, one per line or separated by commas; an empty line ends the list, and an empty first line keeps the current choice."
-	case forms.Boolean:
+	case inputschema.Boolean:
 		return "Answer yes or no."
-	case forms.Integer:
+	case inputschema.Integer:
 		return "A whole number."
-	case forms.Number:
+	case inputschema.Number:
 		return "A number."
-	case forms.List:
+	case inputschema.List:
 		return "A list: type one item per line; an empty line ends it, and an empty first line keeps the current list."
-	case forms.Tuple:
+	case inputschema.Tuple:
 		return "A JSON list, e.g. [1, \"a\"]."
-	case forms.Object:
+	case inputschema.Object:
 		return "A JSON object."
-	case forms.Union, forms.JSON:
+	case inputschema.Union, inputschema.JSON:
 		return "A value (JSON is accepted)."
 	}
 	if f.Format != "" {
@@ -686,8 +686,8 @@ func enumList(members []any) string {
 }
 
 // choiceText maps a typed number to the enum member it names.
-func choiceText(f *forms.Field, text string) string {
-	if f.Kind == forms.Boolean {
+func choiceText(f *inputschema.Field, text string) string {
+	if f.Kind == inputschema.Boolean {
 		switch strings.ToLower(text) {
 		case "y", "yes", "true":
 			return "true"
@@ -696,7 +696,7 @@ func choiceText(f *forms.Field, text string) string {
 		}
 		return text
 	}
-	if f.Kind != forms.Enum || len(f.Enum) == 0 {
+	if f.Kind != inputschema.Enum || len(f.Enum) == 0 {
 		return text
 	}
 	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(f.Enum) {
@@ -739,12 +739,12 @@ func indentJSON(raw json.RawMessage) string {
 
 // leafFields lists the questions: object properties are asked one by one,
 // constants are not asked.
-func leafFields(fs []*forms.Field) []*forms.Field {
-	var out []*forms.Field
+func leafFields(fs []*inputschema.Field) []*inputschema.Field {
+	var out []*inputschema.Field
 	for _, f := range fs {
 		switch {
-		case f.Kind == forms.Const:
-		case f.Kind == forms.Object && len(f.Children) > 0:
+		case f.Kind == inputschema.Const:
+		case f.Kind == inputschema.Object && len(f.Children) > 0:
 			out = append(out, leafFields(f.Children)...)
 		default:
 			out = append(out, f)
@@ -753,7 +753,7 @@ func leafFields(fs []*forms.Field) []*forms.Field {
 	return out
 }
 
-func fieldByPath(fs []*forms.Field, path string) *forms.Field {
+func fieldByPath(fs []*inputschema.Field, path string) *inputschema.Field {
 	for _, f := range fs {
 		if f.Path == path {
 			return f
@@ -768,7 +768,7 @@ func fieldByPath(fs []*forms.Field, path string) *forms.Field {
 	return nil
 }
 
-func containsField(list []*forms.Field, f *forms.Field) bool {
+func containsField(list []*inputschema.Field, f *inputschema.Field) bool {
 	for _, x := range list {
 		if x == f {
 			return true
@@ -777,7 +777,7 @@ func containsField(list []*forms.Field, f *forms.Field) bool {
 	return false
 }
 
-func pathLabel(s *forms.Schema, path string) string {
+func pathLabel(s *inputschema.Schema, path string) string {
 	if path == "" {
 		return "the answer"
 	}
@@ -800,7 +800,7 @@ func getPath(values map[string]any, path string) (any, bool) {
 }
 
 // initialValues merges schema defaults with saved values (saved ones win).
-func initialValues(s *forms.Schema, saved map[string]any) map[string]any {
+func initialValues(s *inputschema.Schema, saved map[string]any) map[string]any {
 	out := map[string]any{}
 	maps.Copy(out, s.Defaults())
 	maps.Copy(out, saved)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/common"
@@ -552,7 +553,7 @@ func (m *Model) startAnswer() tea.Cmd {
 	}
 	var (
 		saved map[string]any
-		raw   forms.Draft
+		raw   forms.Entered
 	)
 	note := ""
 	switch {
@@ -1005,7 +1006,7 @@ func (m *Model) handleProfileKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // schemaOf is a helper for tests.
-func (m *Model) schemaOf(id string) *forms.Schema {
+func (m *Model) schemaOf(id string) *inputschema.Schema {
 	if m.cur != nil && m.cur.id == id && m.cur.input != nil {
 		return m.cur.input.schema
 	}

@@ -8,7 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
-	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/tui/drafts"
 	"github.com/unpause-dev/unpause/tui/inbox"
 )
@@ -40,7 +40,7 @@ type inputMsg struct {
 	id        string
 	cacheKey  string
 	req       *apiclient.InputRequest
-	schema    *forms.Schema
+	schema    *inputschema.Schema
 	err       error // fetching
 	schemaErr error // parsing
 }
@@ -159,7 +159,7 @@ func (m *Model) inputCmd(r *apiclient.Run) tea.Cmd {
 		msg := inputMsg{gen: gen, id: run.ID, cacheKey: key, req: req, err: err}
 		if err == nil && req != nil {
 			// Parse here, off the UI goroutine: schemas can be large.
-			msg.schema, msg.schemaErr = forms.ParseSchema(req.Schema)
+			msg.schema, msg.schemaErr = inputschema.ParseSchema(req.Schema)
 		}
 		return msg
 	}

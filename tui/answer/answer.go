@@ -21,6 +21,7 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
 )
@@ -61,13 +62,13 @@ type Model struct {
 	RunID     string
 	RunName   string // sanitised
 	SchemaKey string
-	schema    *forms.Schema
+	schema    *inputschema.Schema
 
 	form *forms.Form
 	gen  int
 
 	values  map[string]any    // last known answer (typed)
-	raw     forms.Draft       // what each widget held, valid or not
+	raw     forms.Entered     // what each widget held, valid or not
 	errs    map[string]string // errors shown beside fields
 	formErr string            // error about the whole answer (sanitised)
 	note    string            // informational line, e.g. restored draft
@@ -81,7 +82,7 @@ type Model struct {
 
 // New builds the answer flow for a run, starting from initial values
 // (schema defaults merged with a draft or a previous answer).
-func New(c *common.Common, runID, runName, schemaKey string, schema *forms.Schema, initial map[string]any, raw forms.Draft) *Model {
+func New(c *common.Common, runID, runName, schemaKey string, schema *inputschema.Schema, initial map[string]any, raw forms.Entered) *Model {
 	m := &Model{
 		c: c, RunID: runID, RunName: runName, SchemaKey: schemaKey, schema: schema,
 		values: initial, raw: raw, review: viewport.New(),
@@ -92,7 +93,7 @@ func New(c *common.Common, runID, runName, schemaKey string, schema *forms.Schem
 }
 
 // InitialValues merges schema defaults with saved values (saved ones win).
-func InitialValues(schema *forms.Schema, saved map[string]any) map[string]any {
+func InitialValues(schema *inputschema.Schema, saved map[string]any) map[string]any {
 	out := map[string]any{}
 	if schema != nil {
 		maps.Copy(out, schema.Defaults())
@@ -108,10 +109,10 @@ func (m *Model) Stage() Stage { return m.stage }
 func (m *Model) Values() map[string]any { return m.values }
 
 // Raw is what each widget held at the last snapshot, valid or not.
-func (m *Model) Raw() forms.Draft { return m.raw }
+func (m *Model) Raw() forms.Entered { return m.raw }
 
 // Widgets is what the form's widgets hold right now, valid or not.
-func (m *Model) Widgets() forms.Draft { return m.form.Draft() }
+func (m *Model) Widgets() forms.Entered { return m.form.Entered() }
 
 // Errors are the field errors currently shown (path -> message).
 func (m *Model) Errors() map[string]string { return m.errs }
@@ -146,10 +147,10 @@ func (m *Model) build() {
 	m.gen++
 	gen := m.gen
 	m.form = forms.NewForm(m.schema, m.values, forms.FormOptions{
-		Width:  m.formWidth(),
-		Theme:  formTheme,
-		Errors: m.errs,
-		Draft:  m.raw,
+		Width:   m.formWidth(),
+		Theme:   formTheme,
+		Errors:  m.errs,
+		Entered: m.raw,
 		// Titles, help, option labels and error texts come from the API:
 		// use the app's sanitiser rather than forms' built-in filter.
 		Sanitize: termsafe.Line,
@@ -309,7 +310,7 @@ func (m *Model) fieldFiltering() bool {
 // snapshot reads the current answer from the form and reports a change.
 func (m *Model) snapshot() bool {
 	v, _ := m.form.Answer()
-	raw := m.form.Draft()
+	raw := m.form.Entered()
 	if v == nil || (reflect.DeepEqual(v, m.values) && reflect.DeepEqual(raw, m.raw)) {
 		return false
 	}
@@ -325,7 +326,7 @@ func (m *Model) submitted() (tea.Cmd, Event) {
 	if v != nil {
 		m.values = v
 	}
-	m.raw = m.form.Draft()
+	m.raw = m.form.Entered()
 	if len(errs) > 0 {
 		m.errs = map[string]string{}
 		m.formErr = ""

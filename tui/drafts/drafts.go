@@ -34,10 +34,10 @@ type Draft struct {
 	RunID     string         `json:"run_id"`
 	SchemaKey string         `json:"schema_key,omitempty"` // run_input_keyset.schema of the pause it was written for
 	Values    map[string]any `json:"values"`
-	// Raw is what each widget held, valid or not (forms.Draft), so text that
+	// Raw is what each widget held, valid or not (forms.Entered), so text that
 	// does not parse yet is not lost either.
-	Raw     forms.Draft `json:"raw,omitempty"`
-	SavedAt time.Time   `json:"saved_at"`
+	Raw     forms.Entered `json:"raw,omitempty"`
+	SavedAt time.Time     `json:"saved_at"`
 }
 
 // Store reads and writes drafts.
@@ -81,7 +81,7 @@ func (s *Store) Dir() string { return s.dir }
 
 // Set records the current values of a run's draft in memory and marks it for
 // the next Flush. It does no I/O, so Update may call it.
-func (s *Store) Set(runID, schemaKey string, values map[string]any, raw forms.Draft) {
+func (s *Store) Set(runID, schemaKey string, values map[string]any, raw forms.Entered) {
 	d := &Draft{RunID: runID, SchemaKey: schemaKey, Values: clone(values), Raw: cloneRaw(raw), SavedAt: s.now()}
 	s.mu.Lock()
 	s.mem[runID] = d
@@ -343,11 +343,11 @@ func cloneValue(x any) any {
 	}
 }
 
-func cloneRaw(d forms.Draft) forms.Draft {
+func cloneRaw(d forms.Entered) forms.Entered {
 	if d == nil {
 		return nil
 	}
-	out := make(forms.Draft, len(d))
+	out := make(forms.Entered, len(d))
 	for k, v := range d {
 		if v.Text != nil {
 			t := *v.Text

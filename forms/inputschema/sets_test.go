@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 import (
 	"encoding/json"

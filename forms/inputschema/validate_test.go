@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 import (
 	"encoding/json"
@@ -280,7 +280,7 @@ func TestAllOfOfModels(t *testing.T) {
 		t.Fatalf("fields %s", got)
 	}
 	b := s.Field("both.b")
-	if _, _, err := s.parseText(b, "2026-02-30"); err == nil {
+	if _, _, err := s.ParseText(b, "2026-02-30"); err == nil {
 		t.Error("bad date accepted for a property merged from the second model")
 	}
 	if msg := s.validateAt(b.ptr, "2026-02-30"); msg == "" {
@@ -305,7 +305,7 @@ func TestEmailAndURIFormats(t *testing.T) {
 		if errs := s.Validate(map[string]any{k: v}); len(errs) != 1 || errs[0].Path != k {
 			t.Errorf("%s=%q: %v", k, v, errs)
 		}
-		if _, _, err := s.parseText(s.Field(k), v); err == nil {
+		if _, _, err := s.ParseText(s.Field(k), v); err == nil {
 			t.Errorf("the %s widget accepts %q", k, v)
 		}
 	}

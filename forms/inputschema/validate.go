@@ -1,17 +1,12 @@
-package forms
+package inputschema
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
-	"sort"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/dlclark/regexp2"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
@@ -92,82 +87,31 @@ func validatePydanticDuration(v any) error {
 	return nil
 }
 
-// --- Python regular expressions ---
-
-type pyRegexp struct {
-	re  *regexp2.Regexp
-	src string
-}
-
-func (r pyRegexp) MatchString(s string) bool {
-	if r.re == nil {
-		return true
+// Validate checks a whole answer with the schema (draft 2020-12, formats
+// asserted, after Prefect's preprocessing) and returns every problem tied to
+// its field path. Empty when valid.
+func (s *Schema) Validate(answer map[string]any) []FieldError {
+	if answer == nil {
+		answer = map[string]any{}
 	}
-	ok, err := r.re.MatchString(s)
-	// A timeout means a pathological pattern: leave the verdict to the server.
-	return err != nil || ok
-}
-
-func (r pyRegexp) String() string { return r.src }
-
-var namedGroupPy = regexp.MustCompile(`\(\?P<`)
-var backrefPy = regexp.MustCompile(`\(\?P=(\w+)\)`)
-
-// compilePattern compiles a pydantic pattern (Python syntax, which supports
-// lookaround that Go's regexp does not). A pattern the engine cannot read
-// matches everything: the server, which runs Python's re, stays the judge.
-func compilePattern(p string) (pyRegexp, error) {
-	src := namedGroupPy.ReplaceAllString(p, "(?<")
-	src = backrefPy.ReplaceAllString(src, `\k<$1>`)
-	src = strings.ReplaceAll(src, `\Z`, `\z`)
-	re, err := regexp2.Compile(src, regexp2.None)
+	inst, err := toInstance(answer)
 	if err != nil {
-		return pyRegexp{src: p}, nil
+		return []FieldError{{Message: "the answer cannot be encoded as JSON: " + err.Error()}}
 	}
-	re.MatchTimeout = 50 * time.Millisecond
-	return pyRegexp{re: re, src: p}, nil
-}
-
-// pattern returns the compiled pattern, compiled once per schema.
-func (s *Schema) pattern(p string) pyRegexp {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if re, ok := s.patterns[p]; ok {
-		return re
+	verr := s.root.Validate(inst)
+	if verr == nil {
+		return nil
 	}
-	re, _ := compilePattern(p)
-	if s.patterns == nil {
-		s.patterns = map[string]pyRegexp{}
+	var ve *jsonschema.ValidationError
+	if !errors.As(verr, &ve) {
+		return []FieldError{{Message: verr.Error()}}
 	}
-	s.patterns[p] = re
-	return re
-}
-
-func pyRegexpEngine(p string) (jsonschema.Regexp, error) {
-	r, err := compilePattern(p)
-	if err != nil {
-		return nil, err
+	var errs []FieldError
+	s.collect(ve, &errs)
+	for i := range errs {
+		errs[i].Path = s.fieldPath(splitLoc(errs[i].Path))
 	}
-	return r, nil
-}
-
-// --- validating values ---
-
-// toInstance turns an answer into the plain JSON shapes the validator takes.
-func toInstance(v any) (any, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(&buf)
-	dec.UseNumber()
-	var out any
-	if err := dec.Decode(&out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return dedupe(errs)
 }
 
 // validateAt checks one value against the schema at a JSON pointer of the
@@ -203,6 +147,23 @@ func (s *Schema) validateAt(ptr string, v any) string {
 		msgs = append(msgs, m)
 	}
 	return strings.Join(msgs, "; ")
+}
+
+// toInstance turns an answer into the plain JSON shapes the validator takes.
+func toInstance(v any) (any, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(&buf)
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (s *Schema) subSchema(ptr string) *jsonschema.Schema {
@@ -242,33 +203,6 @@ func fragmentEscape(ptr string) string {
 		}
 	}
 	return b.String()
-}
-
-// Validate checks a whole answer with the schema (draft 2020-12, formats
-// asserted, after Prefect's preprocessing) and returns every problem tied to
-// its field path. Empty when valid.
-func (s *Schema) Validate(answer map[string]any) []FieldError {
-	if answer == nil {
-		answer = map[string]any{}
-	}
-	inst, err := toInstance(answer)
-	if err != nil {
-		return []FieldError{{Message: "the answer cannot be encoded as JSON: " + err.Error()}}
-	}
-	verr := s.root.Validate(inst)
-	if verr == nil {
-		return nil
-	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(verr, &ve) {
-		return []FieldError{{Message: verr.Error()}}
-	}
-	var errs []FieldError
-	s.collect(ve, &errs)
-	for i := range errs {
-		errs[i].Path = s.fieldPath(splitLoc(errs[i].Path))
-	}
-	return dedupe(errs)
 }
 
 // collect flattens a validation error tree into leaf problems. Path holds
@@ -458,98 +392,4 @@ func dedupe(errs []FieldError) []FieldError {
 		}
 	}
 	return out
-}
-
-// --- server REJECT reasons ---
-
-var (
-	reasonField    = regexp.MustCompile(`Validation failed for field ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")`)
-	reasonRequired = regexp.MustCompile(`Failure reason: ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") is a required property`)
-	reasonIndex    = regexp.MustCompile(`\[\d+\]`)
-)
-
-// FieldForReason maps the reason of a server REJECT, e.g.
-// "Validation failed for field 'home.zip_code'. Failure reason: ...",
-// "Validation failed. Failure reason: 'approved' is a required property" or
-// a field with an index ("ids[1]"), to the field path it is about.
-func (s *Schema) FieldForReason(reason string) (string, bool) {
-	var parts []string
-	if m := reasonField.FindStringSubmatch(reason); m != nil {
-		p := pyUnquote(m[1])
-		p = strings.TrimPrefix(strings.TrimPrefix(p, "$"), ".")
-		p = reasonIndex.ReplaceAllString(p, "")
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	if m := reasonRequired.FindStringSubmatch(reason); m != nil {
-		parts = append(parts, pyUnquote(m[1]))
-	}
-	if len(parts) == 0 {
-		return "", false
-	}
-	full := strings.Join(parts, ".")
-	// Longest known path that prefixes the reported one: a property name
-	// may itself contain dots, and errors deep inside a JSON field or a
-	// union belong to that field.
-	best := ""
-	for _, p := range s.paths {
-		if (full == p || strings.HasPrefix(full, p+".")) && len(p) > len(best) {
-			best = p
-		}
-	}
-	if best == "" {
-		return "", false
-	}
-	return best, true
-}
-
-// pyUnquote undoes Python's repr() of a str.
-func pyUnquote(q string) string {
-	if len(q) < 2 {
-		return q
-	}
-	body := q[1 : len(q)-1]
-	if !strings.Contains(body, `\`) {
-		return body
-	}
-	var b strings.Builder
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if c != '\\' || i+1 >= len(body) {
-			b.WriteByte(c)
-			continue
-		}
-		i++
-		switch body[i] {
-		case 'n':
-			b.WriteByte('\n')
-		case 't':
-			b.WriteByte('\t')
-		case 'r':
-			b.WriteByte('\r')
-		case 'x':
-			if i+2 < len(body) {
-				if n, err := strconv.ParseUint(body[i+1:i+3], 16, 8); err == nil {
-					b.WriteRune(rune(n))
-					i += 2
-					continue
-				}
-			}
-			b.WriteByte('x')
-		default:
-			b.WriteByte(body[i])
-		}
-	}
-	return b.String()
-}
-
-// sortedKeys is used where no schema order exists (extra keys, dicts).
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1,4 +1,4 @@
-package forms
+package inputschema
 
 import (
 	"bytes"
@@ -178,4 +178,12 @@ func cloneTree(v any) any {
 	default:
 		return v
 	}
+}
+
+func cloneShallow(o *jobj) *jobj {
+	c := &jobj{keys: append([]string(nil), o.keys...), vals: make(map[string]any, len(o.vals))}
+	for k, v := range o.vals {
+		c.vals[k] = v
+	}
+	return c
 }

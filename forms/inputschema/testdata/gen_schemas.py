@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Regenerate forms/testdata/schemas/*.json: the exact schemas Prefect stores for pause/suspend inputs.
+"""Regenerate forms/inputschema/testdata/schemas/*.json: the exact schemas Prefect stores for pause/suspend inputs.
 
 Run with the pinned Prefect's interpreter (prefect==3.9.1), from anywhere:
 
-    ~/.cache/unpause/prefect-3.9.1/bin/python forms/testdata/gen_schemas.py
+    ~/.cache/unpause/prefect-3.9.1/bin/python forms/inputschema/testdata/gen_schemas.py
 
 For every input type below it does what `RunInput.save` does in prefect/input/run_input.py:
 `run_input_subclass_from_type(T)` turns a type / BaseModel / RunInput into a RunInput class, then
