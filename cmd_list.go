@@ -12,8 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
-	"github.com/unpause-dev/unpause/tui/common"
 	"github.com/unpause-dev/unpause/tui/inbox"
 )
 
@@ -147,8 +147,8 @@ func writeRunTable(w io.Writer, runs []apiclient.Run, now time.Time) {
 			flow += "/" + r.DeploymentName
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			r.ID, cell(flow), cell(r.Name), kind, humanAge(now.Sub(r.PausedSince())),
-			expiresIn(r.ExpiresAt(), now), input, cell(strings.Join(r.Tags, ",")))
+			r.ID, cell(flow), cell(r.Name), kind, domain.Age(r.PausedSince(), now),
+			domain.ExpiresIn(r.ExpiresAt(), now), input, cell(strings.Join(r.Tags, ",")))
 	}
 	tw.Flush()
 }
@@ -161,14 +161,3 @@ func cell(s string) string {
 	}
 	return s
 }
-
-func expiresIn(at *time.Time, now time.Time) string {
-	c := common.Countdown(at, now)
-	if at == nil || c == "expired" {
-		return c
-	}
-	return "in " + c
-}
-
-// humanAge renders a duration the way the inbox does: 45s, 12m, 3h05m, 2d04h.
-func humanAge(d time.Duration) string { return common.Duration(d) }

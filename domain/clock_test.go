@@ -34,6 +34,7 @@ func TestCountdownAndUrgency(t *testing.T) {
 	}{
 		{nil, "never", "never", ExpiryNone},
 		{at(-time.Hour), "expired", "expired", ExpiryExpired},
+		{at(-time.Second), "expired", "expired", ExpiryExpired},
 		{at(0), "expired", "expired", ExpiryExpired},
 		{at(30 * time.Second), "<1m", "in <1m", ExpirySoon},
 		{at(9*time.Minute + 59*time.Second), "9m", "in 9m", ExpirySoon},

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
@@ -228,18 +229,18 @@ func describeState(r inbox.Row, now time.Time) string {
 		state = "suspended"
 	}
 	if !r.Since.IsZero() {
-		state += " for " + common.Duration(now.Sub(r.Since))
+		state += " for " + domain.Age(r.Since, now)
 	}
 	parts := []string{state}
-	switch common.Urgency(r.Expires, now) {
-	case common.ExpiryNone:
+	switch domain.Urgency(r.Expires, now) {
+	case domain.ExpiryNone:
 		parts = append(parts, "no deadline")
-	case common.ExpiryExpired:
+	case domain.ExpiryExpired:
 		parts = append(parts, "pause expired")
-	case common.ExpirySoon:
-		parts = append(parts, "expires in "+common.Countdown(r.Expires, now)+" (soon)")
+	case domain.ExpirySoon:
+		parts = append(parts, "expires in "+domain.Countdown(r.Expires, now)+" (soon)")
 	default:
-		parts = append(parts, "expires in "+common.Countdown(r.Expires, now))
+		parts = append(parts, "expires in "+domain.Countdown(r.Expires, now))
 	}
 	if r.Input {
 		parts = append(parts, "asks for input")

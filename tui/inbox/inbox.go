@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
 )
@@ -527,15 +528,15 @@ func (m *Model) cell(r *Row, c Column, now time.Time) (string, styler) {
 		if r.Since.IsZero() {
 			return "?", s.Dim
 		}
-		return common.Duration(now.Sub(r.Since)), nil
+		return domain.Age(r.Since, now), nil
 	case ColExpires:
-		text := common.Countdown(r.Expires, now)
-		switch common.Urgency(r.Expires, now) {
-		case common.ExpiryExpired:
+		text := domain.Countdown(r.Expires, now)
+		switch domain.Urgency(r.Expires, now) {
+		case domain.ExpiryExpired:
 			return text, s.Expired
-		case common.ExpirySoon:
+		case domain.ExpirySoon:
 			return "! " + text, s.Soon
-		case common.ExpiryNone:
+		case domain.ExpiryNone:
 			return text, s.Dim
 		}
 		return text, nil
