@@ -10,6 +10,7 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui"
 )
@@ -47,25 +48,6 @@ func run(id string, paused time.Time, expires *time.Time) apiclient.Run {
 	return r
 }
 
-func TestSortInboxSoonestExpiryThenOldest(t *testing.T) {
-	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-	at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
-	runs := []apiclient.Run{
-		run("never-new", now.Add(-time.Minute), nil),
-		run("later", now.Add(-time.Hour), at(time.Hour)),
-		run("never-old", now.Add(-time.Hour), nil),
-		run("soon", now.Add(-time.Minute), at(5*time.Minute)),
-	}
-	sortInbox(runs)
-	var got []string
-	for _, r := range runs {
-		got = append(got, r.ID)
-	}
-	if want := "soon later never-old never-new"; strings.Join(got, " ") != want {
-		t.Errorf("order %v, want %s", got, want)
-	}
-}
-
 // The plain table is for terminals too: names, flows and tags from the API
 // must not carry control sequences through.
 func TestRunTableIsSanitised(t *testing.T) {
@@ -75,7 +57,7 @@ func TestRunTableIsSanitised(t *testing.T) {
 	r.FlowName = "flow\x1b[2J\u009b31m"
 	r.Tags = []string{"ops\x1b]0;title\x07"}
 	var b bytes.Buffer
-	writeRunTable(&b, []apiclient.Run{r}, now)
+	writeRunTable(&b, domain.NewRows([]apiclient.Run{r}), now)
 	if !termsafe.OnlySGR(b.String()) || strings.ContainsRune(b.String(), '\x1b') {
 		t.Errorf("table carries control sequences: %q", b.String())
 	}

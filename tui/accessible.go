@@ -19,7 +19,6 @@ import (
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
 	"github.com/unpause-dev/unpause/tui/drafts"
-	"github.com/unpause-dev/unpause/tui/inbox"
 )
 
 // ErrEndOfInput is returned by RunAccessible when its input ends (Ctrl-D,
@@ -165,14 +164,14 @@ var errQuit = errors.New("quit")
 
 // pickRow finds the run a user named by its number in the list, its id, or
 // its name (case-insensitive; an ambiguous name picks nothing).
-func pickRow(rows []inbox.Row, choice string) *inbox.Row {
+func pickRow(rows []domain.Row, choice string) *domain.Row {
 	if n, err := strconv.Atoi(choice); err == nil {
 		if n >= 1 && n <= len(rows) {
 			return &rows[n-1]
 		}
 		return nil
 	}
-	var found *inbox.Row
+	var found *domain.Row
 	for i := range rows {
 		if rows[i].ID == choice {
 			return &rows[i]
@@ -188,7 +187,7 @@ func pickRow(rows []inbox.Row, choice string) *inbox.Row {
 }
 
 // list prints the numbered inbox and returns its rows.
-func (a *accessible) list() ([]inbox.Row, error) {
+func (a *accessible) list() ([]domain.Row, error) {
 	runs, _, err := a.api.ListPaused(a.ctx, apiclient.ListOptions{})
 	now := a.o.Now()
 	if err != nil {
@@ -196,10 +195,8 @@ func (a *accessible) list() ([]inbox.Row, error) {
 		a.printf("Check PREFECT_API_URL, the profile and its API key.\n")
 		return nil, fmt.Errorf("loading the inbox: %w", err)
 	}
-	c := common.New(now)
-	ib := inbox.New(c)
-	ib.SetRuns(runs)
-	rows := ib.Rows()
+	rows := domain.NewRows(runs)
+	domain.SortRows(rows, domain.SortExpiry)
 	if len(rows) == 0 {
 		a.printf("Nothing is waiting: no paused or suspended flow runs on %s (profile %s).\n", termsafe.Line(a.server), termsafe.Line(a.profile))
 		return nil, nil
@@ -213,7 +210,7 @@ func (a *accessible) list() ([]inbox.Row, error) {
 
 // describeRow is one inbox line read aloud: name, flow, state, wait,
 // deadline, input, tags.
-func describeRow(r inbox.Row, now time.Time) string {
+func describeRow(r domain.Row, now time.Time) string {
 	parts := []string{r.Name, "flow " + r.Flow, describeState(r, now)}
 	if r.Tags != "" {
 		parts = append(parts, "tags "+r.Tags)
@@ -223,11 +220,8 @@ func describeRow(r inbox.Row, now time.Time) string {
 
 // describeState says how long the run has waited, its deadline and whether
 // it asks for input.
-func describeState(r inbox.Row, now time.Time) string {
-	state := "paused"
-	if r.Suspend {
-		state = "suspended"
-	}
+func describeState(r domain.Row, now time.Time) string {
+	state := r.State()
 	if !r.Since.IsZero() {
 		state += " for " + domain.Age(r.Since, now)
 	}
@@ -311,7 +305,7 @@ func (a *accessible) run(r *apiclient.Run) error {
 }
 
 func (a *accessible) printDetails(r *apiclient.Run, req *apiclient.InputRequest, now time.Time) {
-	row := inbox.NewRow(r)
+	row := domain.NewRow(r)
 	a.printf("\nRun: %s\n", row.Name)
 	a.printf("Flow: %s\n", row.Flow)
 	a.printf("State: %s\n", describeState(row, now))
