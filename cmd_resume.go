@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms"
 	"github.com/unpause-dev/unpause/termsafe"
 )
@@ -95,7 +96,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 					return err
 				}
 				if errs := schema.Validate(answer); len(errs) > 0 {
-					return withCode(exitInvalidInput, fieldErrors(errs))
+					return withCode(domain.ExitInvalidInput, fieldErrors(errs))
 				}
 				payload, err = schema.Marshal(answer)
 				if err != nil {
@@ -206,7 +207,7 @@ func buildAnswer(s *forms.Schema, inputJSON, inputFile string, sets []string, st
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.UseNumber()
 		if err := dec.Decode(&whole); err != nil {
-			return nil, withCode(exitInvalidInput, fmt.Errorf("the answer is not a JSON object: %v", err))
+			return nil, withCode(domain.ExitInvalidInput, fmt.Errorf("the answer is not a JSON object: %v", err))
 		}
 		for k, v := range whole {
 			answer[k] = v
@@ -214,7 +215,7 @@ func buildAnswer(s *forms.Schema, inputJSON, inputFile string, sets []string, st
 	}
 	answer, err := s.ApplySets(answer, sets)
 	if err != nil {
-		return nil, withCode(exitInvalidInput, err)
+		return nil, withCode(domain.ExitInvalidInput, err)
 	}
 	return answer, nil
 }
@@ -249,13 +250,13 @@ func confirm(a *app, what string, payload json.RawMessage) error {
 	fmt.Fprint(a.stderr, "Proceed? [y/N] ")
 	line, err := bufio.NewReader(a.stdin).ReadString('\n')
 	if err != nil && line == "" {
-		return withCode(exitUsage, errors.New("no answer to the confirmation (end of input); nothing was sent"))
+		return withCode(domain.ExitUsage, errors.New("no answer to the confirmation (end of input); nothing was sent"))
 	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return nil
 	}
-	return withCode(exitUsage, errors.New("not confirmed; nothing was sent"))
+	return withCode(domain.ExitUsage, errors.New("not confirmed; nothing was sent"))
 }
 
 func indentJSON(raw json.RawMessage) string {
@@ -289,15 +290,15 @@ func (a *app) reportAction(output string, run *apiclient.Run, res *apiclient.Act
 	case apiclient.OutcomeResumed, apiclient.OutcomeCancelled:
 		return nil
 	case apiclient.OutcomeRejected:
-		return withCode(exitInvalidInput, errors.New("the server rejected the answer; the run is still paused: fix the field and resume again"))
+		return withCode(domain.ExitInvalidInput, errors.New("the server rejected the answer; the run is still paused: fix the field and resume again"))
 	case apiclient.OutcomeExpired:
-		return withCode(exitExpired, errors.New("the pause had expired; the run has failed and cannot be resumed"))
+		return withCode(domain.ExitExpired, errors.New("the pause had expired; the run has failed and cannot be resumed"))
 	case apiclient.OutcomeNotPaused:
-		return withCode(exitNotPaused, errors.New("the run is not paused any more; someone else may have answered it (see 'unpause show RUN')"))
+		return withCode(domain.ExitNotPaused, errors.New("the run is not paused any more; someone else may have answered it (see 'unpause show RUN')"))
 	case apiclient.OutcomeWait:
-		return withCode(exitConnection, fmt.Errorf("the server asked to wait %s before trying again; nothing was resumed", res.Delay))
+		return withCode(domain.ExitConnection, fmt.Errorf("the server asked to wait %s before trying again; nothing was resumed", res.Delay))
 	}
-	return withCode(exitError, fmt.Errorf("unexpected outcome %q", res.Outcome))
+	return withCode(domain.ExitError, fmt.Errorf("unexpected outcome %q", res.Outcome))
 }
 
 func describeOutcome(o actionJSON) string {

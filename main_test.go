@@ -15,23 +15,22 @@ import (
 	"github.com/unpause-dev/unpause/tui"
 )
 
+// The command's own code wins, settings and ended input are usage errors;
+// the rest is domain.ExitCodeFor (tested there), by API error kind.
 func TestExitCodeFor(t *testing.T) {
 	cases := []struct {
 		err  error
-		want int
+		want domain.ExitCode
 	}{
-		{nil, exitOK},
-		{errors.New("boom"), exitError},
-		{withCode(exitInvalidInput, errors.New("bad")), exitInvalidInput},
-		{fmt.Errorf("wrapped: %w", withCode(exitExpired, errors.New("late"))), exitExpired},
-		{config.ErrNoServer, exitUsage},
-		{tui.ErrEndOfInput, exitUsage},
-		{&apiclient.Error{Kind: apiclient.ErrNotFound}, exitNotFound},
-		{&apiclient.Error{Kind: apiclient.ErrAuth}, exitAuth},
-		{&apiclient.Error{Kind: apiclient.ErrConnection}, exitConnection},
-		{&apiclient.Error{Kind: apiclient.ErrServer}, exitConnection},
-		{&apiclient.Error{Kind: apiclient.ErrAmbiguous}, exitUsage},
-		{&apiclient.Error{Kind: apiclient.ErrConfig}, exitUsage},
+		{nil, domain.ExitOK},
+		{errors.New("boom"), domain.ExitError},
+		{withCode(domain.ExitInvalidInput, errors.New("bad")), domain.ExitInvalidInput},
+		{fmt.Errorf("wrapped: %w", withCode(domain.ExitExpired, errors.New("late"))), domain.ExitExpired},
+		{withCode(domain.ExitNotPaused, &apiclient.Error{Kind: apiclient.ErrNotFound}), domain.ExitNotPaused},
+		{config.ErrNoServer, domain.ExitUsage},
+		{tui.ErrEndOfInput, domain.ExitUsage},
+		{&apiclient.Error{Kind: apiclient.ErrNotFound}, domain.ExitNotFound},
+		{&apiclient.Error{Kind: apiclient.ErrAuth}, domain.ExitAuth},
 	}
 	for _, c := range cases {
 		if got := exitCodeFor(c.err); got != c.want {
