@@ -75,7 +75,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 				return err
 			}
 			if !run.Paused() {
-				return a.reportNotPaused(output, run)
+				return a.reportNotPaused(output, domain.Resume, run)
 			}
 			var (
 				payload json.RawMessage
@@ -128,7 +128,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 			if err != nil {
 				return err
 			}
-			return a.reportAction(output, run, res, shown, schema)
+			return a.reportAction(output, domain.Resume, run, res, shown, schema)
 		},
 	}
 	f := cmd.Flags()
@@ -164,9 +164,9 @@ func (a *app) resolve(ctx context.Context, arg string) (*apiclient.Client, *apic
 
 // reportNotPaused answers for a run that no longer waits, without sending
 // anything.
-func (a *app) reportNotPaused(output string, run *apiclient.Run) error {
+func (a *app) reportNotPaused(output string, kind domain.ActionKind, run *apiclient.Run) error {
 	res := &apiclient.ActionResult{Outcome: apiclient.NotPausedOutcome(run.State), State: run.State}
-	return a.reportAction(output, run, res, nil, nil)
+	return a.reportAction(output, kind, run, res, nil, nil)
 }
 
 // refuseReadOnly stops resume and cancel in read-only mode (--read-only,
@@ -269,7 +269,7 @@ func indentJSON(raw json.RawMessage) string {
 }
 
 // reportAction prints the result of resume or cancel and picks the exit code.
-func (a *app) reportAction(output string, run *apiclient.Run, res *apiclient.ActionResult, payload json.RawMessage, schema *forms.Schema) error {
+func (a *app) reportAction(output string, kind domain.ActionKind, run *apiclient.Run, res *apiclient.ActionResult, payload json.RawMessage, schema *forms.Schema) error {
 	out := actionJSON{RunID: run.ID, RunName: run.Name, Outcome: string(res.Outcome), Reason: res.Reason, Input: payload, Verified: res.Verified}
 	if res.State != nil {
 		out.State = res.State.Name
@@ -279,55 +279,18 @@ func (a *app) reportAction(output string, run *apiclient.Run, res *apiclient.Act
 			out.Field = p
 		}
 	}
+	told := domain.Describe(domain.Action{Kind: kind, RunID: run.ID, RunName: run.Name, Field: out.Field}, res)
 	if output == "json" {
 		if err := writeJSON(a.stdout, out); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintln(a.stdout, describeOutcome(out))
+		fmt.Fprintln(a.stdout, told.CLI)
 	}
-	switch res.Outcome {
-	case apiclient.OutcomeResumed, apiclient.OutcomeCancelled:
+	if told.Exit == domain.ExitOK {
 		return nil
-	case apiclient.OutcomeRejected:
-		return withCode(domain.ExitInvalidInput, errors.New("the server rejected the answer; the run is still paused: fix the field and resume again"))
-	case apiclient.OutcomeExpired:
-		return withCode(domain.ExitExpired, errors.New("the pause had expired; the run has failed and cannot be resumed"))
-	case apiclient.OutcomeNotPaused:
-		return withCode(domain.ExitNotPaused, errors.New("the run is not paused any more; someone else may have answered it (see 'unpause show RUN')"))
-	case apiclient.OutcomeWait:
-		return withCode(domain.ExitConnection, fmt.Errorf("the server asked to wait %s before trying again; nothing was resumed", res.Delay))
 	}
-	return withCode(domain.ExitError, fmt.Errorf("unexpected outcome %q", res.Outcome))
-}
-
-func describeOutcome(o actionJSON) string {
-	name := fmt.Sprintf("%s (%s)", termsafe.Line(o.RunName), o.RunID)
-	state := ""
-	if o.State != "" {
-		state = "; state now " + termsafe.Line(o.State)
-	}
-	switch apiclient.Outcome(o.Outcome) {
-	case apiclient.OutcomeResumed:
-		s := "resumed " + name + state
-		if o.Verified {
-			s += " (confirmed by re-reading the run after a network error)"
-		}
-		return s
-	case apiclient.OutcomeCancelled:
-		return "cancelled " + name + state
-	case apiclient.OutcomeRejected:
-		s := "rejected: " + termsafe.Line(o.Reason)
-		if o.Field != "" {
-			s += " (field " + termsafe.Line(o.Field) + ")"
-		}
-		return s + "; " + name + " is still paused"
-	case apiclient.OutcomeExpired:
-		return "expired: " + name + " can no longer be resumed" + state
-	case apiclient.OutcomeNotPaused:
-		return "not paused: " + name + " is no longer waiting" + state
-	}
-	return o.Outcome + ": " + name + state
+	return withCode(told.Exit, errors.New(told.CLIError))
 }
 
 func newCancelCmd(a *app) *cobra.Command {
@@ -359,7 +322,7 @@ recorded as the state message that Prefect's UI shows.`,
 				return err
 			}
 			if !run.Paused() {
-				return a.reportNotPaused(output, run)
+				return a.reportNotPaused(output, domain.Cancel, run)
 			}
 			if !yes {
 				if err := confirm(a, fmt.Sprintf("Cancel %s (%s) with reason %q", termsafe.Line(run.Name), run.ID, reason), nil); err != nil {
@@ -370,7 +333,7 @@ recorded as the state message that Prefect's UI shows.`,
 			if err != nil {
 				return err
 			}
-			return a.reportAction(output, run, res, nil, nil)
+			return a.reportAction(output, domain.Cancel, run, res, nil, nil)
 		},
 	}
 	f := cmd.Flags()

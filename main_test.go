@@ -64,21 +64,3 @@ func TestRunTableIsSanitised(t *testing.T) {
 		t.Errorf("table lost the visible text: %q", b.String())
 	}
 }
-
-func TestDescribeOutcome(t *testing.T) {
-	cases := []struct {
-		in   actionJSON
-		want string
-	}{
-		{actionJSON{RunID: "id", RunName: "r", Outcome: "resumed", State: "Running"}, "resumed r (id); state now Running"},
-		{actionJSON{RunID: "id", RunName: "r", Outcome: "rejected", Reason: "Validation failed for field 'count'", Field: "count"},
-			"rejected: Validation failed for field 'count' (field count); r (id) is still paused"},
-		{actionJSON{RunID: "id", RunName: "r", Outcome: "not-paused", State: "Completed"}, "not paused: r (id) is no longer waiting; state now Completed"},
-		{actionJSON{RunID: "id", RunName: "r\x1b[2J", Outcome: "expired"}, "expired: r[2J (id) can no longer be resumed"},
-	}
-	for _, c := range cases {
-		if got := describeOutcome(c.in); got != c.want {
-			t.Errorf("describeOutcome(%+v)\n got %q\nwant %q", c.in, got, c.want)
-		}
-	}
-}

@@ -353,7 +353,7 @@ func (a *accessible) confirmYes(prompt string) (bool, error) {
 
 func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, err error) {
 	if !r.Paused() {
-		a.printf("This run is no longer paused (%s).\n", stateName(r.State))
+		a.printf("This run is no longer paused (%s).\n", domain.StateName(r.State))
 		return true, nil
 	}
 	if !r.NeedsInput() {
@@ -365,7 +365,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, 
 			return false, err
 		}
 		res, err := a.api.Resume(a.ctx, r.ID, nil)
-		return a.outcome("Resume", res, err, r.ID, "", nil)
+		return a.outcome(domain.Action{Kind: domain.Resume, RunID: r.ID}, res, err, "", nil), nil
 	}
 	if schema == nil {
 		a.printf("This run's form could not be loaded, so it cannot be answered here.\n")
@@ -427,8 +427,9 @@ func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, 
 			return false, nil
 		}
 		res, sendErr := a.api.Resume(a.ctx, r.ID, payload)
+		act := domain.Action{Kind: domain.Resume, RunID: r.ID, Answering: true}
 		if sendErr == nil && res != nil && res.Outcome == apiclient.OutcomeRejected {
-			a.printf("The server refused the answer: %s\n", termsafe.Line(res.Reason))
+			a.printf("%s\n", domain.Describe(act, res).Accessible)
 			again := fields
 			if path, ok := schema.FieldForReason(res.Reason); ok {
 				if f := fieldByPath(fields, path); f != nil {
@@ -440,57 +441,39 @@ func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, 
 			}
 			continue
 		}
-		if sendErr == nil && res != nil && res.Outcome == apiclient.OutcomeWait {
-			a.printf("The server asked to wait %s before trying again.\n", res.Delay)
-			continue
+		done := a.outcome(act, res, sendErr, schemaKey, values)
+		if sendErr != nil || res.Outcome == apiclient.OutcomeWait {
+			continue // nothing changed on the server: the answer can be sent again
 		}
-		if sendErr != nil {
-			a.printf("Sending failed: %s. Nothing is lost; you can try again.\n", termsafe.Line(sendErr.Error()))
-			continue
-		}
-		return a.outcome("Resume", res, nil, r.ID, schemaKey, values)
+		return done, nil
 	}
 }
 
-// outcome prints what a resume or cancel achieved.
-func (a *accessible) outcome(verb string, res *apiclient.ActionResult, err error, runID, schemaKey string, values map[string]any) (bool, error) {
+// outcome prints what a resume or cancel achieved (or why it failed) and
+// reports whether the run is done with.
+func (a *accessible) outcome(act domain.Action, res *apiclient.ActionResult, err error, schemaKey string, values map[string]any) bool {
 	if err != nil {
-		a.printf("%s failed: %s. Nothing is lost; you can try again.\n", verb, termsafe.Line(err.Error()))
-		return false, nil
+		a.printf("%s\n", domain.Failed(act, err).Accessible)
+		return false
 	}
+	told := domain.Describe(act, res)
+	a.printf("%s\n", told.Accessible)
 	switch res.Outcome {
 	case apiclient.OutcomeResumed:
 		a.sent = true
-		a.printf("Resumed. The run continues.\n")
-		_ = a.store.Delete(runID)
+		_ = a.store.Delete(act.RunID)
 		if values != nil {
-			_ = a.store.SetSubmitted(runID, schemaKey, values)
+			_ = a.store.SetSubmitted(act.RunID, schemaKey, values)
 		}
-		return true, nil
 	case apiclient.OutcomeCancelled:
 		a.sent = true
-		a.printf("Cancelled.\n")
-		return true, nil
-	case apiclient.OutcomeRejected:
-		a.printf("%s refused by the server: %s\n", verb, termsafe.Line(res.Reason))
-		return false, nil
-	case apiclient.OutcomeNotPaused:
-		a.printf("Not done: the run is no longer paused (now %s). Someone else may have answered it.\n", stateName(res.State))
-		return true, nil
-	case apiclient.OutcomeExpired:
-		a.printf("Not done: the pause expired and the run failed.\n")
-		return true, nil
-	case apiclient.OutcomeWait:
-		a.printf("The server asked to wait %s; try again.\n", res.Delay)
-		return false, nil
 	}
-	a.printf("Unexpected outcome %s: %s\n", termsafe.Line(string(res.Outcome)), termsafe.Line(res.Reason))
-	return false, nil
+	return told.Final
 }
 
 func (a *accessible) cancel(r *apiclient.Run) (bool, error) {
 	if !r.Paused() {
-		a.printf("This run is no longer paused (%s).\n", stateName(r.State))
+		a.printf("This run is no longer paused (%s).\n", domain.StateName(r.State))
 		return true, nil
 	}
 	reason, err := a.ask("Reason for cancelling (optional, recorded with the cancellation): ")
@@ -505,7 +488,7 @@ func (a *accessible) cancel(r *apiclient.Run) (bool, error) {
 		return false, err
 	}
 	res, err := a.api.Cancel(a.ctx, r.ID, strings.TrimSpace(reason))
-	return a.outcome("Cancel", res, err, r.ID, "", nil)
+	return a.outcome(domain.Action{Kind: domain.Cancel, RunID: r.ID}, res, err, "", nil), nil
 }
 
 // askFields asks each field in turn and saves the draft after each answer.

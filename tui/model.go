@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
@@ -358,7 +359,7 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 	switch {
 	case old.Paused() && !msg.run.Paused():
 		if k, _ := m.runview.Banner(); k == runview.BannerNone {
-			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+stateName(msg.run.State)+"): someone else answered it, or it ended.")
+			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): someone else answered it, or it ended.")
 		}
 	case msg.run.Paused() && msg.run.NeedsInput() && m.cur.input != nil && inputCacheKey(msg.run) != m.cur.input.cacheKey:
 		// It paused again (e.g. the flow refused the answer and asks anew):
@@ -609,24 +610,21 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		m.cur.sending = false
 	}
 	a := m.answers[msg.id]
-	verb := "Resume"
-	if msg.kind == actionCancel {
-		verb = "Cancel"
-	}
+	act := domain.Action{Kind: msg.kind, RunID: msg.id, Answering: msg.kind == domain.Resume && a != nil}
 	if msg.err != nil {
-		text := verb + " failed (nothing is lost; try again): " + termsafe.Line(msg.err.Error())
+		text := domain.Failed(act, msg.err).TUI
 		m.setStatus(text, true)
-		if a != nil && msg.kind == actionResume {
+		if act.Answering {
 			a.SetStage(answer.StageReview)
 		}
-		if onScreen && (msg.kind == actionCancel || a == nil) {
+		if onScreen && !act.Answering {
 			m.screen = scrRun
 			m.runview.SetBanner(runview.BannerError, text)
 		}
 		return nil
 	}
 	res := msg.res
-	reason := termsafe.Line(res.Reason)
+	told := domain.Describe(act, res)
 	var cmds []tea.Cmd
 	if onScreen && res.State != nil {
 		r := *m.cur.run
@@ -656,7 +654,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 			}
 		}
 		m.inbox.Remove(msg.id)
-		backToRun(runview.BannerSuccess, "Resumed: the run continues. It leaves the inbox on the next refresh.")
+		backToRun(runview.BannerSuccess, told.TUI)
 		if onScreen {
 			m.runview.SetNotice("")
 		}
@@ -664,60 +662,40 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
-		backToRun(runview.BannerSuccess, "Cancelled.")
+		backToRun(runview.BannerSuccess, told.TUI)
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeRejected:
-		if msg.kind == actionResume && a != nil {
+		if act.Answering {
 			if onScreen {
 				m.screen = scrAnswer
 			}
-			m.setStatus("The server refused the answer: "+reason, true)
+			m.setStatus(told.TUI, true)
 			cmds = append(cmds, a.Rejected(res.Reason))
 		} else {
-			backToRun(runview.BannerError, verb+" refused by the server: "+reason)
+			backToRun(runview.BannerError, told.TUI)
 		}
 	case apiclient.OutcomeNotPaused:
 		delete(m.answers, msg.id)
-		state := stateName(res.State)
-		backToRun(runview.BannerWarning, "Not "+pastTense(verb)+": the run is no longer paused (now "+state+"). Someone else may have answered it.")
+		backToRun(runview.BannerWarning, told.TUI)
 		if onScreen {
 			cmds = append(cmds, m.getRunCmd(msg.id))
 		}
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeExpired:
 		delete(m.answers, msg.id)
-		backToRun(runview.BannerError, "Not "+pastTense(verb)+": the pause expired and the run failed.")
+		backToRun(runview.BannerError, told.TUI)
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeWait:
-		text := fmt.Sprintf("The server asked to wait %s before trying again.", res.Delay.Round(time.Second))
-		if a != nil && msg.kind == actionResume {
+		if act.Answering {
 			a.SetStage(answer.StageReview)
-			m.setStatus(text+" Press y to send again.", true)
+			m.setStatus(told.TUI, true)
 		} else {
-			backToRun(runview.BannerWarning, text)
+			backToRun(runview.BannerWarning, told.TUI)
 		}
 	default:
-		backToRun(runview.BannerWarning, verb+": unexpected outcome "+termsafe.Line(string(res.Outcome))+" "+reason)
+		backToRun(runview.BannerWarning, told.TUI)
 	}
 	return tea.Batch(cmds...)
-}
-
-func pastTense(verb string) string {
-	if verb == "Cancel" {
-		return "cancelled"
-	}
-	return "resumed"
-}
-
-func stateName(s *apiclient.State) string {
-	if s == nil {
-		return "unknown state"
-	}
-	name := s.Name
-	if name == "" {
-		name = s.Type
-	}
-	return termsafe.Line(name)
 }
 
 func (m *Model) onProfile(msg profileMsg) tea.Cmd {
