@@ -612,14 +612,14 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	a := m.answers[msg.id]
 	act := domain.Action{Kind: msg.kind, RunID: msg.id, Answering: msg.kind == domain.Resume && a != nil}
 	if msg.err != nil {
-		text := domain.Failed(act, msg.err).TUI
-		m.setStatus(text, true)
+		failed := domain.Failed(act, msg.err)
+		m.setStatus(failed.TUI, true)
 		if act.Answering {
 			a.SetStage(answer.StageReview)
 		}
 		if onScreen && !act.Answering {
 			m.screen = scrRun
-			m.runview.SetBanner(runview.BannerError, text)
+			m.runview.SetBanner(bannerKind(failed.Tone), failed.TUI)
 		}
 		return nil
 	}
@@ -633,16 +633,16 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		m.cur.run = &r
 		m.runview.UpdateRun(&r)
 	}
-	backToRun := func(kind runview.BannerKind, text string) {
+	backToRun := func() {
 		if onScreen {
-			m.runview.SetBanner(kind, text)
+			m.runview.SetBanner(bannerKind(told.Tone), told.TUI)
 			if m.screen != scrInbox {
 				m.screen = scrRun
 				m.setStatus("", false)
 				return
 			}
 		}
-		m.setStatus(text, kind == runview.BannerError)
+		m.setStatus(told.TUI, told.Tone == domain.ToneError)
 	}
 	switch res.Outcome {
 	case apiclient.OutcomeResumed:
@@ -654,7 +654,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 			}
 		}
 		m.inbox.Remove(msg.id)
-		backToRun(runview.BannerSuccess, told.TUI)
+		backToRun()
 		if onScreen {
 			m.runview.SetNotice("")
 		}
@@ -662,7 +662,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
-		backToRun(runview.BannerSuccess, told.TUI)
+		backToRun()
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeRejected:
 		if act.Answering {
@@ -672,30 +672,41 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 			m.setStatus(told.TUI, true)
 			cmds = append(cmds, a.Rejected(res.Reason))
 		} else {
-			backToRun(runview.BannerError, told.TUI)
+			backToRun()
 		}
 	case apiclient.OutcomeNotPaused:
 		delete(m.answers, msg.id)
-		backToRun(runview.BannerWarning, told.TUI)
+		backToRun()
 		if onScreen {
 			cmds = append(cmds, m.getRunCmd(msg.id))
 		}
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeExpired:
 		delete(m.answers, msg.id)
-		backToRun(runview.BannerError, told.TUI)
+		backToRun()
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeWait:
 		if act.Answering {
 			a.SetStage(answer.StageReview)
 			m.setStatus(told.TUI, true)
 		} else {
-			backToRun(runview.BannerWarning, told.TUI)
+			backToRun()
 		}
 	default:
-		backToRun(runview.BannerWarning, told.TUI)
+		backToRun()
 	}
 	return tea.Batch(cmds...)
+}
+
+// bannerKind is how the run view shows a message of tone t.
+func bannerKind(t domain.Tone) runview.BannerKind {
+	switch t {
+	case domain.ToneSuccess:
+		return runview.BannerSuccess
+	case domain.ToneWarning:
+		return runview.BannerWarning
+	}
+	return runview.BannerError
 }
 
 func (m *Model) onProfile(msg profileMsg) tea.Cmd {
