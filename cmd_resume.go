@@ -189,7 +189,6 @@ func exactlyOneRun(_ *cobra.Command, args []string) error {
 // buildAnswer starts from the schema defaults, overlays a whole JSON answer,
 // then applies each --set in order.
 func buildAnswer(s *forms.Schema, inputJSON, inputFile string, sets []string, stdin io.Reader) (map[string]any, error) {
-	answer := s.Defaults()
 	raw := []byte(inputJSON)
 	if inputFile != "" {
 		var err error
@@ -202,18 +201,15 @@ func buildAnswer(s *forms.Schema, inputJSON, inputFile string, sets []string, st
 			return nil, usageErrorf("cannot read the answer from %s: %v", inputFile, err)
 		}
 	}
+	var whole map[string]any
 	if len(raw) > 0 {
-		var whole map[string]any
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.UseNumber()
 		if err := dec.Decode(&whole); err != nil {
 			return nil, withCode(domain.ExitInvalidInput, fmt.Errorf("the answer is not a JSON object: %v", err))
 		}
-		for k, v := range whole {
-			answer[k] = v
-		}
 	}
-	answer, err := s.ApplySets(answer, sets)
+	answer, err := s.ApplySets(domain.InitialValues(s.Defaults(), whole), sets)
 	if err != nil {
 		return nil, withCode(domain.ExitInvalidInput, err)
 	}
@@ -243,7 +239,7 @@ func confirm(a *app, what string, payload json.RawMessage) error {
 	}
 	fmt.Fprintf(a.stderr, "%s", what)
 	if payload != nil {
-		fmt.Fprintf(a.stderr, " with this answer:\n%s\n", termsafe.Text(indentJSON(payload)))
+		fmt.Fprintf(a.stderr, " with this answer:\n%s\n", termsafe.Text(domain.IndentJSON(payload, "  ")))
 	} else {
 		fmt.Fprintln(a.stderr, "?")
 	}
@@ -257,15 +253,6 @@ func confirm(a *app, what string, payload json.RawMessage) error {
 		return nil
 	}
 	return withCode(domain.ExitUsage, errors.New("not confirmed; nothing was sent"))
-}
-
-func indentJSON(raw json.RawMessage) string {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return string(raw)
-	}
-	b, _ := json.MarshalIndent(v, "  ", "  ")
-	return "  " + string(b)
 }
 
 // reportAction prints the result of resume or cancel and picks the exit code.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -380,7 +379,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, 
 		saved = s.Values
 		a.printf("Starting from your previous answer (%s).\n", common.Stamp(s.SavedAt))
 	}
-	values := initialValues(schema, saved)
+	values := domain.InitialValues(schema.Defaults(), saved)
 	fields := leafFields(schema.Fields)
 	a.printf("%d question(s). Press enter to keep the value shown as current.\n", len(fields))
 	if values, err = a.askFields(schema, fields, values, r.ID, schemaKey); err != nil {
@@ -410,7 +409,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *forms.Schema) (done bool, 
 			a.printf("The answer cannot be encoded: %s\n", termsafe.Line(err.Error()))
 			return false, nil
 		}
-		a.printf("This exact JSON will be sent as the run input:\n%s\n", indentJSON(payload))
+		a.printf("This exact JSON will be sent as the run input:\n%s\n", termsafe.Text(domain.IndentJSON(payload, "")))
 		ans, err := a.ask("Type yes to send it and resume the run, e to edit the answers, anything else to go back without sending: ")
 		if err != nil {
 			return false, err
@@ -707,14 +706,6 @@ func displayValue(v any) string {
 	return termsafe.Line(rawText(v))
 }
 
-func indentJSON(raw json.RawMessage) string {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return termsafe.Text(string(raw))
-	}
-	return termsafe.Text(buf.String())
-}
-
 // leafFields lists the questions: object properties are asked one by one,
 // constants are not asked.
 func leafFields(fs []*forms.Field) []*forms.Field {
@@ -775,12 +766,4 @@ func getPath(values map[string]any, path string) (any, bool) {
 		}
 	}
 	return cur, true
-}
-
-// initialValues merges schema defaults with saved values (saved ones win).
-func initialValues(s *forms.Schema, saved map[string]any) map[string]any {
-	out := map[string]any{}
-	maps.Copy(out, s.Defaults())
-	maps.Copy(out, saved)
-	return out
 }

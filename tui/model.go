@@ -565,7 +565,7 @@ func (m *Model) startAnswer() tea.Cmd {
 		note = "Starting from your previous answer (" + common.Stamp(cur.submitted.SavedAt.In(m.c.Now.Location())) + ")"
 	}
 	schemaKey := cur.run.State.Details.RunInputKeyset.Schema
-	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, answer.InitialValues(cur.input.schema, saved), raw)
+	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, domain.InitialValues(cur.input.schema.Defaults(), saved), raw)
 	a.SetNote(note)
 	a.SetSize(m.width, m.bodyHeight())
 	m.answers[cur.id] = a

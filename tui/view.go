@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -63,7 +64,7 @@ func (m *Model) header() string {
 	if m.inbox.Loaded() {
 		n = plural(count, "run", "runs") + " waiting"
 		if m.inbox.Filter() != "" {
-			n += " (" + itoa(m.inbox.Shown()) + " shown)"
+			n += " (" + strconv.Itoa(m.inbox.Shown()) + " shown)"
 		}
 	}
 	left += s.Header.Render(" " + n + " ")
@@ -431,27 +432,5 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return itoa(n) + " " + many
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return strconv.Itoa(n) + " " + many
 }

@@ -91,16 +91,6 @@ func New(c *common.Common, runID, runName, schemaKey string, schema *forms.Schem
 	return m
 }
 
-// InitialValues merges schema defaults with saved values (saved ones win).
-func InitialValues(schema *forms.Schema, saved map[string]any) map[string]any {
-	out := map[string]any{}
-	if schema != nil {
-		maps.Copy(out, schema.Defaults())
-	}
-	maps.Copy(out, saved)
-	return out
-}
-
 // Stage is the current stage.
 func (m *Model) Stage() Stage { return m.stage }
 
