@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"strconv"
 	"time"
 )
@@ -8,7 +9,12 @@ import (
 // Duration formats d compactly for tables: 45s, 12m, 3h05m, 2d04h. The sign
 // is dropped: callers say "ago" or "in".
 func Duration(d time.Duration) string {
-	if d < 0 {
+	switch {
+	case d == math.MinInt64:
+		// time.Time.Sub saturates: a timestamp centuries ahead gives the
+		// smallest Duration, whose negation overflows.
+		d = math.MaxInt64
+	case d < 0:
 		d = -d
 	}
 	switch {

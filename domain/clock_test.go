@@ -23,6 +23,10 @@ func TestDuration(t *testing.T) {
 	if got := Age(now.Add(-6*time.Hour), now); got != "6h00m" {
 		t.Errorf("Age 6h = %q", got)
 	}
+	// A pause "since" year 3000 saturates Sub at the smallest Duration.
+	if got := Age(time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), now); got != "106751d23h" {
+		t.Errorf("Age of a far-future time = %q", got)
+	}
 }
 
 func TestCountdownAndUrgency(t *testing.T) {
@@ -59,7 +63,7 @@ var durationShape = regexp.MustCompile(`^([0-9]|[1-5][0-9])s$|^([1-9]|[1-5][0-9]
 // Whatever the duration, the text is one of the four compact shapes, never
 // signed, and a countdown agrees with the urgency it is shown with.
 func FuzzDurationAndCountdown(f *testing.F) {
-	for _, d := range []int64{0, 1, int64(time.Minute), int64(SoonThreshold), -int64(time.Hour), 1<<63 - 1} {
+	for _, d := range []int64{0, 1, int64(time.Minute), int64(SoonThreshold), -int64(time.Hour), 1<<63 - 1, -1 << 63} {
 		f.Add(d)
 	}
 	f.Fuzz(func(t *testing.T, n int64) {
