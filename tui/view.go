@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/common"
@@ -125,11 +126,7 @@ func (m *Model) runTitle() string {
 		return ""
 	}
 	r := m.cur.run
-	flow := termsafe.Line(r.FlowName)
-	if d := termsafe.Line(r.DeploymentName); d != "" {
-		flow += "/" + d
-	}
-	return termsafe.Line(r.Name) + "  (" + flow + ")"
+	return termsafe.Line(r.Name) + "  (" + domain.FlowLabel(r, "") + ")"
 }
 
 func (m *Model) confirmView(title string, lines []string, prompt string) string {

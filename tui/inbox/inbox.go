@@ -400,9 +400,9 @@ func (m *Model) cell(r *domain.Row, c Column, now time.Time) (string, styler) {
 		return r.Name, nil
 	case ColState:
 		if r.Suspend {
-			return "suspended", s.Suspended
+			return r.State(), s.Suspended
 		}
-		return "paused", nil
+		return r.State(), nil
 	case ColWaiting:
 		if r.Since.IsZero() {
 			return "?", s.Dim

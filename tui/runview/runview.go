@@ -276,10 +276,7 @@ func (m *Model) topLines() []string {
 	label := func(l string) string { return s.Label.Render(common.PadRight(l, 10)) }
 
 	// State line.
-	state := "paused"
-	if r.Suspended() {
-		state = "suspended"
-	}
+	state := domain.PauseState(r)
 	if !r.Paused() {
 		st := "unknown"
 		if r.State != nil {
