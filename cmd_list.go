@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,9 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
-	"github.com/unpause-dev/unpause/tui/common"
-	"github.com/unpause-dev/unpause/tui/inbox"
 )
 
 // runJSON is the stable JSON shape of a run in `list` and `show` output.
@@ -35,10 +33,6 @@ type runJSON struct {
 }
 
 func toRunJSON(c *apiclient.Client, r *apiclient.Run) runJSON {
-	kind := "paused"
-	if r.Suspended() {
-		kind = "suspended"
-	}
 	tags := r.Tags
 	if tags == nil {
 		tags = []string{}
@@ -49,24 +43,10 @@ func toRunJSON(c *apiclient.Client, r *apiclient.Run) runJSON {
 	}
 	return runJSON{
 		ID: r.ID, Name: r.Name, Flow: r.FlowName, Deployment: r.DeploymentName,
-		WorkPool: r.WorkPoolName, Tags: tags, State: kind, StateName: stateName,
+		WorkPool: r.WorkPoolName, Tags: tags, State: domain.PauseState(r), StateName: stateName,
 		PausedSince: r.PausedSince(), ExpiresAt: r.ExpiresAt(), NeedsInput: r.NeedsInput(),
 		Parameters: r.Parameters, URL: c.RunURL(r.ID),
 	}
-}
-
-// sortInbox orders runs as the inbox does (inbox.CompareExpiry).
-func sortInbox(runs []apiclient.Run) {
-	rows := make([]inbox.Row, len(runs))
-	for i := range runs {
-		rows[i] = inbox.NewRow(&runs[i])
-	}
-	slices.SortFunc(rows, func(a, b inbox.Row) int { return inbox.CompareExpiry(&a, &b) })
-	sorted := make([]apiclient.Run, len(runs))
-	for i := range rows {
-		sorted[i] = *rows[i].Run
-	}
-	copy(runs, sorted)
 }
 
 func newListCmd(a *app) *cobra.Command {
@@ -98,19 +78,20 @@ nothing else.`,
 			if err != nil {
 				return err
 			}
-			sortInbox(runs)
+			rows := domain.NewRows(runs)
+			domain.SortRows(rows, domain.SortExpiry) // the inbox's order
 			if output == "json" {
-				out := make([]runJSON, 0, len(runs))
-				for i := range runs {
-					out = append(out, toRunJSON(c, &runs[i]))
+				out := make([]runJSON, 0, len(rows))
+				for i := range rows {
+					out = append(out, toRunJSON(c, rows[i].Run))
 				}
 				return writeJSON(a.stdout, out)
 			}
-			if len(runs) == 0 {
+			if len(rows) == 0 {
 				fmt.Fprintln(a.stderr, "No paused or suspended runs match.")
 				return nil
 			}
-			writeRunTable(a.stdout, runs, time.Now())
+			writeRunTable(a.stdout, rows, time.Now())
 			return nil
 		},
 	}
@@ -129,26 +110,20 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // writeRunTable prints the plain-text inbox. Every API string is sanitised.
-func writeRunTable(w io.Writer, runs []apiclient.Run, now time.Time) {
+func writeRunTable(w io.Writer, rows []domain.Row, now time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tFLOW\tRUN\tSTATE\tWAITING\tEXPIRES\tINPUT\tTAGS")
-	for i := range runs {
-		r := &runs[i]
-		kind := "paused"
-		if r.Suspended() {
-			kind = "suspended"
-		}
+	for i := range rows {
+		row, r := &rows[i], rows[i].Run
 		input := "-"
-		if r.NeedsInput() {
+		if row.Input {
 			input = "yes"
 		}
-		flow := r.FlowName
-		if r.DeploymentName != "" {
-			flow += "/" + r.DeploymentName
-		}
+		// Empty cells read "-", a missing flow name too: not the inbox's
+		// "(unknown flow)".
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			r.ID, cell(flow), cell(r.Name), kind, humanAge(now.Sub(r.PausedSince())),
-			expiresIn(r.ExpiresAt(), now), input, cell(strings.Join(r.Tags, ",")))
+			r.ID, cell(domain.FlowLabel(r, "")), cell(r.Name), row.State(), domain.Age(row.Since, now),
+			domain.ExpiresIn(row.Expires, now), input, cell(strings.Join(r.Tags, ",")))
 	}
 	tw.Flush()
 }
@@ -161,14 +136,3 @@ func cell(s string) string {
 	}
 	return s
 }
-
-func expiresIn(at *time.Time, now time.Time) string {
-	c := common.Countdown(at, now)
-	if at == nil || c == "expired" {
-		return c
-	}
-	return "in " + c
-}
-
-// humanAge renders a duration the way the inbox does: 45s, 12m, 3h05m, 2d04h.
-func humanAge(d time.Duration) string { return common.Duration(d) }

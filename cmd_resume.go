@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 )
@@ -74,7 +75,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 				return err
 			}
 			if !run.Paused() {
-				return a.reportNotPaused(output, run)
+				return a.reportNotPaused(output, domain.Resume, run)
 			}
 			var (
 				payload json.RawMessage
@@ -95,7 +96,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 					return err
 				}
 				if errs := schema.Validate(answer); len(errs) > 0 {
-					return withCode(exitInvalidInput, fieldErrors(errs))
+					return withCode(domain.ExitInvalidInput, fieldErrors(errs))
 				}
 				payload, err = schema.Marshal(answer)
 				if err != nil {
@@ -127,7 +128,7 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 			if err != nil {
 				return err
 			}
-			return a.reportAction(output, run, res, shown, schema)
+			return a.reportAction(output, domain.Resume, run, res, shown, schema)
 		},
 	}
 	f := cmd.Flags()
@@ -163,9 +164,9 @@ func (a *app) resolve(ctx context.Context, arg string) (*apiclient.Client, *apic
 
 // reportNotPaused answers for a run that no longer waits, without sending
 // anything.
-func (a *app) reportNotPaused(output string, run *apiclient.Run) error {
+func (a *app) reportNotPaused(output string, kind domain.ActionKind, run *apiclient.Run) error {
 	res := &apiclient.ActionResult{Outcome: apiclient.NotPausedOutcome(run.State), State: run.State}
-	return a.reportAction(output, run, res, nil, nil)
+	return a.reportAction(output, kind, run, res, nil, nil)
 }
 
 // refuseReadOnly stops resume and cancel in read-only mode (--read-only,
@@ -188,7 +189,6 @@ func exactlyOneRun(_ *cobra.Command, args []string) error {
 // buildAnswer starts from the schema defaults, overlays a whole JSON answer,
 // then applies each --set in order.
 func buildAnswer(s *inputschema.Schema, inputJSON, inputFile string, sets []string, stdin io.Reader) (map[string]any, error) {
-	answer := s.Defaults()
 	raw := []byte(inputJSON)
 	if inputFile != "" {
 		var err error
@@ -201,20 +201,17 @@ func buildAnswer(s *inputschema.Schema, inputJSON, inputFile string, sets []stri
 			return nil, usageErrorf("cannot read the answer from %s: %v", inputFile, err)
 		}
 	}
+	var whole map[string]any
 	if len(raw) > 0 {
-		var whole map[string]any
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.UseNumber()
 		if err := dec.Decode(&whole); err != nil {
-			return nil, withCode(exitInvalidInput, fmt.Errorf("the answer is not a JSON object: %v", err))
-		}
-		for k, v := range whole {
-			answer[k] = v
+			return nil, withCode(domain.ExitInvalidInput, fmt.Errorf("the answer is not a JSON object: %v", err))
 		}
 	}
-	answer, err := s.ApplySets(answer, sets)
+	answer, err := s.ApplySets(domain.InitialValues(s.Defaults(), whole), sets)
 	if err != nil {
-		return nil, withCode(exitInvalidInput, err)
+		return nil, withCode(domain.ExitInvalidInput, err)
 	}
 	return answer, nil
 }
@@ -242,33 +239,24 @@ func confirm(a *app, what string, payload json.RawMessage) error {
 	}
 	fmt.Fprintf(a.stderr, "%s", what)
 	if payload != nil {
-		fmt.Fprintf(a.stderr, " with this answer:\n%s\n", termsafe.Text(indentJSON(payload)))
+		fmt.Fprintf(a.stderr, " with this answer:\n%s\n", termsafe.Text(domain.IndentJSON(payload, "  ")))
 	} else {
 		fmt.Fprintln(a.stderr, "?")
 	}
 	fmt.Fprint(a.stderr, "Proceed? [y/N] ")
 	line, err := bufio.NewReader(a.stdin).ReadString('\n')
 	if err != nil && line == "" {
-		return withCode(exitUsage, errors.New("no answer to the confirmation (end of input); nothing was sent"))
+		return withCode(domain.ExitUsage, errors.New("no answer to the confirmation (end of input); nothing was sent"))
 	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return nil
 	}
-	return withCode(exitUsage, errors.New("not confirmed; nothing was sent"))
-}
-
-func indentJSON(raw json.RawMessage) string {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return string(raw)
-	}
-	b, _ := json.MarshalIndent(v, "  ", "  ")
-	return "  " + string(b)
+	return withCode(domain.ExitUsage, errors.New("not confirmed; nothing was sent"))
 }
 
 // reportAction prints the result of resume or cancel and picks the exit code.
-func (a *app) reportAction(output string, run *apiclient.Run, res *apiclient.ActionResult, payload json.RawMessage, schema *inputschema.Schema) error {
+func (a *app) reportAction(output string, kind domain.ActionKind, run *apiclient.Run, res *apiclient.ActionResult, payload json.RawMessage, schema *inputschema.Schema) error {
 	out := actionJSON{RunID: run.ID, RunName: run.Name, Outcome: string(res.Outcome), Reason: res.Reason, Input: payload, Verified: res.Verified}
 	if res.State != nil {
 		out.State = res.State.Name
@@ -278,55 +266,18 @@ func (a *app) reportAction(output string, run *apiclient.Run, res *apiclient.Act
 			out.Field = p
 		}
 	}
+	told := domain.Describe(domain.Action{Kind: kind, RunID: run.ID, RunName: run.Name, Field: out.Field}, res)
 	if output == "json" {
 		if err := writeJSON(a.stdout, out); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintln(a.stdout, describeOutcome(out))
+		fmt.Fprintln(a.stdout, told.CLI)
 	}
-	switch res.Outcome {
-	case apiclient.OutcomeResumed, apiclient.OutcomeCancelled:
+	if told.Exit == domain.ExitOK {
 		return nil
-	case apiclient.OutcomeRejected:
-		return withCode(exitInvalidInput, errors.New("the server rejected the answer; the run is still paused: fix the field and resume again"))
-	case apiclient.OutcomeExpired:
-		return withCode(exitExpired, errors.New("the pause had expired; the run has failed and cannot be resumed"))
-	case apiclient.OutcomeNotPaused:
-		return withCode(exitNotPaused, errors.New("the run is not paused any more; someone else may have answered it (see 'unpause show RUN')"))
-	case apiclient.OutcomeWait:
-		return withCode(exitConnection, fmt.Errorf("the server asked to wait %s before trying again; nothing was resumed", res.Delay))
 	}
-	return withCode(exitError, fmt.Errorf("unexpected outcome %q", res.Outcome))
-}
-
-func describeOutcome(o actionJSON) string {
-	name := fmt.Sprintf("%s (%s)", termsafe.Line(o.RunName), o.RunID)
-	state := ""
-	if o.State != "" {
-		state = "; state now " + termsafe.Line(o.State)
-	}
-	switch apiclient.Outcome(o.Outcome) {
-	case apiclient.OutcomeResumed:
-		s := "resumed " + name + state
-		if o.Verified {
-			s += " (confirmed by re-reading the run after a network error)"
-		}
-		return s
-	case apiclient.OutcomeCancelled:
-		return "cancelled " + name + state
-	case apiclient.OutcomeRejected:
-		s := "rejected: " + termsafe.Line(o.Reason)
-		if o.Field != "" {
-			s += " (field " + termsafe.Line(o.Field) + ")"
-		}
-		return s + "; " + name + " is still paused"
-	case apiclient.OutcomeExpired:
-		return "expired: " + name + " can no longer be resumed" + state
-	case apiclient.OutcomeNotPaused:
-		return "not paused: " + name + " is no longer waiting" + state
-	}
-	return o.Outcome + ": " + name + state
+	return withCode(told.Exit, errors.New(told.CLIError))
 }
 
 func newCancelCmd(a *app) *cobra.Command {
@@ -358,7 +309,7 @@ recorded as the state message that Prefect's UI shows.`,
 				return err
 			}
 			if !run.Paused() {
-				return a.reportNotPaused(output, run)
+				return a.reportNotPaused(output, domain.Cancel, run)
 			}
 			if !yes {
 				if err := confirm(a, fmt.Sprintf("Cancel %s (%s) with reason %q", termsafe.Line(run.Name), run.ID, reason), nil); err != nil {
@@ -369,7 +320,7 @@ recorded as the state message that Prefect's UI shows.`,
 			if err != nil {
 				return err
 			}
-			return a.reportAction(output, run, res, nil, nil)
+			return a.reportAction(output, domain.Cancel, run, res, nil, nil)
 		},
 	}
 	f := cmd.Flags()

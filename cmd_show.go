@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 )
@@ -81,9 +82,9 @@ func writeShowText(w io.Writer, s showJSON, now time.Time) {
 	fmt.Fprintf(w, "Flow:        %s\n", flow)
 	fmt.Fprintf(w, "State:       %s (%s)\n", termsafe.Line(r.StateName), r.State)
 	if !r.PausedSince.IsZero() {
-		fmt.Fprintf(w, "Paused:      %s (%s ago)\n", r.PausedSince.Local().Format(time.RFC3339), humanAge(now.Sub(r.PausedSince)))
+		fmt.Fprintf(w, "Paused:      %s (%s ago)\n", r.PausedSince.Local().Format(time.RFC3339), domain.Age(r.PausedSince, now))
 	}
-	fmt.Fprintf(w, "Expires:     %s\n", expiresIn(r.ExpiresAt, now))
+	fmt.Fprintf(w, "Expires:     %s\n", domain.ExpiresIn(r.ExpiresAt, now))
 	if len(r.Tags) > 0 {
 		fmt.Fprintf(w, "Tags:        %s\n", termsafe.Line(strings.Join(r.Tags, ", ")))
 	}

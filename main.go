@@ -18,6 +18,7 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui"
 )
@@ -29,56 +30,33 @@ var (
 	date    = "unknown"
 )
 
-// Exit codes are part of the scripting contract: documented in README.md and
-// never renumbered.
-const (
-	exitOK           = 0
-	exitError        = 1 // unexpected failure
-	exitUsage        = 2 // bad flags or arguments, ambiguous run, confirmation needed
-	exitInvalidInput = 3 // the answer does not fit the run's schema (locally or per the server)
-	exitNotPaused    = 4 // the run is no longer paused: someone else answered, or it ended
-	exitExpired      = 5 // the pause timed out; the run has failed
-	exitNotFound     = 6 // no such run
-	exitConnection   = 7 // the server could not be reached or failed
-	exitAuth         = 8 // the server refused the credentials
-)
-
-// exitError carries an exit code with the error a command returns.
+// codedError carries an exit code with the error a command returns. The
+// codes are domain's (domain.ExitCode), the scripting contract.
 type codedError struct {
-	code int
+	code domain.ExitCode
 	err  error
 }
 
 func (e *codedError) Error() string { return e.err.Error() }
 func (e *codedError) Unwrap() error { return e.err }
 
-func withCode(code int, err error) error { return &codedError{code: code, err: err} }
+func withCode(code domain.ExitCode, err error) error { return &codedError{code: code, err: err} }
 
-func usageErrorf(format string, a ...any) error { return withCode(exitUsage, fmt.Errorf(format, a...)) }
+func usageErrorf(format string, a ...any) error {
+	return withCode(domain.ExitUsage, fmt.Errorf(format, a...))
+}
 
-// exitCodeFor maps an error to the documented exit code.
-func exitCodeFor(err error) int {
-	if err == nil {
-		return exitOK
-	}
+// exitCodeFor maps an error to the documented exit code: the code a command
+// gave it, usage for settings and input that ended, else by its API kind.
+func exitCodeFor(err error) domain.ExitCode {
 	var ce *codedError
 	if errors.As(err, &ce) {
 		return ce.code
 	}
 	if errors.Is(err, config.ErrNoServer) || errors.Is(err, tui.ErrEndOfInput) {
-		return exitUsage
+		return domain.ExitUsage
 	}
-	switch apiclient.KindOf(err) {
-	case apiclient.ErrNotFound:
-		return exitNotFound
-	case apiclient.ErrAuth:
-		return exitAuth
-	case apiclient.ErrConnection, apiclient.ErrServer:
-		return exitConnection
-	case apiclient.ErrAmbiguous, apiclient.ErrConfig:
-		return exitUsage
-	}
-	return exitError
+	return domain.ExitCodeFor(err)
 }
 
 // app is what every command shares: settings and a lazily built client.
@@ -160,7 +138,7 @@ codes; see 'unpause help exit-codes'.`,
 		newListCmd(a), newShowCmd(a), newResumeCmd(a), newCancelCmd(a),
 		newConfigCmd(a), newManCmd(), exitCodesHelpTopic(),
 	)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(domain.ExitUsage, err) })
 	return root
 }
 
@@ -233,5 +211,5 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "unpause:", termsafe.Text(err.Error()))
 	}
-	os.Exit(exitCodeFor(err))
+	os.Exit(int(exitCodeFor(err)))
 }

@@ -10,27 +10,27 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui"
 )
 
+// The command's own code wins, settings and ended input are usage errors;
+// the rest is domain.ExitCodeFor (tested there), by API error kind.
 func TestExitCodeFor(t *testing.T) {
 	cases := []struct {
 		err  error
-		want int
+		want domain.ExitCode
 	}{
-		{nil, exitOK},
-		{errors.New("boom"), exitError},
-		{withCode(exitInvalidInput, errors.New("bad")), exitInvalidInput},
-		{fmt.Errorf("wrapped: %w", withCode(exitExpired, errors.New("late"))), exitExpired},
-		{config.ErrNoServer, exitUsage},
-		{tui.ErrEndOfInput, exitUsage},
-		{&apiclient.Error{Kind: apiclient.ErrNotFound}, exitNotFound},
-		{&apiclient.Error{Kind: apiclient.ErrAuth}, exitAuth},
-		{&apiclient.Error{Kind: apiclient.ErrConnection}, exitConnection},
-		{&apiclient.Error{Kind: apiclient.ErrServer}, exitConnection},
-		{&apiclient.Error{Kind: apiclient.ErrAmbiguous}, exitUsage},
-		{&apiclient.Error{Kind: apiclient.ErrConfig}, exitUsage},
+		{nil, domain.ExitOK},
+		{errors.New("boom"), domain.ExitError},
+		{withCode(domain.ExitInvalidInput, errors.New("bad")), domain.ExitInvalidInput},
+		{fmt.Errorf("wrapped: %w", withCode(domain.ExitExpired, errors.New("late"))), domain.ExitExpired},
+		{withCode(domain.ExitNotPaused, &apiclient.Error{Kind: apiclient.ErrNotFound}), domain.ExitNotPaused},
+		{config.ErrNoServer, domain.ExitUsage},
+		{tui.ErrEndOfInput, domain.ExitUsage},
+		{&apiclient.Error{Kind: apiclient.ErrNotFound}, domain.ExitNotFound},
+		{&apiclient.Error{Kind: apiclient.ErrAuth}, domain.ExitAuth},
 	}
 	for _, c := range cases {
 		if got := exitCodeFor(c.err); got != c.want {
@@ -47,25 +47,6 @@ func run(id string, paused time.Time, expires *time.Time) apiclient.Run {
 	return r
 }
 
-func TestSortInboxSoonestExpiryThenOldest(t *testing.T) {
-	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-	at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
-	runs := []apiclient.Run{
-		run("never-new", now.Add(-time.Minute), nil),
-		run("later", now.Add(-time.Hour), at(time.Hour)),
-		run("never-old", now.Add(-time.Hour), nil),
-		run("soon", now.Add(-time.Minute), at(5*time.Minute)),
-	}
-	sortInbox(runs)
-	var got []string
-	for _, r := range runs {
-		got = append(got, r.ID)
-	}
-	if want := "soon later never-old never-new"; strings.Join(got, " ") != want {
-		t.Errorf("order %v, want %s", got, want)
-	}
-}
-
 // The plain table is for terminals too: names, flows and tags from the API
 // must not carry control sequences through.
 func TestRunTableIsSanitised(t *testing.T) {
@@ -75,29 +56,11 @@ func TestRunTableIsSanitised(t *testing.T) {
 	r.FlowName = "flow\x1b[2J\u009b31m"
 	r.Tags = []string{"ops\x1b]0;title\x07"}
 	var b bytes.Buffer
-	writeRunTable(&b, []apiclient.Run{r}, now)
+	writeRunTable(&b, domain.NewRows([]apiclient.Run{r}), now)
 	if !termsafe.OnlySGR(b.String()) || strings.ContainsRune(b.String(), '\x1b') {
 		t.Errorf("table carries control sequences: %q", b.String())
 	}
 	if !strings.Contains(b.String(), "evil") || !strings.Contains(b.String(), "gnp.exe") {
 		t.Errorf("table lost the visible text: %q", b.String())
-	}
-}
-
-func TestDescribeOutcome(t *testing.T) {
-	cases := []struct {
-		in   actionJSON
-		want string
-	}{
-		{actionJSON{RunID: "id", RunName: "r", Outcome: "resumed", State: "Running"}, "resumed r (id); state now Running"},
-		{actionJSON{RunID: "id", RunName: "r", Outcome: "rejected", Reason: "Validation failed for field 'count'", Field: "count"},
-			"rejected: Validation failed for field 'count' (field count); r (id) is still paused"},
-		{actionJSON{RunID: "id", RunName: "r", Outcome: "not-paused", State: "Completed"}, "not paused: r (id) is no longer waiting; state now Completed"},
-		{actionJSON{RunID: "id", RunName: "r\x1b[2J", Outcome: "expired"}, "expired: r[2J (id) can no longer be resumed"},
-	}
-	for _, c := range cases {
-		if got := describeOutcome(c.in); got != c.want {
-			t.Errorf("describeOutcome(%+v)\n got %q\nwant %q", c.in, got, c.want)
-		}
 	}
 }

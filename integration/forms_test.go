@@ -366,7 +366,7 @@ func openForm(t *testing.T, client *apiclient.Client, f *FixtureFlow, saved map[
 
 // openFormIn reads the run and its input request with the real client and builds the
 // form from the schema defaults merged with saved values (what the TUI's
-// answer.InitialValues does: saved ones win). loc, if not nil, is the time zone for
+// domain.InitialValues does: saved ones win). loc, if not nil, is the time zone for
 // date-times typed without an offset.
 func openFormIn(t *testing.T, client *apiclient.Client, f *FixtureFlow, saved map[string]any, loc *time.Location) *formSession {
 	t.Helper()

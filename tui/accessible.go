@@ -8,17 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
 	"github.com/unpause-dev/unpause/tui/drafts"
-	"github.com/unpause-dev/unpause/tui/inbox"
 )
 
 // ErrEndOfInput is returned by RunAccessible when its input ends (Ctrl-D,
@@ -164,14 +163,14 @@ var errQuit = errors.New("quit")
 
 // pickRow finds the run a user named by its number in the list, its id, or
 // its name (case-insensitive; an ambiguous name picks nothing).
-func pickRow(rows []inbox.Row, choice string) *inbox.Row {
+func pickRow(rows []domain.Row, choice string) *domain.Row {
 	if n, err := strconv.Atoi(choice); err == nil {
 		if n >= 1 && n <= len(rows) {
 			return &rows[n-1]
 		}
 		return nil
 	}
-	var found *inbox.Row
+	var found *domain.Row
 	for i := range rows {
 		if rows[i].ID == choice {
 			return &rows[i]
@@ -187,7 +186,7 @@ func pickRow(rows []inbox.Row, choice string) *inbox.Row {
 }
 
 // list prints the numbered inbox and returns its rows.
-func (a *accessible) list() ([]inbox.Row, error) {
+func (a *accessible) list() ([]domain.Row, error) {
 	runs, _, err := a.api.ListPaused(a.ctx, apiclient.ListOptions{})
 	now := a.o.Now()
 	if err != nil {
@@ -195,10 +194,8 @@ func (a *accessible) list() ([]inbox.Row, error) {
 		a.printf("Check PREFECT_API_URL, the profile and its API key.\n")
 		return nil, fmt.Errorf("loading the inbox: %w", err)
 	}
-	c := common.New(now)
-	ib := inbox.New(c)
-	ib.SetRuns(runs)
-	rows := ib.Rows()
+	rows := domain.NewRows(runs)
+	domain.SortRows(rows, domain.SortExpiry)
 	if len(rows) == 0 {
 		a.printf("Nothing is waiting: no paused or suspended flow runs on %s (profile %s).\n", termsafe.Line(a.server), termsafe.Line(a.profile))
 		return nil, nil
@@ -212,7 +209,7 @@ func (a *accessible) list() ([]inbox.Row, error) {
 
 // describeRow is one inbox line read aloud: name, flow, state, wait,
 // deadline, input, tags.
-func describeRow(r inbox.Row, now time.Time) string {
+func describeRow(r domain.Row, now time.Time) string {
 	parts := []string{r.Name, "flow " + r.Flow, describeState(r, now)}
 	if r.Tags != "" {
 		parts = append(parts, "tags "+r.Tags)
@@ -222,24 +219,21 @@ func describeRow(r inbox.Row, now time.Time) string {
 
 // describeState says how long the run has waited, its deadline and whether
 // it asks for input.
-func describeState(r inbox.Row, now time.Time) string {
-	state := "paused"
-	if r.Suspend {
-		state = "suspended"
-	}
+func describeState(r domain.Row, now time.Time) string {
+	state := r.State()
 	if !r.Since.IsZero() {
-		state += " for " + common.Duration(now.Sub(r.Since))
+		state += " for " + domain.Age(r.Since, now)
 	}
 	parts := []string{state}
-	switch common.Urgency(r.Expires, now) {
-	case common.ExpiryNone:
+	switch domain.Urgency(r.Expires, now) {
+	case domain.ExpiryNone:
 		parts = append(parts, "no deadline")
-	case common.ExpiryExpired:
+	case domain.ExpiryExpired:
 		parts = append(parts, "pause expired")
-	case common.ExpirySoon:
-		parts = append(parts, "expires in "+common.Countdown(r.Expires, now)+" (soon)")
+	case domain.ExpirySoon:
+		parts = append(parts, "expires in "+domain.Countdown(r.Expires, now)+" (soon)")
 	default:
-		parts = append(parts, "expires in "+common.Countdown(r.Expires, now))
+		parts = append(parts, "expires in "+domain.Countdown(r.Expires, now))
 	}
 	if r.Input {
 		parts = append(parts, "asks for input")
@@ -310,7 +304,7 @@ func (a *accessible) run(r *apiclient.Run) error {
 }
 
 func (a *accessible) printDetails(r *apiclient.Run, req *apiclient.InputRequest, now time.Time) {
-	row := inbox.NewRow(r)
+	row := domain.NewRow(r)
 	a.printf("\nRun: %s\n", row.Name)
 	a.printf("Flow: %s\n", row.Flow)
 	a.printf("State: %s\n", describeState(row, now))
@@ -358,7 +352,7 @@ func (a *accessible) confirmYes(prompt string) (bool, error) {
 
 func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done bool, err error) {
 	if !r.Paused() {
-		a.printf("This run is no longer paused (%s).\n", stateName(r.State))
+		a.printf("This run is no longer paused (%s).\n", domain.StateName(r.State))
 		return true, nil
 	}
 	if !r.NeedsInput() {
@@ -370,7 +364,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 			return false, err
 		}
 		res, err := a.api.Resume(a.ctx, r.ID, nil)
-		return a.outcome("Resume", res, err, r.ID, "", nil)
+		return a.outcome(domain.Action{Kind: domain.Resume, RunID: r.ID}, res, err, "", nil), nil
 	}
 	if schema == nil {
 		a.printf("This run's form could not be loaded, so it cannot be answered here.\n")
@@ -385,7 +379,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 		saved = s.Values
 		a.printf("Starting from your previous answer (%s).\n", common.Stamp(s.SavedAt))
 	}
-	values := initialValues(schema, saved)
+	values := domain.InitialValues(schema.Defaults(), saved)
 	fields := leafFields(schema.Fields)
 	a.printf("%d question(s). Press enter to keep the value shown as current.\n", len(fields))
 	if values, err = a.askFields(schema, fields, values, r.ID, schemaKey); err != nil {
@@ -415,7 +409,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 			a.printf("The answer cannot be encoded: %s\n", termsafe.Line(err.Error()))
 			return false, nil
 		}
-		a.printf("This exact JSON will be sent as the run input:\n%s\n", indentJSON(payload))
+		a.printf("This exact JSON will be sent as the run input:\n%s\n", termsafe.Text(domain.IndentJSON(payload, "")))
 		ans, err := a.ask("Type yes to send it and resume the run, e to edit the answers, anything else to go back without sending: ")
 		if err != nil {
 			return false, err
@@ -432,8 +426,9 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 			return false, nil
 		}
 		res, sendErr := a.api.Resume(a.ctx, r.ID, payload)
+		act := domain.Action{Kind: domain.Resume, RunID: r.ID, Answering: true}
 		if sendErr == nil && res != nil && res.Outcome == apiclient.OutcomeRejected {
-			a.printf("The server refused the answer: %s\n", termsafe.Line(res.Reason))
+			a.printf("%s\n", domain.Describe(act, res).Accessible)
 			again := fields
 			if path, ok := schema.FieldForReason(res.Reason); ok {
 				if f := fieldByPath(fields, path); f != nil {
@@ -445,57 +440,39 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 			}
 			continue
 		}
-		if sendErr == nil && res != nil && res.Outcome == apiclient.OutcomeWait {
-			a.printf("The server asked to wait %s before trying again.\n", res.Delay)
-			continue
+		done := a.outcome(act, res, sendErr, schemaKey, values)
+		if sendErr != nil || res.Outcome == apiclient.OutcomeWait {
+			continue // nothing changed on the server: the answer can be sent again
 		}
-		if sendErr != nil {
-			a.printf("Sending failed: %s. Nothing is lost; you can try again.\n", termsafe.Line(sendErr.Error()))
-			continue
-		}
-		return a.outcome("Resume", res, nil, r.ID, schemaKey, values)
+		return done, nil
 	}
 }
 
-// outcome prints what a resume or cancel achieved.
-func (a *accessible) outcome(verb string, res *apiclient.ActionResult, err error, runID, schemaKey string, values map[string]any) (bool, error) {
+// outcome prints what a resume or cancel achieved (or why it failed) and
+// reports whether the run is done with.
+func (a *accessible) outcome(act domain.Action, res *apiclient.ActionResult, err error, schemaKey string, values map[string]any) bool {
 	if err != nil {
-		a.printf("%s failed: %s. Nothing is lost; you can try again.\n", verb, termsafe.Line(err.Error()))
-		return false, nil
+		a.printf("%s\n", domain.Failed(act, err).Accessible)
+		return false
 	}
+	told := domain.Describe(act, res)
+	a.printf("%s\n", told.Accessible)
 	switch res.Outcome {
 	case apiclient.OutcomeResumed:
 		a.sent = true
-		a.printf("Resumed. The run continues.\n")
-		_ = a.store.Delete(runID)
+		_ = a.store.Delete(act.RunID)
 		if values != nil {
-			_ = a.store.SetSubmitted(runID, schemaKey, values)
+			_ = a.store.SetSubmitted(act.RunID, schemaKey, values)
 		}
-		return true, nil
 	case apiclient.OutcomeCancelled:
 		a.sent = true
-		a.printf("Cancelled.\n")
-		return true, nil
-	case apiclient.OutcomeRejected:
-		a.printf("%s refused by the server: %s\n", verb, termsafe.Line(res.Reason))
-		return false, nil
-	case apiclient.OutcomeNotPaused:
-		a.printf("Not done: the run is no longer paused (now %s). Someone else may have answered it.\n", stateName(res.State))
-		return true, nil
-	case apiclient.OutcomeExpired:
-		a.printf("Not done: the pause expired and the run failed.\n")
-		return true, nil
-	case apiclient.OutcomeWait:
-		a.printf("The server asked to wait %s; try again.\n", res.Delay)
-		return false, nil
 	}
-	a.printf("Unexpected outcome %s: %s\n", termsafe.Line(string(res.Outcome)), termsafe.Line(res.Reason))
-	return false, nil
+	return told.Final
 }
 
 func (a *accessible) cancel(r *apiclient.Run) (bool, error) {
 	if !r.Paused() {
-		a.printf("This run is no longer paused (%s).\n", stateName(r.State))
+		a.printf("This run is no longer paused (%s).\n", domain.StateName(r.State))
 		return true, nil
 	}
 	reason, err := a.ask("Reason for cancelling (optional, recorded with the cancellation): ")
@@ -510,7 +487,7 @@ func (a *accessible) cancel(r *apiclient.Run) (bool, error) {
 		return false, err
 	}
 	res, err := a.api.Cancel(a.ctx, r.ID, strings.TrimSpace(reason))
-	return a.outcome("Cancel", res, err, r.ID, "", nil)
+	return a.outcome(domain.Action{Kind: domain.Cancel, RunID: r.ID}, res, err, "", nil), nil
 }
 
 // askFields asks each field in turn and saves the draft after each answer.
@@ -729,14 +706,6 @@ func displayValue(v any) string {
 	return termsafe.Line(rawText(v))
 }
 
-func indentJSON(raw json.RawMessage) string {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return termsafe.Text(string(raw))
-	}
-	return termsafe.Text(buf.String())
-}
-
 // leafFields lists the questions: object properties are asked one by one,
 // constants are not asked.
 func leafFields(fs []*inputschema.Field) []*inputschema.Field {
@@ -797,12 +766,4 @@ func getPath(values map[string]any, path string) (any, bool) {
 		}
 	}
 	return cur, true
-}
-
-// initialValues merges schema defaults with saved values (saved ones win).
-func initialValues(s *inputschema.Schema, saved map[string]any) map[string]any {
-	out := map[string]any{}
-	maps.Copy(out, s.Defaults())
-	maps.Copy(out, saved)
-	return out
 }

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
-	"github.com/unpause-dev/unpause/tui/inbox"
 )
 
 func runAccessible(t *testing.T, api *fakeAPI, input string, mod ...func(*Options)) (string, error) {
@@ -193,11 +193,11 @@ func TestAccessibleInterrupted(t *testing.T) {
 }
 
 func TestAccessiblePicksRunsByNumberIDOrName(t *testing.T) {
-	var rows []inbox.Row
+	var rows []domain.Row
 	for _, s := range []runSpec{{ID: "r-a", Name: "Alpha"}, {ID: "r-b", Name: "beta"}, {ID: "r-c", Name: "beta"}} {
 		s.Flow, s.PausedAgo = "f", time.Minute
 		r := mkRun(t, s)
-		rows = append(rows, inbox.NewRow(&r))
+		rows = append(rows, domain.NewRow(&r))
 	}
 	for choice, want := range map[string]string{"1": "r-a", "alpha": "r-a", "r-c": "r-c", "beta": "", "4": "", "0": "", "gamma": ""} {
 		got := pickRow(rows, choice)

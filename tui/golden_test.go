@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,7 +98,7 @@ func TestGoldenAnswerForm(t *testing.T) {
 }
 
 func sizeName(sz [2]int) string {
-	return strings.Join([]string{itoa(sz[0]), itoa(sz[1])}, "x")
+	return strings.Join([]string{strconv.Itoa(sz[0]), strconv.Itoa(sz[1])}, "x")
 }
 
 func checkFrame(t *testing.T, frame string, sz [2]int) {

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms"
 	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
@@ -359,7 +360,7 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 	switch {
 	case old.Paused() && !msg.run.Paused():
 		if k, _ := m.runview.Banner(); k == runview.BannerNone {
-			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+stateName(msg.run.State)+"): someone else answered it, or it ended.")
+			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): someone else answered it, or it ended.")
 		}
 	case msg.run.Paused() && msg.run.NeedsInput() && m.cur.input != nil && inputCacheKey(msg.run) != m.cur.input.cacheKey:
 		// It paused again (e.g. the flow refused the answer and asks anew):
@@ -565,7 +566,7 @@ func (m *Model) startAnswer() tea.Cmd {
 		note = "Starting from your previous answer (" + common.Stamp(cur.submitted.SavedAt.In(m.c.Now.Location())) + ")"
 	}
 	schemaKey := cur.run.State.Details.RunInputKeyset.Schema
-	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, answer.InitialValues(cur.input.schema, saved), raw)
+	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, domain.InitialValues(cur.input.schema.Defaults(), saved), raw)
 	a.SetNote(note)
 	a.SetSize(m.width, m.bodyHeight())
 	m.answers[cur.id] = a
@@ -610,24 +611,21 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		m.cur.sending = false
 	}
 	a := m.answers[msg.id]
-	verb := "Resume"
-	if msg.kind == actionCancel {
-		verb = "Cancel"
-	}
+	act := domain.Action{Kind: msg.kind, RunID: msg.id, Answering: msg.kind == domain.Resume && a != nil}
 	if msg.err != nil {
-		text := verb + " failed (nothing is lost; try again): " + termsafe.Line(msg.err.Error())
-		m.setStatus(text, true)
-		if a != nil && msg.kind == actionResume {
+		failed := domain.Failed(act, msg.err)
+		m.setStatus(failed.TUI, true)
+		if act.Answering {
 			a.SetStage(answer.StageReview)
 		}
-		if onScreen && (msg.kind == actionCancel || a == nil) {
+		if onScreen && !act.Answering {
 			m.screen = scrRun
-			m.runview.SetBanner(runview.BannerError, text)
+			m.runview.SetBanner(bannerKind(failed.Tone), failed.TUI)
 		}
 		return nil
 	}
 	res := msg.res
-	reason := termsafe.Line(res.Reason)
+	told := domain.Describe(act, res)
 	var cmds []tea.Cmd
 	if onScreen && res.State != nil {
 		r := *m.cur.run
@@ -636,16 +634,16 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		m.cur.run = &r
 		m.runview.UpdateRun(&r)
 	}
-	backToRun := func(kind runview.BannerKind, text string) {
+	backToRun := func() {
 		if onScreen {
-			m.runview.SetBanner(kind, text)
+			m.runview.SetBanner(bannerKind(told.Tone), told.TUI)
 			if m.screen != scrInbox {
 				m.screen = scrRun
 				m.setStatus("", false)
 				return
 			}
 		}
-		m.setStatus(text, kind == runview.BannerError)
+		m.setStatus(told.TUI, told.Tone == domain.ToneError)
 	}
 	switch res.Outcome {
 	case apiclient.OutcomeResumed:
@@ -657,7 +655,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 			}
 		}
 		m.inbox.Remove(msg.id)
-		backToRun(runview.BannerSuccess, "Resumed: the run continues. It leaves the inbox on the next refresh.")
+		backToRun()
 		if onScreen {
 			m.runview.SetNotice("")
 		}
@@ -665,60 +663,51 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
-		backToRun(runview.BannerSuccess, "Cancelled.")
+		backToRun()
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeRejected:
-		if msg.kind == actionResume && a != nil {
+		if act.Answering {
 			if onScreen {
 				m.screen = scrAnswer
 			}
-			m.setStatus("The server refused the answer: "+reason, true)
+			m.setStatus(told.TUI, true)
 			cmds = append(cmds, a.Rejected(res.Reason))
 		} else {
-			backToRun(runview.BannerError, verb+" refused by the server: "+reason)
+			backToRun()
 		}
 	case apiclient.OutcomeNotPaused:
 		delete(m.answers, msg.id)
-		state := stateName(res.State)
-		backToRun(runview.BannerWarning, "Not "+pastTense(verb)+": the run is no longer paused (now "+state+"). Someone else may have answered it.")
+		backToRun()
 		if onScreen {
 			cmds = append(cmds, m.getRunCmd(msg.id))
 		}
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeExpired:
 		delete(m.answers, msg.id)
-		backToRun(runview.BannerError, "Not "+pastTense(verb)+": the pause expired and the run failed.")
+		backToRun()
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeWait:
-		text := fmt.Sprintf("The server asked to wait %s before trying again.", res.Delay.Round(time.Second))
-		if a != nil && msg.kind == actionResume {
+		if act.Answering {
 			a.SetStage(answer.StageReview)
-			m.setStatus(text+" Press y to send again.", true)
+			m.setStatus(told.TUI, true)
 		} else {
-			backToRun(runview.BannerWarning, text)
+			backToRun()
 		}
 	default:
-		backToRun(runview.BannerWarning, verb+": unexpected outcome "+termsafe.Line(string(res.Outcome))+" "+reason)
+		backToRun()
 	}
 	return tea.Batch(cmds...)
 }
 
-func pastTense(verb string) string {
-	if verb == "Cancel" {
-		return "cancelled"
+// bannerKind is how the run view shows a message of tone t.
+func bannerKind(t domain.Tone) runview.BannerKind {
+	switch t {
+	case domain.ToneSuccess:
+		return runview.BannerSuccess
+	case domain.ToneWarning:
+		return runview.BannerWarning
 	}
-	return "resumed"
-}
-
-func stateName(s *apiclient.State) string {
-	if s == nil {
-		return "unknown state"
-	}
-	name := s.Name
-	if name == "" {
-		name = s.Type
-	}
-	return termsafe.Line(name)
+	return runview.BannerError
 }
 
 func (m *Model) onProfile(msg profileMsg) tea.Cmd {

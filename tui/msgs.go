@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/tui/drafts"
 	"github.com/unpause-dev/unpause/tui/inbox"
@@ -66,16 +67,9 @@ type draftLoadedMsg struct {
 	err       error
 }
 
-type actionKind int
-
-const (
-	actionResume actionKind = iota
-	actionCancel
-)
-
 type actionMsg struct {
 	gen       int
-	kind      actionKind
+	kind      domain.ActionKind
 	id        string
 	res       *apiclient.ActionResult
 	err       error
@@ -234,7 +228,7 @@ func (m *Model) resumeCmd(id string, payload json.RawMessage, values map[string]
 		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		res, err := api.Resume(ctx, id, payload)
-		return actionMsg{gen: gen, kind: actionResume, id: id, res: res, err: err, values: values, schemaKey: schemaKey}
+		return actionMsg{gen: gen, kind: domain.Resume, id: id, res: res, err: err, values: values, schemaKey: schemaKey}
 	}
 }
 
@@ -245,7 +239,7 @@ func (m *Model) cancelCmd(id, reason string) tea.Cmd {
 		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		res, err := api.Cancel(ctx, id, reason)
-		return actionMsg{gen: gen, kind: actionCancel, id: id, res: res, err: err}
+		return actionMsg{gen: gen, kind: domain.Cancel, id: id, res: res, err: err}
 	}
 }
 

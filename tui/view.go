@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -10,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/common"
@@ -63,7 +65,7 @@ func (m *Model) header() string {
 	if m.inbox.Loaded() {
 		n = plural(count, "run", "runs") + " waiting"
 		if m.inbox.Filter() != "" {
-			n += " (" + itoa(m.inbox.Shown()) + " shown)"
+			n += " (" + strconv.Itoa(m.inbox.Shown()) + " shown)"
 		}
 	}
 	left += s.Header.Render(" " + n + " ")
@@ -124,11 +126,7 @@ func (m *Model) runTitle() string {
 		return ""
 	}
 	r := m.cur.run
-	flow := termsafe.Line(r.FlowName)
-	if d := termsafe.Line(r.DeploymentName); d != "" {
-		flow += "/" + d
-	}
-	return termsafe.Line(r.Name) + "  (" + flow + ")"
+	return termsafe.Line(r.Name) + "  (" + domain.FlowLabel(r, "") + ")"
 }
 
 func (m *Model) confirmView(title string, lines []string, prompt string) string {
@@ -431,27 +429,5 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return itoa(n) + " " + many
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return strconv.Itoa(n) + " " + many
 }

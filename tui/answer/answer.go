@@ -92,16 +92,6 @@ func New(c *common.Common, runID, runName, schemaKey string, schema *inputschema
 	return m
 }
 
-// InitialValues merges schema defaults with saved values (saved ones win).
-func InitialValues(schema *inputschema.Schema, saved map[string]any) map[string]any {
-	out := map[string]any{}
-	if schema != nil {
-		maps.Copy(out, schema.Defaults())
-	}
-	maps.Copy(out, saved)
-	return out
-}
-
 // Stage is the current stage.
 func (m *Model) Stage() Stage { return m.stage }
 

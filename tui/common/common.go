@@ -108,72 +108,6 @@ func Wrap(s string, width int) string {
 	return ansi.Wrap(s, width, " ,/-")
 }
 
-// Duration formats d compactly for tables: 45s, 12m, 3h05m, 2d04h.
-func Duration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	switch {
-	case d < time.Minute:
-		return itoa(int(d/time.Second)) + "s"
-	case d < time.Hour:
-		return itoa(int(d/time.Minute)) + "m"
-	case d < 24*time.Hour:
-		h := int(d / time.Hour)
-		m := int((d % time.Hour) / time.Minute)
-		return itoa(h) + "h" + pad2(m) + "m"
-	default:
-		days := int(d / (24 * time.Hour))
-		h := int((d % (24 * time.Hour)) / time.Hour)
-		return itoa(days) + "d" + pad2(h) + "h"
-	}
-}
-
-// Countdown formats the time left until a pause deadline: "expired" when it
-// has passed, "never" without a deadline.
-func Countdown(expires *time.Time, now time.Time) string {
-	if expires == nil {
-		return "never"
-	}
-	left := expires.Sub(now)
-	if left <= 0 {
-		return "expired"
-	}
-	if left < time.Minute {
-		return "<1m"
-	}
-	return Duration(left)
-}
-
-// ExpiryUrgency classifies a pause deadline for colouring.
-type ExpiryUrgency int
-
-const (
-	ExpiryNone    ExpiryUrgency = iota // no deadline
-	ExpiryLater                        // more than 10 minutes left
-	ExpirySoon                         // under 10 minutes left
-	ExpiryExpired                      // deadline passed
-)
-
-// SoonThreshold is the time left under which a deadline is marked.
-const SoonThreshold = 10 * time.Minute
-
-// Urgency classifies expires relative to now.
-func Urgency(expires *time.Time, now time.Time) ExpiryUrgency {
-	if expires == nil {
-		return ExpiryNone
-	}
-	left := expires.Sub(now)
-	switch {
-	case left <= 0:
-		return ExpiryExpired
-	case left < SoonThreshold:
-		return ExpirySoon
-	default:
-		return ExpiryLater
-	}
-}
-
 // Clock formats a timestamp for status lines, in the local zone of t.
 func Clock(t time.Time) string {
 	if t.IsZero() {
@@ -188,25 +122,4 @@ func Stamp(t time.Time) string {
 		return "unknown"
 	}
 	return t.Format("2006-01-02 15:04:05 MST")
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
-}
-
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + itoa(n)
-	}
-	return itoa(n)
 }

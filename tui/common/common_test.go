@@ -3,45 +3,10 @@ package common
 import (
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
-
-func TestDurationAndCountdown(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0: "0s", 45 * time.Second: "45s", 12 * time.Minute: "12m", 3*time.Hour + 5*time.Minute: "3h05m",
-		50*time.Hour + 30*time.Minute: "2d02h", -90 * time.Second: "1m",
-	} {
-		if got := Duration(d); got != want {
-			t.Errorf("Duration(%s) = %q, want %q", d, got, want)
-		}
-	}
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	at := func(d time.Duration) *time.Time { t := now.Add(d); return &t }
-	cases := []struct {
-		exp  *time.Time
-		text string
-		u    ExpiryUrgency
-	}{
-		{nil, "never", ExpiryNone},
-		{at(-time.Second), "expired", ExpiryExpired},
-		{at(0), "expired", ExpiryExpired},
-		{at(30 * time.Second), "<1m", ExpirySoon},
-		{at(9*time.Minute + 59*time.Second), "9m", ExpirySoon},
-		{at(10 * time.Minute), "10m", ExpiryLater},
-		{at(26 * time.Hour), "1d02h", ExpiryLater},
-	}
-	for _, c := range cases {
-		if got := Countdown(c.exp, now); got != c.text {
-			t.Errorf("Countdown = %q, want %q", got, c.text)
-		}
-		if got := Urgency(c.exp, now); got != c.u {
-			t.Errorf("Urgency(%v) = %d, want %d", c.exp, got, c.u)
-		}
-	}
-}
 
 func TestFitAndPad(t *testing.T) {
 	out := Fit("abcdef\n\x1b[1mbold text here\x1b[m\nx", 4, 5)

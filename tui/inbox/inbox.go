@@ -1,10 +1,9 @@
-// Package inbox is the table of paused and suspended runs: sorting,
-// filtering, selection and a width-aware layout.
+// Package inbox is the table of paused and suspended runs: selection,
+// filtering and a width-aware layout. What a row says and the orders are
+// domain's (domain.Row, domain.SortKey).
 package inbox
 
 import (
-	"cmp"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -13,116 +12,22 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
-	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/tui/common"
 )
-
-// SortKey is an inbox ordering.
-type SortKey int
-
-// Orderings, cycled by the sort key.
-const (
-	SortExpiry SortKey = iota // soonest deadline first, then oldest
-	SortAge                   // oldest first
-	SortFlow                  // flow/deployment, then run name
-	SortName                  // run name
-	numSorts
-)
-
-func (s SortKey) String() string {
-	switch s {
-	case SortAge:
-		return "age"
-	case SortFlow:
-		return "flow"
-	case SortName:
-		return "name"
-	default:
-		return "expiry"
-	}
-}
-
-// Row is one run prepared for display: every string from the API is
-// sanitised once, when the runs arrive, not on every frame.
-type Row struct {
-	Run     *apiclient.Run
-	ID      string
-	Flow    string // "flow/deployment" or "flow"
-	Name    string
-	Tags    string
-	Pool    string
-	Since   time.Time
-	Expires *time.Time
-	Suspend bool
-	Input   bool
-
-	search   string // lower-cased flow, deployment, name and tags
-	flowKey  string
-	nameKey  string
-	flowName string
-	sinceKey int64 // sort keys
-	expKey   int64
-	gone     bool // removed locally (resumed or cancelled) until the next refresh
-}
-
-// NewRow sanitises a run for display.
-func NewRow(r *apiclient.Run) Row {
-	flow := termsafe.Line(r.FlowName)
-	if flow == "" {
-		flow = "(unknown flow)"
-	}
-	dep := termsafe.Line(r.DeploymentName)
-	display := flow
-	if dep != "" {
-		display = flow + "/" + dep
-	}
-	tags := make([]string, 0, len(r.Tags))
-	for _, t := range r.Tags {
-		if t = termsafe.Line(t); t != "" {
-			tags = append(tags, t)
-		}
-	}
-	tagText := strings.Join(tags, ",")
-	name := termsafe.Line(r.Name)
-	row := Row{
-		Run:      r,
-		ID:       r.ID,
-		Flow:     display,
-		Name:     name,
-		Tags:     tagText,
-		Pool:     termsafe.Line(r.WorkPoolName),
-		Since:    r.PausedSince(),
-		Expires:  r.ExpiresAt(),
-		Suspend:  r.Suspended(),
-		Input:    r.NeedsInput(),
-		flowKey:  strings.ToLower(display),
-		nameKey:  strings.ToLower(name),
-		flowName: flow,
-	}
-	row.search = strings.ToLower(display + "\x00" + name + "\x00" + strings.Join(tags, "\x00"))
-	if !row.Since.IsZero() {
-		row.sinceKey = row.Since.UnixNano()
-	}
-	row.expKey = math.MaxInt64
-	if row.Expires != nil {
-		row.expKey = row.Expires.UnixNano()
-	}
-	return row
-}
 
 // Prepared is a run list made ready for display: sanitised rows and column
 // widths. Preparing 10,000 runs takes tens of milliseconds, so the root
 // model does it in the command that fetched them, not in Update.
 type Prepared struct {
-	rows []Row
+	rows []domain.Row
 	want [numColumns]int
 }
 
 // Prepare builds the display rows for runs.
 func Prepare(runs []apiclient.Run) *Prepared {
-	p := &Prepared{rows: make([]Row, len(runs))}
-	for i := range runs {
-		p.rows[i] = NewRow(&runs[i])
+	p := &Prepared{rows: domain.NewRows(runs)}
+	for i := range p.rows {
 		r := &p.rows[i]
 		p.want[ColFlow] = max(p.want[ColFlow], min(common.Width(r.Flow), 64))
 		p.want[ColName] = max(p.want[ColName], min(common.Width(r.Name), 64))
@@ -136,12 +41,13 @@ func Prepare(runs []apiclient.Run) *Prepared {
 type Model struct {
 	c *common.Common
 
-	all     []Row   // as received
-	order   []int32 // indices into all, in the current sort order
-	visible []int   // indices into all that pass the filter, in order
+	all     []domain.Row // as received
+	gone    []bool       // per row of all: removed locally (resumed or cancelled) until the next refresh
+	order   []int32      // indices into all, in the current sort order
+	visible []int        // indices into all that pass the filter, in order
 	want    [numColumns]int
 
-	sort       SortKey
+	sort       domain.SortKey
 	filter     string
 	terms      []string
 	filterEdit common.LineInput
@@ -175,7 +81,7 @@ func (m *Model) Len() int   { return len(m.all) - m.removed }
 func (m *Model) Shown() int { return len(m.visible) }
 
 // Sort is the current ordering.
-func (m *Model) Sort() SortKey { return m.sort }
+func (m *Model) Sort() domain.SortKey { return m.sort }
 
 // Filter is the current filter text.
 func (m *Model) Filter() string { return m.filter }
@@ -193,6 +99,7 @@ func (m *Model) SetRuns(runs []apiclient.Run) { m.SetPrepared(Prepare(runs)) }
 // SetPrepared replaces the runs with prepared rows.
 func (m *Model) SetPrepared(p *Prepared) {
 	m.all = p.rows
+	m.gone = make([]bool, len(p.rows))
 	m.removed = 0
 	m.want = p.want
 	m.loaded = true
@@ -201,8 +108,8 @@ func (m *Model) SetPrepared(p *Prepared) {
 }
 
 // Rows returns the rows passing the filter, in display order.
-func (m *Model) Rows() []Row {
-	out := make([]Row, len(m.visible))
+func (m *Model) Rows() []domain.Row {
+	out := make([]domain.Row, len(m.visible))
 	for i, idx := range m.visible {
 		out[i] = m.all[idx]
 	}
@@ -213,8 +120,8 @@ func (m *Model) Rows() []Row {
 // says otherwise.
 func (m *Model) Remove(id string) {
 	for i := range m.all {
-		if m.all[i].ID == id && !m.all[i].gone {
-			m.all[i].gone = true
+		if m.all[i].ID == id && !m.gone[i] {
+			m.gone[i] = true
 			m.removed++
 			if m.selectedID == id {
 				// keep the cursor on the same screen position
@@ -227,16 +134,16 @@ func (m *Model) Remove(id string) {
 }
 
 // CycleSort switches to the next ordering.
-func (m *Model) CycleSort() SortKey {
-	m.sort = (m.sort + 1) % numSorts
+func (m *Model) CycleSort() domain.SortKey {
+	m.sort = m.sort.Next()
 	m.sortRows()
 	m.applyFilter()
 	return m.sort
 }
 
 // SetSort sets the ordering.
-func (m *Model) SetSort(s SortKey) {
-	m.sort = s % numSorts
+func (m *Model) SetSort(s domain.SortKey) {
+	m.sort = s % domain.NumSortKeys
 	m.sortRows()
 	m.applyFilter()
 }
@@ -246,7 +153,7 @@ func (m *Model) SetSort(s SortKey) {
 func (m *Model) SetFilter(s string) {
 	m.filter = s
 	m.filterEdit.SetValue(s)
-	m.terms = strings.Fields(strings.ToLower(s))
+	m.terms = domain.SearchTerms(s)
 	m.applyFilter()
 }
 
@@ -303,7 +210,7 @@ func (m *Model) Update(msg tea.Msg) bool {
 		if changed, handled := m.filterEdit.Update(msg); handled {
 			if changed {
 				m.filter = m.filterEdit.Value()
-				m.terms = strings.Fields(strings.ToLower(m.filter))
+				m.terms = domain.SearchTerms(m.filter)
 				m.applyFilter()
 			}
 			return true
@@ -380,12 +287,6 @@ func (m *Model) clampOffset() {
 	}
 }
 
-// CompareExpiry is the inbox's default order, shared with `unpause list`:
-// soonest deadline first (none last), then oldest pause, then id.
-func CompareExpiry(a, b *Row) int {
-	return cmp.Or(cmp.Compare(a.expKey, b.expKey), cmp.Compare(a.sinceKey, b.sinceKey), cmp.Compare(a.ID, b.ID))
-}
-
 func (m *Model) sortRows() {
 	if cap(m.order) < len(m.all) {
 		m.order = make([]int32, len(m.all))
@@ -395,28 +296,16 @@ func (m *Model) sortRows() {
 		m.order[i] = int32(i)
 	}
 	all := m.all
-	var less func(a, b *Row) int
-	switch m.sort {
-	case SortAge:
-		less = func(a, b *Row) int { return cmp.Or(cmp.Compare(a.sinceKey, b.sinceKey), cmp.Compare(a.ID, b.ID)) }
-	case SortFlow:
-		less = func(a, b *Row) int {
-			return cmp.Or(cmp.Compare(a.flowKey, b.flowKey), cmp.Compare(a.nameKey, b.nameKey), cmp.Compare(a.ID, b.ID))
-		}
-	case SortName:
-		less = func(a, b *Row) int { return cmp.Or(cmp.Compare(a.nameKey, b.nameKey), cmp.Compare(a.ID, b.ID)) }
-	default:
-		less = CompareExpiry
-	}
-	// The id tie-break makes the order total, so an unstable sort is
-	// deterministic.
+	less := m.sort.Compare()
+	// Indices, not rows, are sorted: 10,000 rows move less. The order is
+	// total (domain breaks ties by id), so an unstable sort is deterministic.
 	slices.SortFunc(m.order, func(i, j int32) int { return less(&all[i], &all[j]) })
 }
 
 func (m *Model) applyFilter() {
 	m.visible = m.visible[:0]
 	for _, i := range m.order {
-		if r := &m.all[i]; !r.gone && m.matches(r) {
+		if !m.gone[i] && m.all[i].Matches(m.terms) {
 			m.visible = append(m.visible, int(i))
 		}
 	}
@@ -430,15 +319,6 @@ func (m *Model) applyFilter() {
 		}
 	}
 	m.setCursor(m.cursor)
-}
-
-func (m *Model) matches(r *Row) bool {
-	for _, t := range m.terms {
-		if !strings.Contains(r.search, t) {
-			return false
-		}
-	}
-	return true
 }
 
 // Columns returns the layout for the current width.
@@ -496,13 +376,13 @@ func (m *Model) View() string {
 	return b.String()
 }
 
-func sortColumn(s SortKey) Column {
+func sortColumn(s domain.SortKey) Column {
 	switch s {
-	case SortAge:
+	case domain.SortAge:
 		return ColWaiting
-	case SortFlow:
+	case domain.SortFlow:
 		return ColFlow
-	case SortName:
+	case domain.SortName:
 		return ColName
 	default:
 		return ColExpires
@@ -511,7 +391,7 @@ func sortColumn(s SortKey) Column {
 
 type styler interface{ Render(...string) string }
 
-func (m *Model) cell(r *Row, c Column, now time.Time) (string, styler) {
+func (m *Model) cell(r *domain.Row, c Column, now time.Time) (string, styler) {
 	s := m.c.Styles
 	switch c {
 	case ColFlow:
@@ -520,22 +400,22 @@ func (m *Model) cell(r *Row, c Column, now time.Time) (string, styler) {
 		return r.Name, nil
 	case ColState:
 		if r.Suspend {
-			return "suspended", s.Suspended
+			return r.State(), s.Suspended
 		}
-		return "paused", nil
+		return r.State(), nil
 	case ColWaiting:
 		if r.Since.IsZero() {
 			return "?", s.Dim
 		}
-		return common.Duration(now.Sub(r.Since)), nil
+		return domain.Age(r.Since, now), nil
 	case ColExpires:
-		text := common.Countdown(r.Expires, now)
-		switch common.Urgency(r.Expires, now) {
-		case common.ExpiryExpired:
+		text := domain.Countdown(r.Expires, now)
+		switch domain.Urgency(r.Expires, now) {
+		case domain.ExpiryExpired:
 			return text, s.Expired
-		case common.ExpirySoon:
+		case domain.ExpirySoon:
 			return "! " + text, s.Soon
-		case common.ExpiryNone:
+		case domain.ExpiryNone:
 			return text, s.Dim
 		}
 		return text, nil

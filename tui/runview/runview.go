@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
 )
@@ -275,10 +276,7 @@ func (m *Model) topLines() []string {
 	label := func(l string) string { return s.Label.Render(common.PadRight(l, 10)) }
 
 	// State line.
-	state := "paused"
-	if r.Suspended() {
-		state = "suspended"
-	}
+	state := domain.PauseState(r)
 	if !r.Paused() {
 		st := "unknown"
 		if r.State != nil {
@@ -289,21 +287,21 @@ func (m *Model) topLines() []string {
 	since := r.PausedSince()
 	stateText := state
 	if !since.IsZero() {
-		stateText += " since " + since.In(now.Location()).Format("2006-01-02 15:04") + " (" + common.Duration(now.Sub(since)) + " ago)"
+		stateText += " since " + since.In(now.Location()).Format("2006-01-02 15:04") + " (" + domain.Age(since, now) + " ago)"
 	}
 	lines = append(lines, label("State")+stateText)
 
 	if r.Paused() {
 		exp := r.ExpiresAt()
-		expText := common.Countdown(exp, now)
-		switch common.Urgency(exp, now) {
-		case common.ExpiryExpired:
+		expText := domain.Countdown(exp, now)
+		switch domain.Urgency(exp, now) {
+		case domain.ExpiryExpired:
 			expText = s.Expired.Render("expired at " + exp.In(now.Location()).Format("15:04"))
-		case common.ExpirySoon:
+		case domain.ExpirySoon:
 			expText = s.Soon.Render("! in " + expText + " (at " + exp.In(now.Location()).Format("15:04") + ")")
-		case common.ExpiryLater:
+		case domain.ExpiryLater:
 			expText = "in " + expText + " (at " + exp.In(now.Location()).Format("2006-01-02 15:04") + ")"
-		case common.ExpiryNone:
+		case domain.ExpiryNone:
 			expText = "never (no timeout)"
 		}
 		lines = append(lines, label("Expires")+expText)

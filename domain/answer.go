@@ -1,0 +1,33 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+)
+
+// InitialValues is where an answer starts: the schema's defaults (for
+// inputschema.Schema, its Defaults()) with saved values — a draft, a previous
+// answer or a whole answer given on the command line — on top (saved ones
+// win, key by key at the top level). Neither map is changed.
+//
+// It takes the defaults rather than the schema so that this package stays
+// free of the form widgets.
+func InitialValues(defaults, saved map[string]any) map[string]any {
+	out := make(map[string]any, len(defaults)+len(saved))
+	maps.Copy(out, defaults)
+	maps.Copy(out, saved)
+	return out
+}
+
+// IndentJSON lays out raw JSON for reading, two spaces per level, every
+// line starting with prefix. It keeps the bytes' key order and numbers: what
+// is shown is what is sent. JSON that does not parse is returned as it is.
+// The result is not sanitised: it still holds the API's strings.
+func IndentJSON(raw json.RawMessage, prefix string) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, prefix, "  "); err != nil {
+		return string(raw)
+	}
+	return prefix + buf.String()
+}

@@ -1,0 +1,177 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+// ActionKind is what the operator asked for.
+type ActionKind int
+
+// The actions on a waiting run.
+const (
+	Resume ActionKind = iota
+	Cancel
+)
+
+func (k ActionKind) verb() string {
+	if k == Cancel {
+		return "Cancel"
+	}
+	return "Resume"
+}
+
+func (k ActionKind) pastTense() string {
+	if k == Cancel {
+		return "cancelled"
+	}
+	return "resumed"
+}
+
+// Action is what an outcome is about.
+type Action struct {
+	Kind    ActionKind
+	RunID   string
+	RunName string // as the API gave it; Describe sanitises it
+	// Answering is set when an answer form is open for the run: the
+	// refusal and the wait then speak of the answer, which can be fixed
+	// or sent again.
+	Answering bool
+	// Field is the schema field the server's refusal names, if known.
+	Field string
+}
+
+// Tone is how a message is shown: the colour of a TUI banner.
+type Tone int
+
+// Tones, from good to bad.
+const (
+	ToneSuccess Tone = iota
+	ToneWarning
+	ToneError
+)
+
+// Message is what the operator is told about an action's outcome, with the
+// wording of each front end (kept as each has always said it), and what
+// follows from it.
+type Message struct {
+	Tone Tone
+	// TUI is the inbox TUI's status line or banner.
+	TUI string
+	// Accessible is the line accessible mode prints.
+	Accessible string
+	// CLI is the line `resume` and `cancel` print on stdout; CLIError
+	// explains a non-zero Exit on stderr ("" when Exit is ExitOK).
+	CLI, CLIError string
+	// Exit is the exit code of the command.
+	Exit ExitCode
+	// Final is set when the run waits no more for this action: it was
+	// resumed or cancelled, it is no longer paused or its pause expired.
+	// Otherwise the operator may fix the answer or try again.
+	Final bool
+}
+
+// Describe words the outcome of a resume or cancel the server answered.
+// Every string from the API in it is sanitised.
+func Describe(a Action, res *apiclient.ActionResult) Message {
+	reason := termsafe.Line(res.Reason)
+	switch res.Outcome {
+	case apiclient.OutcomeResumed:
+		return resumed(a, res)
+	case apiclient.OutcomeCancelled:
+		return Message{Tone: ToneSuccess, TUI: "Cancelled.", Accessible: "Cancelled.",
+			CLI: "cancelled " + cliName(a) + cliState(res), Exit: ExitOK, Final: true}
+	case apiclient.OutcomeRejected:
+		return rejected(a, reason)
+	case apiclient.OutcomeNotPaused:
+		now := "the run is no longer paused (now " + StateName(res.State) + "). Someone else may have answered it."
+		return Message{Tone: ToneWarning, TUI: "Not " + a.Kind.pastTense() + ": " + now, Accessible: "Not done: " + now,
+			CLI:      "not paused: " + cliName(a) + " is no longer waiting" + cliState(res),
+			CLIError: "the run is not paused any more; someone else may have answered it (see 'unpause show RUN')",
+			Exit:     ExitNotPaused, Final: true}
+	case apiclient.OutcomeExpired:
+		const failed = "the pause expired and the run failed."
+		return Message{Tone: ToneError, TUI: "Not " + a.Kind.pastTense() + ": " + failed, Accessible: "Not done: " + failed,
+			CLI:      "expired: " + cliName(a) + " can no longer be resumed" + cliState(res),
+			CLIError: "the pause had expired; the run has failed and cannot be resumed",
+			Exit:     ExitExpired, Final: true}
+	case apiclient.OutcomeWait:
+		return wait(a, res)
+	}
+	outcome := termsafe.Line(string(res.Outcome))
+	return Message{Tone: ToneWarning,
+		TUI:        a.Kind.verb() + ": unexpected outcome " + outcome + " " + reason,
+		Accessible: "Unexpected outcome " + outcome + ": " + reason,
+		CLI:        outcome + ": " + cliName(a) + cliState(res),
+		CLIError:   fmt.Sprintf("unexpected outcome %q", res.Outcome),
+		Exit:       ExitError}
+}
+
+// Failed words an action that got no answer from the server (err). The
+// commands return err itself; Exit and CLIError say what they make of it.
+func Failed(a Action, err error) Message {
+	e := termsafe.Line(err.Error())
+	acc := a.Kind.verb() + " failed: " + e + ". Nothing is lost; you can try again."
+	if a.Answering {
+		acc = "Sending failed: " + e + ". Nothing is lost; you can try again."
+	}
+	return Message{Tone: ToneError,
+		TUI:        a.Kind.verb() + " failed (nothing is lost; try again): " + e,
+		Accessible: acc, CLIError: err.Error(), Exit: ExitCodeFor(err)}
+}
+
+func resumed(a Action, res *apiclient.ActionResult) Message {
+	cli := "resumed " + cliName(a) + cliState(res)
+	if res.Verified {
+		cli += " (confirmed by re-reading the run after a network error)"
+	}
+	return Message{Tone: ToneSuccess,
+		TUI:        "Resumed: the run continues. It leaves the inbox on the next refresh.",
+		Accessible: "Resumed. The run continues.",
+		CLI:        cli, Exit: ExitOK, Final: true}
+}
+
+func rejected(a Action, reason string) Message {
+	said := a.Kind.verb() + " refused by the server: " + reason
+	if a.Answering {
+		said = "The server refused the answer: " + reason
+	}
+	cli := "rejected: " + reason
+	if a.Field != "" {
+		cli += " (field " + termsafe.Line(a.Field) + ")"
+	}
+	return Message{Tone: ToneError, TUI: said, Accessible: said,
+		CLI:      cli + "; " + cliName(a) + " is still paused",
+		CLIError: "the server rejected the answer; the run is still paused: fix the field and resume again",
+		Exit:     ExitInvalidInput}
+}
+
+// wait: the server asked to come back later (Prefect's orchestration WAIT).
+// The TUI shows the delay to the second; the other front ends as given.
+func wait(a Action, res *apiclient.ActionResult) Message {
+	tui := fmt.Sprintf("The server asked to wait %s before trying again.", res.Delay.Round(time.Second))
+	acc := fmt.Sprintf("The server asked to wait %s; try again.", res.Delay)
+	if a.Answering {
+		tui += " Press y to send again."
+		acc = fmt.Sprintf("The server asked to wait %s before trying again.", res.Delay)
+	}
+	return Message{Tone: ToneWarning, TUI: tui, Accessible: acc,
+		CLI:      string(res.Outcome) + ": " + cliName(a) + cliState(res),
+		CLIError: fmt.Sprintf("the server asked to wait %s before trying again; nothing was resumed", res.Delay),
+		Exit:     ExitConnection}
+}
+
+// cliName is "name (id)".
+func cliName(a Action) string { return termsafe.Line(a.RunName) + " (" + a.RunID + ")" }
+
+// cliState is "; state now Running", or "" when the server sent no state
+// name.
+func cliState(res *apiclient.ActionResult) string {
+	if res.State == nil || res.State.Name == "" {
+		return ""
+	}
+	return "; state now " + termsafe.Line(res.State.Name)
+}
