@@ -192,7 +192,8 @@ func isAmbiguous(ctx context.Context, err error) bool {
 }
 
 // interpret maps an OrchestrationResult to an ActionResult
-// (prefect-api.md 4.3 and 8.3). HTTP 200 with REJECT is not a success.
+// (src/prefect/server/api/flow_runs.py resume_flow_run and set_flow_run_state).
+// HTTP 200 with REJECT is not a success.
 func (c *Client) interpret(ctx context.Context, op string, act action, runID, path string, resp *response) (*ActionResult, error) {
 	var or OrchestrationResult
 	if err := json.Unmarshal(resp.body, &or); err != nil {

@@ -451,7 +451,7 @@ func TestNotPausedOutcomeTellsExpiredPauses(t *testing.T) {
 		{nil, OutcomeNotPaused},
 		{&State{Type: "RUNNING", Name: "Running"}, OutcomeNotPaused},
 		{&State{Type: "FAILED", Name: "Failed", Message: "Flow run encountered an exception."}, OutcomeNotPaused},
-		// The message FailExpiredPauses sets (prefect-api.md 1.6).
+		// The message FailExpiredPauses sets (src/prefect/server/services/pause_expirations.py).
 		{&State{Type: "FAILED", Name: "Failed", Message: "The flow was paused and never resumed."}, OutcomeExpired},
 	}
 	for _, c := range cases {

@@ -126,7 +126,8 @@ func kindForStatus(code int) ErrorKind {
 const maxReasonLen = 500
 
 // parseReason extracts a human-readable reason from an error body in any of
-// the shapes Prefect and FastAPI produce (prefect-api.md 5.8):
+// the shapes Prefect and FastAPI produce (FastAPI's HTTPException and
+// RequestValidationError handlers; src/prefect/server/api/server.py):
 //
 //	{"detail": "..."}                                  HTTPException
 //	{"detail": [{"loc": [...], "msg": "..."}]}          FastAPI validation

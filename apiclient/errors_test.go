@@ -9,7 +9,8 @@ import (
 	"unicode/utf8"
 )
 
-// Body shapes from prefect-api.md 5.8 and the 422 limit check (1.4).
+// Body shapes FastAPI and Prefect produce, and the 422 limit check of
+// src/prefect/server/schemas/filters.py / sorting.py.
 func TestParseReason(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{`{"detail":"Flow run not found"}`, "Flow run not found"},

@@ -13,8 +13,9 @@ import (
 	"time"
 )
 
-// Payloads below are copied from prefect-api.md 8.4 and the 4.3 table: the
-// shapes the real server sends, unknown fields and placeholders included.
+// Payloads below are copied from what a real Prefect 3 server sent (the models in
+// src/prefect/server/schemas/responses.py and core.py): unknown fields and
+// placeholders included.
 
 const runAID = "0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88"
 const stateAID = "0198c7a9-1a22-7f00-8b3e-9c5d2e4f6a71"

@@ -11,7 +11,8 @@ import (
 )
 
 // schemaRetryDelays spread about 3 s of waiting over the window between a
-// run entering PAUSED and its flow saving the schema (prefect-api.md 2.2).
+// run entering PAUSED and its flow saving the schema (src/prefect/flow_runs.py:
+// pause_flow_run sets PAUSED first, then saves the schema as run input).
 var schemaRetryDelays = []time.Duration{
 	200 * time.Millisecond, 300 * time.Millisecond, 500 * time.Millisecond,
 	500 * time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond,

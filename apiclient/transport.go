@@ -325,7 +325,9 @@ func (c *Client) containsSecret(s string) bool {
 	return false
 }
 
-// ---- CSRF (self-hosted only, prefect-api.md 5.3) ----
+// ---- CSRF (self-hosted only: src/prefect/server/api/csrf_token.py, the
+// CsrfMiddleware in src/prefect/server/api/middleware.py, and the client side in
+// src/prefect/client/base.py) ----
 
 type csrfMode int
 

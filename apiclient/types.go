@@ -135,7 +135,8 @@ type OrchestrationResult struct {
 }
 
 // Outcome is what a resume or cancel achieved, decided from the status and
-// the resulting state type (prefect-api.md 8.3).
+// the resulting state type (src/prefect/server/api/flow_runs.py resume_flow_run,
+// src/prefect/server/schemas/responses.py OrchestrationResult).
 type Outcome string
 
 const (

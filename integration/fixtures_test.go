@@ -11,7 +11,7 @@ import (
 
 // TestFixtureFlowsPauseWithSchemas proves the harness and the fixture flows end to end,
 // without the unpause binary: every fixture pauses (or suspends) with the keyset and the
-// schema Prefect documents (docs/prefect-api.md §2-§4), a raw POST /resume delivers the
+// schema Prefect builds for it (src/prefect/input/run_input.py, src/prefect/flow_runs.py), a raw POST /resume delivers the
 // input, and the flow reports what it received.
 func TestFixtureFlowsPauseWithSchemas(t *testing.T) {
 	requireServer(t)

@@ -54,7 +54,7 @@ class Address(BaseModel):
     zip_code: str = Field(pattern=r"^\d{5}$")
 
 
-# prefect-api.md section 3.4, complete.
+# The approval example of Prefect's docs (docs/v3/advanced/interactive.mdx), complete.
 class ApprovalInput(RunInput):
     approved: bool
     reason: Optional[str] = None
