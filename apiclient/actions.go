@@ -170,8 +170,10 @@ func interrupted(ctx context.Context, op string, act action, err error) error {
 	if ctx.Err() == nil {
 		return err
 	}
-	return &Error{Op: op, Kind: ErrOther, Err: ctx.Err(),
-		Reason: fmt.Sprintf("interrupted (%v); it is unknown whether the %s took effect: check the run before trying again", ctx.Err(), act)}
+	return &Error{
+		Op: op, Kind: ErrOther, Err: ctx.Err(),
+		Reason: fmt.Sprintf("interrupted (%v); it is unknown whether the %s took effect: check the run before trying again", ctx.Err(), act),
+	}
 }
 
 // isAmbiguous reports failures after which the server may or may not have
@@ -221,8 +223,10 @@ func (c *Client) interpret(ctx context.Context, op string, act action, runID, pa
 			res.Delay = time.Duration(*d) * time.Second
 		}
 	default:
-		return nil, &Error{Op: op, Method: http.MethodPost, URL: c.display + path, StatusCode: resp.status, Kind: ErrServer,
-			Reason: fmt.Sprintf("unexpected orchestration status %q", or.Status), sent: true}
+		return nil, &Error{
+			Op: op, Method: http.MethodPost, URL: c.display + path, StatusCode: resp.status, Kind: ErrServer,
+			Reason: fmt.Sprintf("unexpected orchestration status %q", or.Status), sent: true,
+		}
 	}
 	return res, nil
 }
@@ -267,17 +271,23 @@ func (c *Client) verify(ctx context.Context, op string, act action, before *Flow
 		}
 	}
 	if after == nil {
-		return nil, &Error{Op: op, Kind: ErrConnection, Err: cause,
+		return nil, &Error{
+			Op: op, Kind: ErrConnection, Err: cause,
 			Reason: fmt.Sprintf("it is unknown whether the %s took effect: %s, and the run could not be read back; "+
-				"check the run's state before trying again", act, causeText)}
+				"check the run's state before trying again", act, causeText),
+		}
 	}
 	if !stateChanged(before, after) {
-		return nil, &Error{Op: op, Kind: ErrConnection, Err: cause, unchanged: true,
-			Reason: fmt.Sprintf("the %s did NOT take effect: %s, and the run is still paused in the same state; it is safe to retry", act, causeText)}
+		return nil, &Error{
+			Op: op, Kind: ErrConnection, Err: cause, unchanged: true,
+			Reason: fmt.Sprintf("the %s did NOT take effect: %s, and the run is still paused in the same state; it is safe to retry", act, causeText),
+		}
 	}
 
-	res := &ActionResult{State: after.State, Verified: true, Outcome: OutcomeNotPaused,
-		Reason: fmt.Sprintf("%s; the run now is %s", causeText, stateLabel(after.State))}
+	res := &ActionResult{
+		State: after.State, Verified: true, Outcome: OutcomeNotPaused,
+		Reason: fmt.Sprintf("%s; the run now is %s", causeText, stateLabel(after.State)),
+	}
 	typ := ""
 	if after.State != nil {
 		typ = after.State.Type

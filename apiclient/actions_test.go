@@ -26,20 +26,32 @@ func TestResumeDecisionTable(t *testing.T) {
 	}{
 		{name: "accept running", status: 201, body: resumeAcceptJSON, want: OutcomeResumed, wantType: "RUNNING"},
 		{name: "accept suspended -> scheduled", status: 201, body: resumeAcceptSuspendedJSON, want: OutcomeResumed, wantType: "SCHEDULED"},
-		{name: "reject validation, still paused", status: 200, body: resumeRejectJSON, want: OutcomeRejected, wantType: "PAUSED",
-			wantReason: "Reason: Validation failed for field 'approve'. Failure reason: 'yes' is not of type 'boolean'"},
-		{name: "reject suspended without deployment", status: 200, body: resumeNoDeploymentJSON, want: OutcomeRejected, wantType: "PAUSED",
-			wantReason: "Cannot reschedule a resuming flow run without a deployment."},
-		{name: "reject timeout -> failed", status: 201, body: resumeTimeoutJSON, want: OutcomeExpired, wantType: "FAILED",
-			wantReason: "The flow run pause has timed out and can no longer resume."},
+		{
+			name: "reject validation, still paused", status: 200, body: resumeRejectJSON, want: OutcomeRejected, wantType: "PAUSED",
+			wantReason: "Reason: Validation failed for field 'approve'. Failure reason: 'yes' is not of type 'boolean'",
+		},
+		{
+			name: "reject suspended without deployment", status: 200, body: resumeNoDeploymentJSON, want: OutcomeRejected, wantType: "PAUSED",
+			wantReason: "Cannot reschedule a resuming flow run without a deployment.",
+		},
+		{
+			name: "reject timeout -> failed", status: 201, body: resumeTimeoutJSON, want: OutcomeExpired, wantType: "FAILED",
+			wantReason: "The flow run pause has timed out and can no longer resume.",
+		},
 		{name: "reject into cancelled", status: 200, body: cancelRejectCancelledJSON, want: OutcomeCancelled, wantType: "CANCELLED"},
-		{name: "abort not paused", status: 200, body: resumeAbortJSON, want: OutcomeNotPaused, wantType: "RUNNING",
-			wantReason: "Cannot resume a flow run that is not paused.", rereads: true},
-		{name: "abort orchestration error", status: 200, body: orchestrationErrorJSON, want: OutcomeNotPaused, wantType: "RUNNING",
-			wantReason: "Error validating state: boom", rereads: true},
+		{
+			name: "abort not paused", status: 200, body: resumeAbortJSON, want: OutcomeNotPaused, wantType: "RUNNING",
+			wantReason: "Cannot resume a flow run that is not paused.", rereads: true,
+		},
+		{
+			name: "abort orchestration error", status: 200, body: orchestrationErrorJSON, want: OutcomeNotPaused, wantType: "RUNNING",
+			wantReason: "Error validating state: boom", rereads: true,
+		},
 		{name: "wait", status: 200, body: waitJSON, want: OutcomeWait, wantDelay: 5 * time.Second, wantReason: "Try later."},
-		{name: "409 race", status: 409, body: conflictJSON, want: OutcomeNotPaused, wantType: "RUNNING",
-			wantReason: "Data integrity conflict", rereads: true},
+		{
+			name: "409 race", status: 409, body: conflictJSON, want: OutcomeNotPaused, wantType: "RUNNING",
+			wantReason: "Data integrity conflict", rereads: true,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,11 +203,15 @@ func TestCancelDecisionTable(t *testing.T) {
 		reason   string
 	}{
 		{"accept -> cancelling", 201, cancelAcceptJSON, OutcomeCancelled, "CANCELLING", ""},
-		{"reject into cancelled (suspended)", 201, cancelRejectCancelledJSON, OutcomeCancelled, "CANCELLED",
-			"Suspended flow run has no infrastructure to terminate."},
+		{
+			"reject into cancelled (suspended)", 201, cancelRejectCancelledJSON, OutcomeCancelled, "CANCELLED",
+			"Suspended flow run has no infrastructure to terminate.",
+		},
 		{"reject into failed (expired)", 201, cancelRejectFailedJSON, OutcomeExpired, "FAILED", "timed out"},
-		{"abort", 200, `{"state":null,"status":"ABORT","details":{"type":"abort_details","reason":"Run is already finished."}}`,
-			OutcomeNotPaused, "RUNNING", "already finished"},
+		{
+			"abort", 200, `{"state":null,"status":"ABORT","details":{"type":"abort_details","reason":"Run is already finished."}}`,
+			OutcomeNotPaused, "RUNNING", "already finished",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -383,8 +399,10 @@ func TestResumeConnectionDroppedUnknown(t *testing.T) {
 
 // A gateway 502 after sending is ambiguous too; the run reads as cancelling.
 func TestCancelGatewayErrorVerified(t *testing.T) {
-	cancelling := mustJSON(t, runWith(t, map[string]any{"state.id": "0198c7d0-0000-7000-8000-00000000c001",
-		"state.type": "CANCELLING", "state.name": "Cancelling"}))
+	cancelling := mustJSON(t, runWith(t, map[string]any{
+		"state.id":   "0198c7d0-0000-7000-8000-00000000c001",
+		"state.type": "CANCELLING", "state.name": "Cancelling",
+	}))
 	f := newFake(t)
 	f.sequence("GET /api/flow_runs/{id}", replyFn(200, pausedRunJSON), replyFn(200, cancelling))
 	f.handle("POST /api/flow_runs/{id}/set_state", hangUp)

@@ -267,12 +267,16 @@ func newHTTPClient(opts Options) (*http.Client, error) {
 	if opts.CAFile != "" {
 		pem, err := os.ReadFile(opts.CAFile)
 		if err != nil {
-			return nil, &Error{Op: "load CA bundle", Kind: ErrConfig, Err: err,
-				Reason: fmt.Sprintf("cannot read CA file %s (PREFECT_API_SSL_CERT_FILE / SSL_CERT_FILE): %v", opts.CAFile, err)}
+			return nil, &Error{
+				Op: "load CA bundle", Kind: ErrConfig, Err: err,
+				Reason: fmt.Sprintf("cannot read CA file %s (PREFECT_API_SSL_CERT_FILE / SSL_CERT_FILE): %v", opts.CAFile, err),
+			}
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, &Error{Op: "load CA bundle", Kind: ErrConfig,
-				Reason: fmt.Sprintf("CA file %s contains no valid PEM certificate", opts.CAFile)}
+			return nil, &Error{
+				Op: "load CA bundle", Kind: ErrConfig,
+				Reason: fmt.Sprintf("CA file %s contains no valid PEM certificate", opts.CAFile),
+			}
 		}
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()

@@ -28,13 +28,19 @@ func TestNewURLChecks(t *testing.T) {
 		{"http://127.0.0.1:4200/", []string{"missing the /api path", "use http://127.0.0.1:4200/api"}},
 		{"http://localhost:4200/dashboard", []string{"missing the /api path", "use http://localhost:4200/api"}},
 		{"http://localhost:4200/runs/flow-run/abc", []string{"use http://localhost:4200/api"}},
-		{"https://app.prefect.cloud/account/a1/workspace/w1/dashboard",
-			[]string{"app.prefect.cloud", "api.prefect.cloud", "use https://api.prefect.cloud/api/accounts/a1/workspaces/w1"}},
+		{
+			"https://app.prefect.cloud/account/a1/workspace/w1/dashboard",
+			[]string{"app.prefect.cloud", "api.prefect.cloud", "use https://api.prefect.cloud/api/accounts/a1/workspaces/w1"},
+		},
 		{"https://app.prefect.cloud", []string{"api.prefect.cloud/api/accounts/<account-id>/workspaces/<workspace-id>"}},
-		{"https://api.prefect.cloud/api/account/a1/workspaces/w1",
-			[]string{"/account/", "/accounts/", "use https://api.prefect.cloud/api/accounts/a1/workspaces/w1"}},
-		{"https://api.prefect.cloud/api/accounts/a1/workspace/w1",
-			[]string{"/workspace/", "/workspaces/", "use https://api.prefect.cloud/api/accounts/a1/workspaces/w1"}},
+		{
+			"https://api.prefect.cloud/api/account/a1/workspaces/w1",
+			[]string{"/account/", "/accounts/", "use https://api.prefect.cloud/api/accounts/a1/workspaces/w1"},
+		},
+		{
+			"https://api.prefect.cloud/api/accounts/a1/workspace/w1",
+			[]string{"/workspace/", "/workspaces/", "use https://api.prefect.cloud/api/accounts/a1/workspaces/w1"},
+		},
 		{"https://api.prefect.cloud/api", []string{"does not name a workspace", "prefect cloud login"}},
 		{"http://api.prefect.cloud/api/accounts/a1/workspaces/w1", []string{"https"}},
 		{"http://127.0.0.1:4200/api?x=1", []string{"query"}},
@@ -83,8 +89,10 @@ func TestRunURL(t *testing.T) {
 	for _, tc := range []struct{ base, want string }{
 		{"http://127.0.0.1:4200/api", "http://127.0.0.1:4200/runs/flow-run/" + runAID},
 		{"https://admin:pw@prefect.example.com/prefect/api/", "https://prefect.example.com/prefect/runs/flow-run/" + runAID},
-		{"https://api.prefect.cloud/api/accounts/acc-1/workspaces/ws-2",
-			"https://app.prefect.cloud/account/acc-1/workspace/ws-2/runs/flow-run/" + runAID},
+		{
+			"https://api.prefect.cloud/api/accounts/acc-1/workspaces/ws-2",
+			"https://app.prefect.cloud/account/acc-1/workspace/ws-2/runs/flow-run/" + runAID,
+		},
 	} {
 		c, err := New(Options{BaseURL: tc.base})
 		if err != nil {
@@ -130,8 +138,10 @@ func TestHeaders(t *testing.T) {
 				if got := h.Get("Authorization"); got != tc.wantHeader {
 					t.Errorf("%s %s: Authorization %q, want %q", r.Method, r.Path, got, tc.wantHeader)
 				}
-				for k, v := range map[string]string{"X-Prefect-Api-Version": "0.8.4", "Content-Type": "application/json",
-					"Accept": "application/json", "User-Agent": "unpause/test"} {
+				for k, v := range map[string]string{
+					"X-Prefect-Api-Version": "0.8.4", "Content-Type": "application/json",
+					"Accept": "application/json", "User-Agent": "unpause/test",
+				} {
 					if h.Get(k) != v {
 						t.Errorf("%s %s: %s = %q, want %q", r.Method, r.Path, k, h.Get(k), v)
 					}

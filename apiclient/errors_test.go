@@ -15,10 +15,14 @@ func TestParseReason(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{`{"detail":"Flow run not found"}`, "Flow run not found"},
 		{`{"detail":"Invalid limit: must be less than or equal to 200."}`, "Invalid limit: must be less than or equal to 200."},
-		{`{"exception_message":"Invalid request received.","exception_detail":[{"type":"extra_forbidden","loc":["body","flow_runs","bogus"],"msg":"Extra inputs are not permitted","input":1}],"request_body":{"flow_runs":{"bogus":1}}}`,
-			"Invalid request received.: flow_runs.bogus: Extra inputs are not permitted"},
-		{`{"exception_message":"Invalid request received.","exception_detail":[{"loc":["body","limit"],"msg":"Input should be greater than or equal to 0"},{"loc":["query","x",0],"msg":"bad"}]}`,
-			"Invalid request received.: limit: Input should be greater than or equal to 0; query.x.0: bad"},
+		{
+			`{"exception_message":"Invalid request received.","exception_detail":[{"type":"extra_forbidden","loc":["body","flow_runs","bogus"],"msg":"Extra inputs are not permitted","input":1}],"request_body":{"flow_runs":{"bogus":1}}}`,
+			"Invalid request received.: flow_runs.bogus: Extra inputs are not permitted",
+		},
+		{
+			`{"exception_message":"Invalid request received.","exception_detail":[{"loc":["body","limit"],"msg":"Input should be greater than or equal to 0"},{"loc":["query","x",0],"msg":"bad"}]}`,
+			"Invalid request received.: limit: Input should be greater than or equal to 0; query.x.0: bad",
+		},
 		{`{"detail":[{"loc":["path","id"],"msg":"Input should be a valid UUID","type":"uuid_parsing"}]}`, "path.id: Input should be a valid UUID"},
 		{`{"exception_message":"Unauthorized"}`, "Unauthorized"},
 		{`{"exception_message":"Internal Server Error"}`, "Internal Server Error"},
@@ -67,8 +71,10 @@ func FuzzParseReason(f *testing.F) {
 }
 
 func TestErrorMessageAndKinds(t *testing.T) {
-	e := &Error{Op: "list paused runs", Method: "POST", URL: "http://127.0.0.1:4200/api/flow_runs/filter",
-		StatusCode: 422, Reason: "Invalid request received.: flow_runs.bogus: Extra inputs are not permitted", Kind: ErrBadRequest}
+	e := &Error{
+		Op: "list paused runs", Method: "POST", URL: "http://127.0.0.1:4200/api/flow_runs/filter",
+		StatusCode: 422, Reason: "Invalid request received.: flow_runs.bogus: Extra inputs are not permitted", Kind: ErrBadRequest,
+	}
 	want := "list paused runs: POST http://127.0.0.1:4200/api/flow_runs/filter: HTTP 422 Unprocessable Entity: " +
 		"Invalid request received.: flow_runs.bogus: Extra inputs are not permitted"
 	if e.Error() != want {
@@ -86,8 +92,10 @@ func TestErrorMessageAndKinds(t *testing.T) {
 	if !errors.Is(ce, context.Canceled) || ce.Error() != "x: context canceled" {
 		t.Errorf("Unwrap/Error: %q", ce.Error())
 	}
-	for code, kind := range map[int]ErrorKind{401: ErrAuth, 403: ErrAuth, 404: ErrNotFound, 409: ErrBadRequest,
-		422: ErrBadRequest, 400: ErrBadRequest, 500: ErrServer, 503: ErrServer} {
+	for code, kind := range map[int]ErrorKind{
+		401: ErrAuth, 403: ErrAuth, 404: ErrNotFound, 409: ErrBadRequest,
+		422: ErrBadRequest, 400: ErrBadRequest, 500: ErrServer, 503: ErrServer,
+	} {
 		if kindForStatus(code) != kind {
 			t.Errorf("kindForStatus(%d) = %v, want %v", code, kindForStatus(code), kind)
 		}

@@ -17,10 +17,11 @@ import (
 // src/prefect/server/schemas/responses.py and core.py): unknown fields and
 // placeholders included.
 
-const runAID = "0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88"
-const stateAID = "0198c7a9-1a22-7f00-8b3e-9c5d2e4f6a71"
-const flowAID = "5f0e7d0a-3c1b-4b8e-9a77-2d9c1e6f4a10"
-const depAID = "7a1c2b3d-4e5f-4061-8a9b-0c1d2e3f4a5b"
+const (
+	runAID  = "0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88"
+	flowAID = "5f0e7d0a-3c1b-4b8e-9a77-2d9c1e6f4a10"
+	depAID  = "7a1c2b3d-4e5f-4061-8a9b-0c1d2e3f4a5b"
+)
 
 // pausedRunJSON is 8.4 (a) verbatim.
 const pausedRunJSON = `{
@@ -136,16 +137,20 @@ const cancelAcceptJSON = `{"state": {"id": "0198c7d0-0000-7000-8000-00000000c001
   "timestamp": "2026-08-21T16:40:00.000001Z", "message": "Rejected by ops via unpause", "data": null,
   "state_details": {"flow_run_id": "0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88"}},
  "status": "ACCEPT", "details": {"type": "accept_details"}}`
+
 const cancelRejectCancelledJSON = `{"state": {"id": "0198c7d0-0000-7000-8000-00000000c002", "type": "CANCELLED", "name": "Cancelled",
   "timestamp": "2026-08-21T16:40:00.000001Z", "message": "Suspended flow run has no infrastructure to terminate.", "data": null,
   "state_details": {}},
  "status": "REJECT", "details": {"type": "reject_details", "reason": "Suspended flow run has no infrastructure to terminate."}}`
+
 const cancelRejectFailedJSON = `{"state": {"id": "0198c7d0-0000-7000-8000-00000000c003", "type": "FAILED", "name": "Failed",
   "timestamp": "2026-08-21T18:00:00Z", "message": "The flow was paused and never resumed.", "state_details": {}},
  "status": "REJECT", "details": {"type": "reject_details", "reason": "The flow run pause has timed out and can no longer resume."}}`
 
-const notFoundRunJSON = `{"detail":"Flow run not found"}`
-const csrfDisabledJSON = `{"detail":"CSRF protection is disabled."}`
+const (
+	notFoundRunJSON  = `{"detail":"Flow run not found"}`
+	csrfDisabledJSON = `{"detail":"CSRF protection is disabled."}`
+)
 
 // runWith returns pausedRunJSON with fields changed: top-level keys by
 // name, and "state.<key>" / "details.<key>" for the state and its details.
@@ -221,8 +226,10 @@ func newFake(t testing.TB) *fakeServer {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
 		f.mu.Lock()
-		f.reqs = append(f.reqs, recorded{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Header: r.Header.Clone(), Body: string(body), ContentLength: r.ContentLength})
+		f.reqs = append(f.reqs, recorded{
+			Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+			Header: r.Header.Clone(), Body: string(body), ContentLength: r.ContentLength,
+		})
 		f.mu.Unlock()
 		f.mux.ServeHTTP(w, r)
 	}))
@@ -345,16 +352,6 @@ func newClient(t testing.TB, f *fakeServer, opts ...func(*Options)) (*Client, *s
 	s := &sleeps{}
 	c.sleep = s.sleep
 	return c, s
-}
-
-// decodeBody unmarshals a recorded JSON body.
-func decodeBody(t testing.TB, body string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(body), &m); err != nil {
-		t.Fatalf("body %q is not a JSON object: %v", body, err)
-	}
-	return m
 }
 
 // sameJSONText compares two JSON texts semantically.

@@ -53,8 +53,10 @@ func (c *Client) InputRequest(ctx context.Context, r *Run) (*InputRequest, error
 	// The body is the stored JSON text: keep its bytes (property order) as is.
 	schema := []byte(strings.TrimSpace(string(resp.body)))
 	if !json.Valid(schema) {
-		return nil, &Error{Op: op, Method: http.MethodGet, URL: c.display + schemaPath, StatusCode: resp.status,
-			Kind: ErrServer, Reason: "the run's input schema is not valid JSON", sent: true}
+		return nil, &Error{
+			Op: op, Method: http.MethodGet, URL: c.display + schemaPath, StatusCode: resp.status,
+			Kind: ErrServer, Reason: "the run's input schema is not valid JSON", sent: true,
+		}
 	}
 	ir := &InputRequest{Schema: json.RawMessage(schema)}
 

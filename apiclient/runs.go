@@ -119,8 +119,10 @@ func (c *Client) postFilter(ctx context.Context, op, path string, build func(lim
 }
 
 func (c *Client) decodeError(op, method, path string, resp *response, err error) *Error {
-	return &Error{Op: op, Method: method, URL: c.display + path, StatusCode: resp.status, Kind: ErrServer, Err: err,
-		Reason: "unexpected response body: " + err.Error(), sent: true}
+	return &Error{
+		Op: op, Method: method, URL: c.display + path, StatusCode: resp.status, Kind: ErrServer, Err: err,
+		Reason: "unexpected response body: " + err.Error(), sent: true,
+	}
 }
 
 // ListPaused returns every PAUSED flow run (paused and suspended) in the
@@ -340,8 +342,10 @@ func (c *Client) ResolveRun(ctx context.Context, idOrName string) (*Run, error) 
 			if pausedOnly {
 				what = "paused runs"
 			}
-			return nil, &Error{Op: op, Kind: ErrAmbiguous,
-				Reason: fmt.Sprintf("%d %s are named %q; use an id: %s", len(found), what, key, strings.Join(ids, ", "))}
+			return nil, &Error{
+				Op: op, Kind: ErrAmbiguous,
+				Reason: fmt.Sprintf("%d %s are named %q; use an id: %s", len(found), what, key, strings.Join(ids, ", ")),
+			}
 		}
 	}
 	return nil, &Error{Op: op, Kind: ErrNotFound, Reason: fmt.Sprintf("no flow run is named %q", key)}

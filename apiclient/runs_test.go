@@ -86,8 +86,10 @@ type pausedServer struct {
 }
 
 func newPausedServer(t *testing.T, runs []map[string]any, maxLimit int) *pausedServer {
-	p := &pausedServer{fakeServer: newFake(t), maxLimit: maxLimit, runs: runs,
-		flows: map[string]string{}, deps: map[string]string{}}
+	p := &pausedServer{
+		fakeServer: newFake(t), maxLimit: maxLimit, runs: runs,
+		flows: map[string]string{}, deps: map[string]string{},
+	}
 	tooBig := func(w http.ResponseWriter, limit *int) bool {
 		if limit != nil && *limit > p.maxLimit {
 			reply(w, 422, fmt.Sprintf(`{"detail":"Invalid limit: must be less than or equal to %d."}`, p.maxLimit))
@@ -152,8 +154,10 @@ func newPausedServer(t *testing.T, runs []map[string]any, maxLimit int) *pausedS
 			var out []map[string]any
 			for _, id := range ids {
 				if name, ok := names[id]; ok {
-					out = append(out, map[string]any{"id": id, "created": "2026-08-01T00:00:00Z", "updated": "2026-08-01T00:00:00Z",
-						"name": name, "tags": []string{}, "labels": map[string]any{}, "flow_id": flowAID, "work_pool_name": "ops-pool"})
+					out = append(out, map[string]any{
+						"id": id, "created": "2026-08-01T00:00:00Z", "updated": "2026-08-01T00:00:00Z",
+						"name": name, "tags": []string{}, "labels": map[string]any{}, "flow_id": flowAID, "work_pool_name": "ops-pool",
+					})
 				}
 			}
 			if out == nil {
@@ -344,7 +348,8 @@ func TestListPausedBodies(t *testing.T) {
 		t.Fatalf("got %+v", all)
 	}
 	some, _, err := c.ListPaused(context.Background(), ListOptions{
-		FlowNames: []string{"human-approval"}, Tags: []string{"ops", "cleanup"}, NeedsInputOnly: true})
+		FlowNames: []string{"human-approval"}, Tags: []string{"ops", "cleanup"}, NeedsInputOnly: true,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,10 +393,12 @@ func TestDecodeFlowRun(t *testing.T) {
 		t.Errorf("+00:00 and Z decode differently: %v vs %v", fr2.State.Timestamp, fr.State.Timestamp)
 	}
 
-	suspended := runWith(t, map[string]any{"state.name": "Suspended", "details.pause_reschedule": true,
+	suspended := runWith(t, map[string]any{
+		"state.name": "Suspended", "details.pause_reschedule": true,
 		"details.pause_timeout": nil, "details.pause_key": nil, "details.run_input_keyset": nil,
 		"tags": nil, "parameters": nil, "deployment_id": nil, "work_pool_name": nil, "start_time": nil,
-		"state.message": nil, "created": nil})
+		"state.message": nil, "created": nil,
+	})
 	f := newFake(t)
 	f.json("GET /api/flow_runs/{id}", 200, mustJSON(t, suspended))
 	f.json("POST /api/flows/filter", 200, `[]`)
@@ -423,8 +430,10 @@ func TestGetRunNotFound(t *testing.T) {
 func TestResolveRun(t *testing.T) {
 	paused1 := runWith(t, map[string]any{"name": "twin"})
 	paused2 := runWith(t, map[string]any{"name": "twin", "id": "0198c7a2-5b1e-7c4d-9e61-000000000002"})
-	doneRun := runWith(t, map[string]any{"name": "finished", "id": "0198c7a2-5b1e-7c4d-9e61-000000000003",
-		"state.type": "COMPLETED", "state.name": "Completed"})
+	doneRun := runWith(t, map[string]any{
+		"name": "finished", "id": "0198c7a2-5b1e-7c4d-9e61-000000000003",
+		"state.type": "COMPLETED", "state.name": "Completed",
+	})
 	doneTwin1 := runWith(t, map[string]any{"name": "old", "id": "0198c7a2-5b1e-7c4d-9e61-000000000004", "state.type": "COMPLETED"})
 	doneTwin2 := runWith(t, map[string]any{"name": "old", "id": "0198c7a2-5b1e-7c4d-9e61-000000000005", "state.type": "FAILED"})
 	pausedRuns := []map[string]any{runWith(t, nil), paused1, paused2}

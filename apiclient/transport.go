@@ -70,8 +70,10 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
-			return nil, &Error{Op: r.op, Method: r.method, URL: c.display + r.path, Kind: ErrBadRequest,
-				Reason: "cannot encode request body: " + err.Error(), Err: err}
+			return nil, &Error{
+				Op: r.op, Method: r.method, URL: c.display + r.path, Kind: ErrBadRequest,
+				Reason: "cannot encode request body: " + err.Error(), Err: err,
+			}
 		}
 		payload = b
 	}
@@ -149,8 +151,10 @@ func (c *Client) send(ctx context.Context, r request, payload []byte, mutating b
 	}
 	req, err := http.NewRequestWithContext(rctx, r.method, u, body)
 	if err != nil {
-		return nil, &Error{Op: r.op, Method: r.method, URL: c.display + r.path, Kind: ErrConfig,
-			Reason: "cannot build request: " + c.scrub(err.Error())}
+		return nil, &Error{
+			Op: r.op, Method: r.method, URL: c.display + r.path, Kind: ErrConfig,
+			Reason: "cannot build request: " + c.scrub(err.Error()),
+		}
 	}
 	if payload == nil && mutating {
 		req.ContentLength = 0
@@ -234,13 +238,17 @@ func (c *Client) statusError(r request, resp *response) *Error {
 			reason = strings.TrimPrefix(reason+fmt.Sprintf("; rate limited, retry after %s", d.Round(time.Second)), "; ")
 		}
 	}
-	return &Error{Op: r.op, Method: r.method, URL: c.display + r.path, StatusCode: resp.status,
-		Reason: reason, Kind: kindForStatus(resp.status), sent: true}
+	return &Error{
+		Op: r.op, Method: r.method, URL: c.display + r.path, StatusCode: resp.status,
+		Reason: reason, Kind: kindForStatus(resp.status), sent: true,
+	}
 }
 
 func (c *Client) ctxError(r request, err error) *Error {
-	return &Error{Op: r.op, Method: r.method, URL: c.display + r.path, Kind: ErrOther, Err: err,
-		Reason: "interrupted: " + err.Error()}
+	return &Error{
+		Op: r.op, Method: r.method, URL: c.display + r.path, Kind: ErrOther, Err: err,
+		Reason: "interrupted: " + err.Error(),
+	}
 }
 
 // transportError describes a failed exchange: which server could not be
@@ -375,8 +383,10 @@ func (c *Client) csrfToken(ctx context.Context, op string) (string, error) {
 			return s.token, nil
 		}
 	}
-	resp, err := c.do(ctx, request{op: op, method: http.MethodGet, path: "/csrf-token",
-		query: url.Values{"client": {s.clientID}}, read: true})
+	resp, err := c.do(ctx, request{
+		op: op, method: http.MethodGet, path: "/csrf-token",
+		query: url.Values{"client": {s.clientID}}, read: true,
+	})
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
@@ -395,8 +405,10 @@ func (c *Client) csrfToken(ctx context.Context, op string) (string, error) {
 		Expiration time.Time `json:"expiration"`
 	}
 	if err := json.Unmarshal(resp.body, &tok); err != nil || tok.Token == "" {
-		return "", &Error{Op: op, Method: http.MethodGet, URL: c.display + "/csrf-token",
-			StatusCode: resp.status, Kind: ErrServer, Reason: "the server's CSRF token response has no token"}
+		return "", &Error{
+			Op: op, Method: http.MethodGet, URL: c.display + "/csrf-token",
+			StatusCode: resp.status, Kind: ErrServer, Reason: "the server's CSRF token response has no token",
+		}
 	}
 	s.mode, s.token, s.expires = csrfOn, tok.Token, tok.Expiration
 	return s.token, nil

@@ -367,8 +367,10 @@ func TestCloudNoCSRF(t *testing.T) {
 	base := "/api/accounts/acc-1/workspaces/ws-2"
 	f.json("POST "+base+"/flow_runs/{id}/input/filter", 200, `[]`)
 	target, _ := url.Parse(f.srv.URL)
-	c, err := New(Options{BaseURL: "https://api.prefect.cloud" + base, APIKey: "pnu_cloudkey",
-		HTTPClient: &http.Client{Transport: rewriteTransport{target}}})
+	c, err := New(Options{
+		BaseURL: "https://api.prefect.cloud" + base, APIKey: "pnu_cloudkey",
+		HTTPClient: &http.Client{Transport: rewriteTransport{target}},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

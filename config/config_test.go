@@ -120,6 +120,7 @@ func envLayer(k, v string) func(*fixture) { return func(f *fixture) { f.env[k] =
 func cfgLayer(line string) func(*fixture) {
 	return func(f *fixture) { f.cfg = append(f.cfg, line) }
 }
+
 func profLayer(line string) func(*fixture) {
 	return func(f *fixture) { f.profile = append(f.profile, line) }
 }
@@ -186,8 +187,10 @@ func TestPrecedence(t *testing.T) {
 		{keyReadOnly, []testLayer{
 			{"flag", flagLayer("--read-only=false"), "false", src("flag --read-only")},
 			{"UNPAUSE env", envLayer("UNPAUSE_READ_ONLY", "true"), "true", src("env UNPAUSE_READ_ONLY")},
-			{"config per profile", cfgLayer("profiles: {p: {read_only: false}}"), "false",
-				func(f *fixture) Source { return Source("config " + f.configPath() + " (profiles.p.read_only)") }},
+			{
+				"config per profile", cfgLayer("profiles: {p: {read_only: false}}"), "false",
+				func(f *fixture) Source { return Source("config " + f.configPath() + " (profiles.p.read_only)") },
+			},
 			{"config", cfgLayer("read_only: true"), "true", cfgSrc},
 		}, "false"},
 		{keyAccessible, []testLayer{
@@ -289,20 +292,43 @@ PREFECT_API_URL = "http://cfg/api"
 		wantSource func(f *fixture) Source
 		wantURL    string
 	}{
-		{"flag wins", []string{"--profile", "flag"}, map[string]string{"UNPAUSE_PROFILE": "uenv", "PREFECT_PROFILE": "penv"}, "profile: cfg", false,
-			"flag", src("flag --profile"), "http://flag/api"},
-		{"UNPAUSE_PROFILE", nil, map[string]string{"UNPAUSE_PROFILE": "uenv", "PREFECT_PROFILE": "penv"}, "profile: cfg", false,
-			"uenv", src("env UNPAUSE_PROFILE"), "http://uenv/api"},
-		{"PREFECT_PROFILE", nil, map[string]string{"PREFECT_PROFILE": "penv"}, "profile: cfg", false,
-			"penv", src("env PREFECT_PROFILE"), "http://penv/api"},
-		{"config file profile", nil, nil, "profile: cfg", false,
-			"cfg", cfgSrc, "http://cfg/api"},
-		{"active in profiles.toml", nil, nil, "", false,
-			"fromfile", func(f *fixture) Source { return Source("active in " + f.profilesPath()) }, "http://fromfile/api"},
-		{"no profiles file: Prefect's built-in ephemeral", nil, nil, "", true,
-			"ephemeral", src("default"), ""},
-		{"no profiles file: built-in local has the default server", []string{"--profile=local"}, nil, "", true,
-			"local", src("flag --profile"), "http://127.0.0.1:4200/api"},
+		{
+			"flag wins",
+			[]string{"--profile", "flag"},
+			map[string]string{"UNPAUSE_PROFILE": "uenv", "PREFECT_PROFILE": "penv"},
+			"profile: cfg", false,
+			"flag", src("flag --profile"), "http://flag/api",
+		},
+		{
+			"UNPAUSE_PROFILE", nil,
+			map[string]string{"UNPAUSE_PROFILE": "uenv", "PREFECT_PROFILE": "penv"},
+			"profile: cfg", false,
+			"uenv", src("env UNPAUSE_PROFILE"), "http://uenv/api",
+		},
+		{
+			"PREFECT_PROFILE", nil,
+			map[string]string{"PREFECT_PROFILE": "penv"},
+			"profile: cfg", false,
+			"penv", src("env PREFECT_PROFILE"), "http://penv/api",
+		},
+		{
+			"config file profile", nil, nil, "profile: cfg", false,
+			"cfg", cfgSrc, "http://cfg/api",
+		},
+		{
+			"active in profiles.toml", nil, nil, "", false,
+			"fromfile", func(f *fixture) Source { return Source("active in " + f.profilesPath()) }, "http://fromfile/api",
+		},
+		{
+			"no profiles file: Prefect's built-in ephemeral", nil, nil, "", true,
+			"ephemeral", src("default"), "",
+		},
+		{
+			"no profiles file: built-in local has the default server",
+			[]string{"--profile=local"},
+			nil, "", true,
+			"local", src("flag --profile"), "http://127.0.0.1:4200/api",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -337,14 +363,28 @@ func TestUnknownProfile(t *testing.T) {
 		profs   string
 		wantErr []string
 	}{
-		{"PREFECT_PROFILE", nil, map[string]string{"PREFECT_PROFILE": "staging"}, "[profiles.prod]\n[profiles.dev]\n",
-			[]string{`"staging"`, "env PREFECT_PROFILE", "available profiles: cloud, dev, ephemeral, local, prod, test"}},
-		{"flag", []string{"--profile", "nope"}, nil, "[profiles.prod]\n",
-			[]string{`"nope"`, "flag --profile", "prod"}},
-		{"active names a missing profile", nil, nil, "active = \"gone\"\n[profiles.prod]\n",
-			[]string{`"gone"`, "active in", "prod"}},
-		{"no profiles file", []string{"--profile", "prod"}, nil, "",
-			[]string{`"prod"`, "file not found", "local"}},
+		{
+			"PREFECT_PROFILE", nil,
+			map[string]string{"PREFECT_PROFILE": "staging"},
+			"[profiles.prod]\n[profiles.dev]\n",
+			[]string{`"staging"`, "env PREFECT_PROFILE", "available profiles: cloud, dev, ephemeral, local, prod, test"},
+		},
+		{
+			"flag",
+			[]string{"--profile", "nope"},
+			nil, "[profiles.prod]\n",
+			[]string{`"nope"`, "flag --profile", "prod"},
+		},
+		{
+			"active names a missing profile", nil, nil, "active = \"gone\"\n[profiles.prod]\n",
+			[]string{`"gone"`, "active in", "prod"},
+		},
+		{
+			"no profiles file",
+			[]string{"--profile", "prod"},
+			nil, "",
+			[]string{`"prod"`, "file not found", "local"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -378,17 +418,35 @@ func TestProfilesPath(t *testing.T) {
 		wantSource string
 		wantURL    string
 	}{
-		{"default ~/.prefect", map[string]string{".prefect/profiles.toml": "default"}, nil,
-			".prefect/profiles.toml", "default", "http://default/api"},
-		{"PREFECT_HOME", map[string]string{".prefect/profiles.toml": "default", "ph/profiles.toml": "home"},
-			map[string]string{"PREFECT_HOME": "{home}/ph"}, "ph/profiles.toml", "env PREFECT_HOME", "http://home/api"},
-		{"PREFECT_HOME with ~", map[string]string{"ph/profiles.toml": "tilde"},
-			map[string]string{"PREFECT_HOME": "~/ph"}, "ph/profiles.toml", "env PREFECT_HOME", "http://tilde/api"},
-		{"PREFECT_PROFILES_PATH beats PREFECT_HOME", map[string]string{"ph/profiles.toml": "home", "elsewhere/p.toml": "explicit"},
+		{
+			"default ~/.prefect",
+			map[string]string{".prefect/profiles.toml": "default"},
+			nil,
+			".prefect/profiles.toml", "default", "http://default/api",
+		},
+		{
+			"PREFECT_HOME",
+			map[string]string{".prefect/profiles.toml": "default", "ph/profiles.toml": "home"},
+			map[string]string{"PREFECT_HOME": "{home}/ph"},
+			"ph/profiles.toml", "env PREFECT_HOME", "http://home/api",
+		},
+		{
+			"PREFECT_HOME with ~",
+			map[string]string{"ph/profiles.toml": "tilde"},
+			map[string]string{"PREFECT_HOME": "~/ph"},
+			"ph/profiles.toml", "env PREFECT_HOME", "http://tilde/api",
+		},
+		{
+			"PREFECT_PROFILES_PATH beats PREFECT_HOME",
+			map[string]string{"ph/profiles.toml": "home", "elsewhere/p.toml": "explicit"},
 			map[string]string{"PREFECT_HOME": "{home}/ph", "PREFECT_PROFILES_PATH": "{home}/elsewhere/p.toml"},
-			"elsewhere/p.toml", "env PREFECT_PROFILES_PATH", "http://explicit/api"},
-		{"PREFECT_PROFILES_PATH missing file", nil,
-			map[string]string{"PREFECT_PROFILES_PATH": "{home}/none.toml"}, "none.toml", "env PREFECT_PROFILES_PATH", ""},
+			"elsewhere/p.toml", "env PREFECT_PROFILES_PATH", "http://explicit/api",
+		},
+		{
+			"PREFECT_PROFILES_PATH missing file", nil,
+			map[string]string{"PREFECT_PROFILES_PATH": "{home}/none.toml"},
+			"none.toml", "env PREFECT_PROFILES_PATH", "",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -441,10 +499,18 @@ func TestConfigFileLocation(t *testing.T) {
 	}{
 		{"default ~/.config/unpause", nil, nil, ".config/unpause/config.yaml", ".config/unpause/config.yaml", "default", ""},
 		{"XDG_CONFIG_HOME", map[string]string{"XDG_CONFIG_HOME": "{home}/xdg"}, nil, "xdg/unpause/config.yaml", "xdg/unpause/config.yaml", "env XDG_CONFIG_HOME", ""},
-		{"UNPAUSE_CONFIG_DIR beats XDG", map[string]string{"XDG_CONFIG_HOME": "{home}/xdg", "UNPAUSE_CONFIG_DIR": "{home}/mine"}, nil,
-			"mine/config.yaml", "mine/config.yaml", "env UNPAUSE_CONFIG_DIR", ""},
-		{"--config beats all", map[string]string{"UNPAUSE_CONFIG_DIR": "{home}/mine"}, []string{"--config", "{home}/other.yml"},
-			"other.yml", "other.yml", "flag --config", ""},
+		{
+			"UNPAUSE_CONFIG_DIR beats XDG",
+			map[string]string{"XDG_CONFIG_HOME": "{home}/xdg", "UNPAUSE_CONFIG_DIR": "{home}/mine"},
+			nil,
+			"mine/config.yaml", "mine/config.yaml", "env UNPAUSE_CONFIG_DIR", "",
+		},
+		{
+			"--config beats all",
+			map[string]string{"UNPAUSE_CONFIG_DIR": "{home}/mine"},
+			[]string{"--config", "{home}/other.yml"},
+			"other.yml", "other.yml", "flag --config", "",
+		},
 		{"missing default file is fine", nil, nil, "", ".config/unpause/config.yaml", "default", ""},
 		{"missing --config file is an error", nil, []string{"--config", "{home}/nope.yaml"}, "", "", "", "nope.yaml"},
 	}
@@ -495,24 +561,42 @@ func TestMalformedFiles(t *testing.T) {
 		profs   string
 		wantErr func(f *fixture) []string
 	}{
-		{"YAML syntax error names file and line", "theme: dark\nread_only: [true\nprofile: x\n", "",
-			func(f *fixture) []string { return []string{f.configPath(), "line "} }},
-		{"YAML bad indentation", "theme: dark\n  api_url: x\n", "",
-			func(f *fixture) []string { return []string{f.configPath(), "line 2"} }},
-		{"TOML syntax error names file and line", "", "active = \"a\"\n[profiles.a\nPREFECT_API_URL = 1\n",
-			func(f *fixture) []string { return []string{f.profilesPath(), "line 2"} }},
-		{"bad duration names key and file", "timeout: soon\n", "",
-			func(f *fixture) []string { return []string{"timeout", f.configPath(), `"soon"`} }},
-		{"bad boolean", "read_only: maybe\n", "",
-			func(f *fixture) []string { return []string{"read_only", f.configPath(), "maybe"} }},
-		{"bad theme", "theme: purple\n", "",
-			func(f *fixture) []string { return []string{"theme", "purple", "auto, dark, light"} }},
-		{"refresh too short", "refresh_interval: 100ms\n", "",
-			func(f *fixture) []string { return []string{"refresh_interval", "too short"} }},
-		{"profiles not a mapping", "profiles: [prod]\n", "",
-			func(f *fixture) []string { return []string{"profiles", "mapping"} }},
-		{"per-profile read_only not a bool", "profiles: {prod: {read_only: perhaps}}\n", "",
-			func(f *fixture) []string { return []string{"profiles.prod.read_only", "perhaps"} }},
+		{
+			"YAML syntax error names file and line", "theme: dark\nread_only: [true\nprofile: x\n", "",
+			func(f *fixture) []string { return []string{f.configPath(), "line "} },
+		},
+		{
+			"YAML bad indentation", "theme: dark\n  api_url: x\n", "",
+			func(f *fixture) []string { return []string{f.configPath(), "line 2"} },
+		},
+		{
+			"TOML syntax error names file and line", "", "active = \"a\"\n[profiles.a\nPREFECT_API_URL = 1\n",
+			func(f *fixture) []string { return []string{f.profilesPath(), "line 2"} },
+		},
+		{
+			"bad duration names key and file", "timeout: soon\n", "",
+			func(f *fixture) []string { return []string{"timeout", f.configPath(), `"soon"`} },
+		},
+		{
+			"bad boolean", "read_only: maybe\n", "",
+			func(f *fixture) []string { return []string{"read_only", f.configPath(), "maybe"} },
+		},
+		{
+			"bad theme", "theme: purple\n", "",
+			func(f *fixture) []string { return []string{"theme", "purple", "auto, dark, light"} },
+		},
+		{
+			"refresh too short", "refresh_interval: 100ms\n", "",
+			func(f *fixture) []string { return []string{"refresh_interval", "too short"} },
+		},
+		{
+			"profiles not a mapping", "profiles: [prod]\n", "",
+			func(f *fixture) []string { return []string{"profiles", "mapping"} },
+		},
+		{
+			"per-profile read_only not a bool", "profiles: {prod: {read_only: perhaps}}\n", "",
+			func(f *fixture) []string { return []string{"profiles.prod.read_only", "perhaps"} },
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -566,8 +650,10 @@ func TestTimeoutFlagRejectsGarbage(t *testing.T) {
 	if err := fs.Parse([]string{"--timeout", "soon"}); err == nil {
 		t.Fatal("--timeout soon accepted")
 	}
-	for _, name := range []string{FlagProfile, FlagAPIURL, FlagConfig, FlagReadOnly, FlagAccessible,
-		FlagInsecureSkipVerify, FlagCAFile, FlagTimeout, FlagTheme, FlagRefreshInterval} {
+	for _, name := range []string{
+		FlagProfile, FlagAPIURL, FlagConfig, FlagReadOnly, FlagAccessible,
+		FlagInsecureSkipVerify, FlagCAFile, FlagTimeout, FlagTheme, FlagRefreshInterval,
+	} {
 		if fs.Lookup(name) == nil {
 			t.Errorf("flag --%s not registered", name)
 		}
@@ -655,16 +741,30 @@ func TestReadOnlyPerProfile(t *testing.T) {
 		want    bool
 		wantFor map[string]bool
 	}{
-		{"production profile opens read-only", "profiles:\n  Prod-EU:\n    read_only: true\n", nil, nil, "Prod-EU", true,
-			map[string]bool{"dev": false, "Prod-EU": true, "prod-eu": true}},
-		{"other profiles stay writable", "profiles:\n  Prod-EU:\n    read_only: true\n", nil, nil, "", false,
-			map[string]bool{"dev": false, "Prod-EU": true}},
-		{"global read_only with a writable exception", "read_only: true\nprofiles:\n  dev: {read_only: false}\n", nil, nil, "", false,
-			map[string]bool{"dev": false, "Prod-EU": true, "local": true}},
-		{"flag overrides per-profile", "profiles: {Prod-EU: {read_only: true}}\n", nil, []string{"--read-only=false"}, "Prod-EU", false,
-			map[string]bool{"Prod-EU": false, "dev": false}},
-		{"env forces read-only everywhere", "profiles: {dev: {read_only: false}}\n", map[string]string{"UNPAUSE_READ_ONLY": "1"}, nil, "", true,
-			map[string]bool{"Prod-EU": true, "dev": true}},
+		{
+			"production profile opens read-only", "profiles:\n  Prod-EU:\n    read_only: true\n", nil, nil, "Prod-EU", true,
+			map[string]bool{"dev": false, "Prod-EU": true, "prod-eu": true},
+		},
+		{
+			"other profiles stay writable", "profiles:\n  Prod-EU:\n    read_only: true\n", nil, nil, "", false,
+			map[string]bool{"dev": false, "Prod-EU": true},
+		},
+		{
+			"global read_only with a writable exception", "read_only: true\nprofiles:\n  dev: {read_only: false}\n", nil, nil, "", false,
+			map[string]bool{"dev": false, "Prod-EU": true, "local": true},
+		},
+		{
+			"flag overrides per-profile", "profiles: {Prod-EU: {read_only: true}}\n", nil,
+			[]string{"--read-only=false"},
+			"Prod-EU", false,
+			map[string]bool{"Prod-EU": false, "dev": false},
+		},
+		{
+			"env forces read-only everywhere", "profiles: {dev: {read_only: false}}\n",
+			map[string]string{"UNPAUSE_READ_ONLY": "1"},
+			nil, "", true,
+			map[string]bool{"Prod-EU": true, "dev": true},
+		},
 		{"no config at all", "", nil, nil, "Prod-EU", false, map[string]bool{"Prod-EU": false}},
 	}
 	for _, tc := range tests {
@@ -731,25 +831,70 @@ func TestSecretCommands(t *testing.T) {
 		wantErr    []string
 		notInErr   string
 	}{
-		{"list form", []string{`api_key_cmd: [printf, "pnu_fromcmd00000000000042\nmetadata: x\n"]`}, nil,
-			"pnu_fromcmd00000000000042", "", "(api_key_cmd)", nil, ""},
-		{"string form split on spaces", []string{`auth_string_cmd: echo admin:fromcmd`}, nil,
-			"", "admin:fromcmd", "(auth_string_cmd)", nil, ""},
-		{"surrounding blank lines and spaces trimmed", []string{`api_key_cmd: [printf, "\n  pnu_trimmed0000000000001  \n"]`}, nil,
-			"pnu_trimmed0000000000001", "", "(api_key_cmd)", nil, ""},
-		{"env wins and the command does not run", []string{`api_key_cmd: [false]`}, map[string]string{"PREFECT_API_KEY": "pnu_env"},
-			"pnu_env", "", "", nil, ""},
-		{"failing command reports stderr, not stdout",
-			[]string{`api_key_cmd: [sh, -c, "printf %s%s pnu_ leakedstdout; echo vault sealed >&2; exit 3"]`}, nil,
-			"", "", "", []string{"api_key_cmd", "(sh)", "exit status 3", "vault sealed"}, "pnu_leakedstdout"},
-		{"missing program", []string{`api_key_cmd: [/nonexistent/unpause-secret-helper]`}, nil,
-			"", "", "", []string{"api_key_cmd", "/nonexistent/unpause-secret-helper"}, ""},
-		{"empty output", []string{`api_key_cmd: ["true"]`}, nil,
-			"", "", "", []string{"api_key_cmd", "printed nothing"}, ""},
-		{"both value and command", []string{`api_key: pnu_x`, `api_key_cmd: [echo, y]`}, nil,
-			"", "", "", []string{"api_key", "api_key_cmd", "not both"}, ""},
-		{"not a command", []string{`api_key_cmd: {a: b}`}, nil,
-			"", "", "", []string{"api_key_cmd", "list"}, ""},
+		{
+			"list form",
+			[]string{`api_key_cmd: [printf, "pnu_fromcmd00000000000042\nmetadata: x\n"]`},
+			nil,
+			"pnu_fromcmd00000000000042", "", "(api_key_cmd)", nil, "",
+		},
+		{
+			"string form split on spaces",
+			[]string{`auth_string_cmd: echo admin:fromcmd`},
+			nil,
+			"", "admin:fromcmd", "(auth_string_cmd)", nil, "",
+		},
+		{
+			"surrounding blank lines and spaces trimmed",
+			[]string{`api_key_cmd: [printf, "\n  pnu_trimmed0000000000001  \n"]`},
+			nil,
+			"pnu_trimmed0000000000001", "", "(api_key_cmd)", nil, "",
+		},
+		{
+			"env wins and the command does not run",
+			[]string{`api_key_cmd: [false]`},
+			map[string]string{"PREFECT_API_KEY": "pnu_env"},
+			"pnu_env", "", "", nil, "",
+		},
+		{
+			"failing command reports stderr, not stdout",
+			[]string{`api_key_cmd: [sh, -c, "printf %s%s pnu_ leakedstdout; echo vault sealed >&2; exit 3"]`},
+			nil,
+			"", "", "",
+			[]string{"api_key_cmd", "(sh)", "exit status 3", "vault sealed"},
+			"pnu_leakedstdout",
+		},
+		{
+			"missing program",
+			[]string{`api_key_cmd: [/nonexistent/unpause-secret-helper]`},
+			nil,
+			"", "", "",
+			[]string{"api_key_cmd", "/nonexistent/unpause-secret-helper"},
+			"",
+		},
+		{
+			"empty output",
+			[]string{`api_key_cmd: ["true"]`},
+			nil,
+			"", "", "",
+			[]string{"api_key_cmd", "printed nothing"},
+			"",
+		},
+		{
+			"both value and command",
+			[]string{`api_key: pnu_x`, `api_key_cmd: [echo, y]`},
+			nil,
+			"", "", "",
+			[]string{"api_key", "api_key_cmd", "not both"},
+			"",
+		},
+		{
+			"not a command",
+			[]string{`api_key_cmd: {a: b}`},
+			nil,
+			"", "", "",
+			[]string{"api_key_cmd", "list"},
+			"",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,8 +28,10 @@ func TestIndentJSON(t *testing.T) {
 		raw, prefix, want string
 	}{
 		// Key order and numbers are kept: the text is what is sent.
-		{`{"size":"medium","color":"blue","n":12345678901234567890}`, "",
-			"{\n  \"size\": \"medium\",\n  \"color\": \"blue\",\n  \"n\": 12345678901234567890\n}"},
+		{
+			`{"size":"medium","color":"blue","n":12345678901234567890}`, "",
+			"{\n  \"size\": \"medium\",\n  \"color\": \"blue\",\n  \"n\": 12345678901234567890\n}",
+		},
 		{`{"a":[1,{"b":"<&>"}]}`, "  ", "  {\n    \"a\": [\n      1,\n      {\n        \"b\": \"<&>\"\n      }\n    ]\n  }"},
 		{`true`, "  ", "  true"},
 		{`{"broken":`, "  ", `{"broken":`},

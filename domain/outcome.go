@@ -82,32 +82,40 @@ func Describe(a Action, res *apiclient.ActionResult) Message {
 	case apiclient.OutcomeResumed:
 		return resumed(a, res)
 	case apiclient.OutcomeCancelled:
-		return Message{Tone: ToneSuccess, TUI: "Cancelled.", Accessible: "Cancelled.",
-			CLI: "cancelled " + cliName(a) + cliState(res), Exit: ExitOK, Final: true}
+		return Message{
+			Tone: ToneSuccess, TUI: "Cancelled.", Accessible: "Cancelled.",
+			CLI: "cancelled " + cliName(a) + cliState(res), Exit: ExitOK, Final: true,
+		}
 	case apiclient.OutcomeRejected:
 		return rejected(a, reason)
 	case apiclient.OutcomeNotPaused:
 		now := "the run is no longer paused (now " + StateName(res.State) + "). Someone else may have answered it."
-		return Message{Tone: ToneWarning, TUI: "Not " + a.Kind.pastTense() + ": " + now, Accessible: "Not done: " + now,
+		return Message{
+			Tone: ToneWarning, TUI: "Not " + a.Kind.pastTense() + ": " + now, Accessible: "Not done: " + now,
 			CLI:      "not paused: " + cliName(a) + " is no longer waiting" + cliState(res),
 			CLIError: "the run is not paused any more; someone else may have answered it (see 'unpause show RUN')",
-			Exit:     ExitNotPaused, Final: true}
+			Exit:     ExitNotPaused, Final: true,
+		}
 	case apiclient.OutcomeExpired:
 		const failed = "the pause expired and the run failed."
-		return Message{Tone: ToneError, TUI: "Not " + a.Kind.pastTense() + ": " + failed, Accessible: "Not done: " + failed,
+		return Message{
+			Tone: ToneError, TUI: "Not " + a.Kind.pastTense() + ": " + failed, Accessible: "Not done: " + failed,
 			CLI:      "expired: " + cliName(a) + " can no longer be resumed" + cliState(res),
 			CLIError: "the pause had expired; the run has failed and cannot be resumed",
-			Exit:     ExitExpired, Final: true}
+			Exit:     ExitExpired, Final: true,
+		}
 	case apiclient.OutcomeWait:
 		return wait(a, res)
 	}
 	outcome := termsafe.Line(string(res.Outcome))
-	return Message{Tone: ToneWarning,
+	return Message{
+		Tone:       ToneWarning,
 		TUI:        a.Kind.verb() + ": unexpected outcome " + outcome + " " + reason,
 		Accessible: "Unexpected outcome " + outcome + ": " + reason,
 		CLI:        outcome + ": " + cliName(a) + cliState(res),
 		CLIError:   fmt.Sprintf("unexpected outcome %q", res.Outcome),
-		Exit:       ExitError}
+		Exit:       ExitError,
+	}
 }
 
 // Failed words an action that got no answer from the server (err). The
@@ -118,9 +126,11 @@ func Failed(a Action, err error) Message {
 	if a.Answering {
 		acc = "Sending failed: " + e + ". Nothing is lost; you can try again."
 	}
-	return Message{Tone: ToneError,
+	return Message{
+		Tone:       ToneError,
 		TUI:        a.Kind.verb() + " failed (nothing is lost; try again): " + e,
-		Accessible: acc, CLIError: err.Error(), Exit: ExitCodeFor(err)}
+		Accessible: acc, CLIError: err.Error(), Exit: ExitCodeFor(err),
+	}
 }
 
 func resumed(a Action, res *apiclient.ActionResult) Message {
@@ -128,10 +138,12 @@ func resumed(a Action, res *apiclient.ActionResult) Message {
 	if res.Verified {
 		cli += " (confirmed by re-reading the run after a network error)"
 	}
-	return Message{Tone: ToneSuccess,
+	return Message{
+		Tone:       ToneSuccess,
 		TUI:        "Resumed: the run continues. It leaves the inbox on the next refresh.",
 		Accessible: "Resumed. The run continues.",
-		CLI:        cli, Exit: ExitOK, Final: true}
+		CLI:        cli, Exit: ExitOK, Final: true,
+	}
 }
 
 func rejected(a Action, reason string) Message {
@@ -143,10 +155,12 @@ func rejected(a Action, reason string) Message {
 	if a.Field != "" {
 		cli += " (field " + termsafe.Line(a.Field) + ")"
 	}
-	return Message{Tone: ToneError, TUI: said, Accessible: said,
+	return Message{
+		Tone: ToneError, TUI: said, Accessible: said,
 		CLI:      cli + "; " + cliName(a) + " is still paused",
 		CLIError: "the server rejected the answer; the run is still paused: fix the field and resume again",
-		Exit:     ExitInvalidInput}
+		Exit:     ExitInvalidInput,
+	}
 }
 
 // wait: the server asked to come back later (Prefect's orchestration WAIT).
@@ -158,10 +172,12 @@ func wait(a Action, res *apiclient.ActionResult) Message {
 		tui += " Press y to send again."
 		acc = fmt.Sprintf("The server asked to wait %s before trying again.", res.Delay)
 	}
-	return Message{Tone: ToneWarning, TUI: tui, Accessible: acc,
+	return Message{
+		Tone: ToneWarning, TUI: tui, Accessible: acc,
 		CLI:      string(res.Outcome) + ": " + cliName(a) + cliState(res),
 		CLIError: fmt.Sprintf("the server asked to wait %s before trying again; nothing was resumed", res.Delay),
-		Exit:     ExitConnection}
+		Exit:     ExitConnection,
+	}
 }
 
 // cliName is "name (id)".

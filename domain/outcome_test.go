@@ -17,20 +17,41 @@ func TestDescribeCLI(t *testing.T) {
 		line string
 		exit ExitCode
 	}{
-		{Action{RunID: "id", RunName: "r"}, apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, State: running},
-			"resumed r (id); state now Running", ExitOK},
-		{Action{RunID: "id", RunName: "r"}, apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, Verified: true},
-			"resumed r (id) (confirmed by re-reading the run after a network error)", ExitOK},
-		{Action{Kind: Cancel, RunID: "id", RunName: "r"}, apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, State: &apiclient.State{Type: "CANCELLING"}},
-			"cancelled r (id)", ExitOK},
-		{Action{RunID: "id", RunName: "r", Field: "count"}, apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: "Validation failed for field 'count'"},
-			"rejected: Validation failed for field 'count' (field count); r (id) is still paused", ExitInvalidInput},
-		{Action{RunID: "id", RunName: "r"}, apiclient.ActionResult{Outcome: apiclient.OutcomeNotPaused, State: &apiclient.State{Type: "COMPLETED", Name: "Completed"}},
-			"not paused: r (id) is no longer waiting; state now Completed", ExitNotPaused},
-		{Action{RunID: "id", RunName: "r\x1b[2J"}, apiclient.ActionResult{Outcome: apiclient.OutcomeExpired},
-			"expired: r[2J (id) can no longer be resumed", ExitExpired},
-		{Action{RunID: "id", RunName: "r"}, apiclient.ActionResult{Outcome: apiclient.OutcomeWait, Delay: 2500 * time.Millisecond},
-			"wait: r (id)", ExitConnection},
+		{
+			Action{RunID: "id", RunName: "r"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, State: running},
+			"resumed r (id); state now Running", ExitOK,
+		},
+		{
+			Action{RunID: "id", RunName: "r"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, Verified: true},
+			"resumed r (id) (confirmed by re-reading the run after a network error)", ExitOK,
+		},
+		{
+			Action{Kind: Cancel, RunID: "id", RunName: "r"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, State: &apiclient.State{Type: "CANCELLING"}},
+			"cancelled r (id)", ExitOK,
+		},
+		{
+			Action{RunID: "id", RunName: "r", Field: "count"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: "Validation failed for field 'count'"},
+			"rejected: Validation failed for field 'count' (field count); r (id) is still paused", ExitInvalidInput,
+		},
+		{
+			Action{RunID: "id", RunName: "r"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeNotPaused, State: &apiclient.State{Type: "COMPLETED", Name: "Completed"}},
+			"not paused: r (id) is no longer waiting; state now Completed", ExitNotPaused,
+		},
+		{
+			Action{RunID: "id", RunName: "r\x1b[2J"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeExpired},
+			"expired: r[2J (id) can no longer be resumed", ExitExpired,
+		},
+		{
+			Action{RunID: "id", RunName: "r"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeWait, Delay: 2500 * time.Millisecond},
+			"wait: r (id)", ExitConnection,
+		},
 		{Action{RunID: "id", RunName: "r"}, apiclient.ActionResult{Outcome: "odd"}, "odd: r (id)", ExitError},
 	}
 	for _, c := range cases {
@@ -56,24 +77,48 @@ func TestDescribeTUIAndAccessible(t *testing.T) {
 		tone     Tone
 		final    bool
 	}{
-		{Action{}, apiclient.ActionResult{Outcome: apiclient.OutcomeResumed},
-			"Resumed: the run continues. It leaves the inbox on the next refresh.", "Resumed. The run continues.", ToneSuccess, true},
+		{
+			Action{},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeResumed},
+			"Resumed: the run continues. It leaves the inbox on the next refresh.", "Resumed. The run continues.", ToneSuccess, true,
+		},
 		{Action{Kind: Cancel}, apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled}, "Cancelled.", "Cancelled.", ToneSuccess, true},
-		{Action{Answering: true}, apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: reason},
-			"The server refused the answer: Validation failed for field 'color'[2J", "The server refused the answer: Validation failed for field 'color'[2J", ToneError, false},
-		{Action{Kind: Cancel}, apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: "no"},
-			"Cancel refused by the server: no", "Cancel refused by the server: no", ToneError, false},
-		{Action{}, apiclient.ActionResult{Outcome: apiclient.OutcomeNotPaused, State: completed},
+		{
+			Action{Answering: true},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: reason},
+			"The server refused the answer: Validation failed for field 'color'[2J", "The server refused the answer: Validation failed for field 'color'[2J", ToneError, false,
+		},
+		{
+			Action{Kind: Cancel},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: "no"},
+			"Cancel refused by the server: no", "Cancel refused by the server: no", ToneError, false,
+		},
+		{
+			Action{},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeNotPaused, State: completed},
 			"Not resumed: the run is no longer paused (now Completed). Someone else may have answered it.",
-			"Not done: the run is no longer paused (now Completed). Someone else may have answered it.", ToneWarning, true},
-		{Action{Kind: Cancel}, apiclient.ActionResult{Outcome: apiclient.OutcomeExpired},
-			"Not cancelled: the pause expired and the run failed.", "Not done: the pause expired and the run failed.", ToneError, true},
-		{Action{Answering: true}, apiclient.ActionResult{Outcome: apiclient.OutcomeWait, Delay: 2500 * time.Millisecond},
-			"The server asked to wait 3s before trying again. Press y to send again.", "The server asked to wait 2.5s before trying again.", ToneWarning, false},
-		{Action{Kind: Cancel}, apiclient.ActionResult{Outcome: apiclient.OutcomeWait, Delay: 2500 * time.Millisecond},
-			"The server asked to wait 3s before trying again.", "The server asked to wait 2.5s; try again.", ToneWarning, false},
-		{Action{}, apiclient.ActionResult{Outcome: "od\x1b[2Jd", Reason: "why"},
-			"Resume: unexpected outcome od[2Jd why", "Unexpected outcome od[2Jd: why", ToneWarning, false},
+			"Not done: the run is no longer paused (now Completed). Someone else may have answered it.", ToneWarning, true,
+		},
+		{
+			Action{Kind: Cancel},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeExpired},
+			"Not cancelled: the pause expired and the run failed.", "Not done: the pause expired and the run failed.", ToneError, true,
+		},
+		{
+			Action{Answering: true},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeWait, Delay: 2500 * time.Millisecond},
+			"The server asked to wait 3s before trying again. Press y to send again.", "The server asked to wait 2.5s before trying again.", ToneWarning, false,
+		},
+		{
+			Action{Kind: Cancel},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeWait, Delay: 2500 * time.Millisecond},
+			"The server asked to wait 3s before trying again.", "The server asked to wait 2.5s; try again.", ToneWarning, false,
+		},
+		{
+			Action{},
+			apiclient.ActionResult{Outcome: "od\x1b[2Jd", Reason: "why"},
+			"Resume: unexpected outcome od[2Jd why", "Unexpected outcome od[2Jd: why", ToneWarning, false,
+		},
 	}
 	for _, c := range cases {
 		m := Describe(c.a, &c.res)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/forms/inputschema/schematest"
 )

@@ -62,8 +62,10 @@ func FuzzFormInitialText(f *testing.F) {
 	for _, name := range corpusNames(f) {
 		schemas = append(schemas, mustSchema(f, name))
 	}
-	for _, seed := range []string{"", `\null`, `\default`, `\empty`, `\\x`, "2026-11-21 14:00", "PT5M", "5m", "-1e400",
-		"1_000", "3.0", "yes", "[1,2]", `{"a":1}`, "a\nb\n\n3", "0B7C1E5E4D2A4F7E9C3B1A2B3C4D5E6F", "\x1b[31m", "25:61"} {
+	for _, seed := range []string{
+		"", `\null`, `\default`, `\empty`, `\\x`, "2026-11-21 14:00", "PT5M", "5m", "-1e400",
+		"1_000", "3.0", "yes", "[1,2]", `{"a":1}`, "a\nb\n\n3", "0B7C1E5E4D2A4F7E9C3B1A2B3C4D5E6F", "\x1b[31m", "25:61",
+	} {
 		for i := range 3 {
 			f.Add(uint8(i*5), uint8(i*3), seed)
 		}

@@ -723,7 +723,7 @@ func (l *lazyField) materialize() {
 	if l.real != nil {
 		return
 	}
-	f := l.spec.build()
+	f := l.build()
 	if l.keymap != nil {
 		f = f.WithKeyMap(l.keymap)
 	}
@@ -807,7 +807,7 @@ func (l *lazyField) RunAccessible(w io.Writer, r io.Reader) error {
 	return l.get().RunAccessible(w, r)
 }
 
-func (l *lazyField) Skip() bool { return l.spec.skip }
+func (l *lazyField) Skip() bool { return l.skip }
 
 func (l *lazyField) Zoom() bool {
 	if l.real == nil {

@@ -55,8 +55,10 @@ func TestBasicAuthAndCSRFServer(t *testing.T) {
 	}
 
 	as := func(authString string) UnpauseOpts {
-		return UnpauseOpts{NoServer: true, Timeout: 2 * time.Minute,
-			Env: []string{"PREFECT_API_URL=" + apiURL, "PREFECT_API_AUTH_STRING=" + authString}}
+		return UnpauseOpts{
+			NoServer: true, Timeout: 2 * time.Minute,
+			Env: []string{"PREFECT_API_URL=" + apiURL, "PREFECT_API_AUTH_STRING=" + authString},
+		}
 	}
 	stdout, stderr, code := runUnpauseWith(t, as(auth), "list", "-o", "json")
 	if code != 0 {

@@ -468,7 +468,6 @@ func newFormDriver(t *testing.T, f *forms.Form) *formDriver {
 	return &formDriver{Driver: formtest.New(t, f.Huh(), 100, 60), t: t}
 }
 
-func (d *formDriver) send(msg tea.Msg)  { d.t.Helper(); d.Send(msg) }
 func (d *formDriver) typeText(s string) { d.t.Helper(); d.Type(s) }
 func (d *formDriver) key(code rune)     { d.t.Helper(); d.Key(code) }
 func (d *formDriver) enter()            { d.t.Helper(); d.Enter() }

@@ -147,7 +147,6 @@ type FixtureFlow struct {
 	stderr *lineLog
 	done   chan struct{} // closed when the process exited
 	err    error         // cmd.Wait's result, valid after done
-	extra  []*exec.Cmd   // helper processes started for this fixture (waited for already)
 }
 
 // startFlow runs a fixture flow and returns once its run is PAUSED and, if the pause
@@ -450,33 +449,33 @@ func (l *lineLog) waitPrefix(prefix string, timeout time.Duration, done <-chan s
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	for {
-		l.mu.Lock()
-		for _, line := range l.lines {
-			if v, ok := strings.CutPrefix(line, prefix); ok {
-				l.mu.Unlock()
-				return strings.TrimSpace(v), true
-			}
+		v, ok, changed := l.findPrefix(prefix)
+		if ok {
+			return v, true
 		}
-		changed := l.changed
-		l.mu.Unlock()
 		select {
 		case <-changed:
 		case <-done:
-			done = nil // one last scan: output may have landed just before exit
-			time.Sleep(50 * time.Millisecond)
-			l.mu.Lock()
-			for _, line := range l.lines {
-				if v, ok := strings.CutPrefix(line, prefix); ok {
-					l.mu.Unlock()
-					return strings.TrimSpace(v), true
-				}
-			}
-			l.mu.Unlock()
-			return "", false
+			time.Sleep(50 * time.Millisecond) // one last scan: output may have landed just before exit
+			v, ok, _ := l.findPrefix(prefix)
+			return v, ok
 		case <-timer.C:
 			return "", false
 		}
 	}
+}
+
+// findPrefix returns the rest of the first line starting with prefix, and the channel
+// that is closed when the next line arrives.
+func (l *lineLog) findPrefix(prefix string) (string, bool, <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, line := range l.lines {
+		if v, ok := strings.CutPrefix(line, prefix); ok {
+			return strings.TrimSpace(v), true, l.changed
+		}
+	}
+	return "", false, l.changed
 }
 
 // ---------------------------------------------------------------------------------------
@@ -727,7 +726,7 @@ func buildUnpause(t testing.TB) string {
 		cmd.Dir = root
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
 			return
 		}
 		builtBinary = bin

@@ -187,33 +187,51 @@ func TestLabelsAndDetails(t *testing.T) {
 
 // goldenSets are --set lists that fill each corpus schema completely.
 var goldenSets = map[string][]string{
-	"approval_input": {"approved=yes", "approver=alice", "ids=1", "ids=2", "home.street=Main St 1",
-		"home.zip_code=12345", "when=2026-11-21 14:00", "count=3", "color=green"},
-	"approval_pydantic_v1": {"approved=true", "approver=bob", "ids:=[3]", "home:={\"street\":\"s\",\"zip_code\":\"54321\"}",
-		"reason=null", "color=green", "when=2026-11-21T09:30"},
+	"approval_input": {
+		"approved=yes", "approver=alice", "ids=1", "ids=2", "home.street=Main St 1",
+		"home.zip_code=12345", "when=2026-11-21 14:00", "count=3", "color=green",
+	},
+	"approval_pydantic_v1": {
+		"approved=true", "approver=bob", "ids:=[3]", "home:={\"street\":\"s\",\"zip_code\":\"54321\"}",
+		"reason=null", "color=green", "when=2026-11-21T09:30",
+	},
 	"approval_with_initial_data": {"ids:=[1,2,3]", "home.street=x", "home.zip_code=00001", "approved=no"},
 	"automatic_bool":             {"value=no"},
 	"automatic_int":              {"value=42"},
 	"automatic_list_int":         {"value=1", "value=2", "value=3"},
 	"automatic_str":              {"value=hello world"},
-	"choices": {"required_color=blue", "priority=3", "level=1", "multi=a", "multi=c", "colors=green",
-		"region=us-west-2", "mode=SLOW"},
-	"collections": {"ids=7", "names=x", "uniq:=[\"a\",\"b\"]", "pair=2", "pair=b", "extra.key=value",
-		"extra.n=3", "weights:={\"w\":2.5}", "addresses:=[{\"street\":\"s\",\"zip_code\":\"12345\"}]", "matrix:=[[1]]"},
-	"collections_pydantic_v1": {"pair=5", "pair=z", "priority=1", "tags=x", "colors=green",
-		"home.street=s", "home.zip_code=54321", "extra:={\"a\":[1]}"},
-	"constraints": {"code=abc", "count=10", "ratio=0.75", "step=15", "fraction=0.5", "zip_code=99999",
-		"email_like=a@b", "negative=-5"},
-	"nested": {"title=T", "middle.name=M", "middle.inner.label=L", "middle.maybe_inner.label=ML",
-		"middle.maybe_inner.depth=5"},
-	"optionals": {"req_opt=null", "reason=why", "when=2026-11-21", "run_id=0B7C1E5E4D2A4F7E9C3B1A2B3C4D5E6F",
-		"flag=yes", "color=blue", "home.street=s", "home.zip_code=12345", "either=abc", "amount=2.5", "tags=a"},
+	"choices": {
+		"required_color=blue", "priority=3", "level=1", "multi=a", "multi=c", "colors=green",
+		"region=us-west-2", "mode=SLOW",
+	},
+	"collections": {
+		"ids=7", "names=x", "uniq:=[\"a\",\"b\"]", "pair=2", "pair=b", "extra.key=value",
+		"extra.n=3", "weights:={\"w\":2.5}", "addresses:=[{\"street\":\"s\",\"zip_code\":\"12345\"}]", "matrix:=[[1]]",
+	},
+	"collections_pydantic_v1": {
+		"pair=5", "pair=z", "priority=1", "tags=x", "colors=green",
+		"home.street=s", "home.zip_code=54321", "extra:={\"a\":[1]}",
+	},
+	"constraints": {
+		"code=abc", "count=10", "ratio=0.75", "step=15", "fraction=0.5", "zip_code=99999",
+		"email_like=a@b", "negative=-5",
+	},
+	"nested": {
+		"title=T", "middle.name=M", "middle.inner.label=L", "middle.maybe_inner.label=ML",
+		"middle.maybe_inner.depth=5",
+	},
+	"optionals": {
+		"req_opt=null", "reason=why", "when=2026-11-21", "run_id=0B7C1E5E4D2A4F7E9C3B1A2B3C4D5E6F",
+		"flag=yes", "color=blue", "home.street=s", "home.zip_code=12345", "either=abc", "amount=2.5", "tags=a",
+	},
 	"plain_model":             {"approve=true", "comment=ok"},
 	"scalars":                 {"name=n", "age=30", "ratio=0.1", "enabled=on", "retries=1e1"},
 	"shirt_order":             {"size=large", "color=green"},
 	"shirt_order_pydantic_v1": {"size=small", "color=black", "note=null", "quantity=2"},
-	"temporal": {"starts_at=2026-11-21T14:00", "window=1h30m", "request_id=0b7c1e5e-4d2a-4f7e-9c3b-1a2b3c4d5e6f",
-		"password=s3cret", "timeout=90", "at=9:05", "due=2026-12-24"},
+	"temporal": {
+		"starts_at=2026-11-21T14:00", "window=1h30m", "request_id=0b7c1e5e-4d2a-4f7e-9c3b-1a2b3c4d5e6f",
+		"password=s3cret", "timeout=90", "at=9:05", "due=2026-12-24",
+	},
 }
 
 type golden struct {

@@ -82,9 +82,9 @@ func parseTime(text string) (string, error) {
 		return "", bad
 	}
 	out := fmt.Sprintf("%02d:%02d:%02d%s", h, mi, sec, m[4])
-	switch off := m[5]; {
-	case off == "":
-	case off == "Z" || off == "z":
+	switch off := m[5]; off {
+	case "":
+	case "Z", "z":
 		out += "Z"
 	default:
 		off = strings.Replace(off, ":", "", 1)

@@ -40,25 +40,25 @@ func (s *Schema) ApplySets(base map[string]any, sets []string) (map[string]any, 
 			v := any(raw)
 			if isJSON {
 				if v, err = parseJSONText(raw); err != nil {
-					return nil, fmt.Errorf("--set %s: %s: %v", set, key, err)
+					return nil, fmt.Errorf("--set %s: %s: %w", set, key, err)
 				}
 			} else if j, err := parseJSONText(raw); err == nil {
 				v = j
 			}
 			if err := putPath(out, f.Path+"."+rest, v); err != nil {
-				return nil, fmt.Errorf("--set %s: %v", set, err)
+				return nil, fmt.Errorf("--set %s: %w", set, err)
 			}
 			continue
 		}
 		v, err := s.setValue(f, raw, isJSON, appended[f.Path], getPath(out, f.Path))
 		if err != nil {
-			return nil, fmt.Errorf("--set %s: %s expects %s: %v", set, f.Path, f.TypeHint(), err)
+			return nil, fmt.Errorf("--set %s: %s expects %s: %w", set, f.Path, f.TypeHint(), err)
 		}
 		if isArrayKind(f) {
 			appended[f.Path] = true
 		}
 		if err := putPath(out, f.Path, v); err != nil {
-			return nil, fmt.Errorf("--set %s: %v", set, err)
+			return nil, fmt.Errorf("--set %s: %w", set, err)
 		}
 	}
 	return out, nil
@@ -141,7 +141,7 @@ func (s *Schema) setValue(f *Field, raw string, isJSON, appending bool, current 
 		}
 		item, err := s.parseValue(f.Children[len(list)], raw)
 		if err != nil {
-			return nil, fmt.Errorf("position %d: %v", len(list)+1, err)
+			return nil, fmt.Errorf("position %d: %w", len(list)+1, err)
 		}
 		return append(append([]any{}, list...), item), nil
 	case JSON:

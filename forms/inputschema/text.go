@@ -204,7 +204,7 @@ func parseJSONText(text string) (any, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("not valid JSON: %v", err)
+		return nil, fmt.Errorf("not valid JSON: %w", err)
 	}
 	if dec.More() {
 		return nil, errors.New("not valid JSON: extra data after the value")

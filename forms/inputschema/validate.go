@@ -226,7 +226,7 @@ func (s *Schema) collect(e *jsonschema.ValidationError, out *[]FieldError) {
 		return
 	case *kind.AnyOf, *kind.OneOf:
 		if len(e.Causes) == 0 {
-			*out = append(*out, FieldError{Path: loc, Message: message_(e.ErrorKind)})
+			*out = append(*out, FieldError{Path: loc, Message: kindMessage(e.ErrorKind)})
 			return
 		}
 		// Alternatives that fail only because the value has another type
@@ -258,7 +258,7 @@ func (s *Schema) collect(e *jsonschema.ValidationError, out *[]FieldError) {
 		}
 		return
 	}
-	*out = append(*out, FieldError{Path: loc, Message: message_(e.ErrorKind)})
+	*out = append(*out, FieldError{Path: loc, Message: kindMessage(e.ErrorKind)})
 }
 
 // typeMismatch finds a bare type error at loc (possibly under $ref wrappers).
@@ -297,9 +297,9 @@ func ratText(r interface{ FloatString(int) string }) string {
 	return s
 }
 
-// message_ words the common keywords for people; the rest keep the
+// kindMessage words the common keywords for people; the rest keep the
 // library's wording.
-func message_(k jsonschema.ErrorKind) string {
+func kindMessage(k jsonschema.ErrorKind) string {
 	switch k := k.(type) {
 	case *kind.Type:
 		return fmt.Sprintf("got %s, want %s", k.Got, strings.Join(k.Want, " or "))

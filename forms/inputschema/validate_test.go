@@ -16,7 +16,9 @@ func validApproval() map[string]any {
 func with(m map[string]any, kv ...any) map[string]any {
 	out := deepCopy(m).(map[string]any)
 	for i := 0; i < len(kv); i += 2 {
-		putPath(out, kv[i].(string), kv[i+1])
+		if err := putPath(out, kv[i].(string), kv[i+1]); err != nil {
+			panic(err) // a broken test table
+		}
 	}
 	return out
 }
