@@ -170,15 +170,7 @@ func (fm *Form) Huh() *huh.Form { return fm.form }
 // not parse or fit their field, plus the schema validator's verdict on the
 // whole answer. Hidden (not included) nested models are left out.
 func (fm *Form) Answer() (map[string]any, []inputschema.FieldError) {
-	ans := map[string]any{}
-	var errs []inputschema.FieldError
-	for _, h := range fm.root {
-		v, present, herrs := fm.value(h)
-		errs = append(errs, herrs...)
-		if present {
-			ans[h.f.Name] = v
-		}
-	}
+	ans, errs := fm.values(fm.root)
 	bad := map[string]bool{}
 	for _, e := range errs {
 		bad[e.Path] = true
@@ -606,16 +598,23 @@ func (fm *Form) objectValue(h *holder) (any, bool, []inputschema.FieldError) {
 	case optNull:
 		return nil, true, nil
 	}
+	m, errs := fm.values(h.children)
+	return m, true, errs
+}
+
+// values reads the fields of one object level: the present ones by name, and
+// every local problem.
+func (fm *Form) values(holders []*holder) (map[string]any, []inputschema.FieldError) {
 	m := map[string]any{}
 	var errs []inputschema.FieldError
-	for _, c := range h.children {
-		v, present, cerrs := fm.value(c)
-		errs = append(errs, cerrs...)
+	for _, h := range holders {
+		v, present, herrs := fm.value(h)
+		errs = append(errs, herrs...)
 		if present {
-			m[c.f.Name] = v
+			m[h.f.Name] = v
 		}
 	}
-	return m, true, errs
+	return m, errs
 }
 
 // tupleValue reads a tuple's positions; all empty leaves an optional tuple

@@ -279,12 +279,18 @@ func (fm *Form) selectSpec(h *holder, title, desc string, opts []huh.Option[stri
 	return sp
 }
 
+// chooseOption is the "— choose —" placeholder a select starts with when it
+// has no default, or none.
+func chooseOption(h *holder) []huh.Option[string] {
+	if slices.Contains(h.extras, optChoose) {
+		return []huh.Option[string]{huh.NewOption("— choose —", optChoose)}
+	}
+	return nil
+}
+
 func (fm *Form) choiceSpec(h *holder) spec {
 	f := h.f
-	var opts []huh.Option[string]
-	if slices.Contains(h.extras, optChoose) {
-		opts = append(opts, huh.NewOption("— choose —", optChoose))
-	}
+	opts := chooseOption(h)
 	if f.Kind == inputschema.Boolean {
 		opts = append(opts, huh.NewOption("Yes", "true"), huh.NewOption("No", "false"))
 	} else {
@@ -354,10 +360,7 @@ func (fm *Form) multiSpec(h *holder) spec {
 
 func (fm *Form) unionSelectSpec(h *holder) spec {
 	f := h.f
-	var opts []huh.Option[string]
-	if slices.Contains(h.extras, optChoose) {
-		opts = append(opts, huh.NewOption("— choose —", optChoose))
-	}
+	opts := chooseOption(h)
 	for i, vf := range f.Variants {
 		opts = append(opts, huh.NewOption(oneLine(fm.clean(vf.Name)), "m"+strconv.Itoa(i)))
 	}
