@@ -1,0 +1,367 @@
+// Package prefecttest is a small in-memory Prefect 3 server for unit tests of
+// the commands: the routes unpause calls, answering with the payload shapes a
+// real server sends (src/prefect/server/api/flow_runs.py, flow_run_input.py;
+// the models in src/prefect/server/schemas/core.py and responses.py). It keeps
+// state (resume moves a run on; cancel records CANCELLING with its message) and
+// records every request. Behaviour the real server shows is also proven by the
+// integration tests against a real one; this is for fast, exact unit tests.
+package prefecttest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Run describes one flow run the server holds.
+type Run struct {
+	ID, Name, Flow, Deployment string
+	Tags                       []string
+	// StateType is PAUSED unless set (COMPLETED, RUNNING, ...).
+	StateType, StateName string
+	// Suspended: a suspend_flow_run pause (pause_reschedule true).
+	Suspended bool
+	// Schema and Description are the stored run inputs of a pause with
+	// wait_for_input; an empty Schema is a pause that asks for nothing.
+	Schema, Description string
+	PausedAt            time.Time
+	Timeout             *time.Time
+}
+
+// Request is one request the server received.
+type Request struct{ Method, Path, Body string }
+
+// Server is the fake. Create it with New; it closes with the test.
+type Server struct {
+	srv *httptest.Server
+	mu  sync.Mutex
+	// runs by id, each the JSON object the server would send.
+	runs     map[string]map[string]any
+	order    []string
+	inputs   map[string]map[string]string // run id → key → stored JSON text
+	flows    map[string]string            // flow id → name
+	deps     map[string]string            // deployment id → name
+	requests []Request
+	// Override, when set for "METHOD /path", answers that route instead.
+	override map[string]func(w http.ResponseWriter, r *http.Request)
+}
+
+// New starts the fake server.
+func New(t testing.TB) *Server {
+	t.Helper()
+	s := &Server{
+		runs: map[string]map[string]any{}, inputs: map[string]map[string]string{},
+		flows: map[string]string{}, deps: map[string]string{}, override: map[string]func(http.ResponseWriter, *http.Request){},
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// APIURL is the PREFECT_API_URL of the fake.
+func (s *Server) APIURL() string { return s.srv.URL + "/api" }
+
+// Handle answers "METHOD /api/path" (exact path) with h instead of the fake's
+// own logic: for faults and odd payloads.
+func (s *Server) Handle(route string, h func(w http.ResponseWriter, r *http.Request)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.override[route] = h
+}
+
+// Add stores a run and returns its id.
+func (s *Server) Add(r Run) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.order) + 1
+	if r.ID == "" {
+		r.ID = fmt.Sprintf("0198c7a2-5b1e-7c4d-9e61-%012d", n)
+	}
+	if r.Flow == "" {
+		r.Flow = "approve-job"
+	}
+	flowID := fmt.Sprintf("5f0e7d0a-3c1b-4b8e-9a77-%012d", n)
+	s.flows[flowID] = r.Flow
+	var depID any
+	if r.Deployment != "" {
+		id := fmt.Sprintf("7a1c2b3d-4e5f-4061-8a9b-%012d", n)
+		s.deps[id], depID = r.Deployment, id
+	}
+	if r.PausedAt.IsZero() {
+		r.PausedAt = time.Now().Add(-2 * time.Minute).UTC()
+	}
+	s.runs[r.ID] = runObject(r, flowID, depID)
+	s.order = append(s.order, r.ID)
+	s.inputs[r.ID] = map[string]string{}
+	if r.Schema != "" {
+		s.inputs[r.ID]["paused-1-schema"] = r.Schema
+		if r.Description != "" {
+			b, _ := json.Marshal(r.Description)
+			s.inputs[r.ID]["paused-1-description"] = string(b)
+		}
+	}
+	return r.ID
+}
+
+// runObject is a flow run as GET /flow_runs/{id} returns it.
+func runObject(r Run, flowID string, depID any) map[string]any {
+	tags := r.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	typ, name := r.StateType, r.StateName
+	if typ == "" {
+		typ, name = "PAUSED", "Paused"
+		if r.Suspended {
+			name = "Suspended"
+		}
+	}
+	details := map[string]any{"flow_run_id": r.ID, "pause_reschedule": r.Suspended, "pause_key": nil, "run_input_keyset": nil}
+	if typ == "PAUSED" {
+		details["pause_key"] = "1"
+		if r.Timeout != nil {
+			details["pause_timeout"] = r.Timeout.UTC().Format(time.RFC3339Nano)
+		}
+		if r.Schema != "" {
+			details["run_input_keyset"] = map[string]any{
+				"description": "paused-1-description", "response": "paused-1-response", "schema": "paused-1-schema",
+			}
+		}
+	}
+	return map[string]any{
+		"id": r.ID, "name": r.Name, "flow_id": flowID, "deployment_id": depID, "tags": tags,
+		"parameters": map[string]any{}, "state_type": typ, "state_name": name,
+		"empirical_policy": map[string]any{"pause_keys": []string{"1"}, "resuming": false},
+		"work_pool_name": nil, "labels": map[string]any{},
+		"state": map[string]any{
+			"id": "0198c7a9-1a22-7f00-8b3e-" + r.ID[len(r.ID)-12:], "type": typ, "name": name,
+			"timestamp": r.PausedAt.UTC().Format(time.RFC3339Nano), "message": nil, "data": nil, "state_details": details,
+		},
+	}
+}
+
+// State returns a run's current state type, name and message.
+func (s *Server) State(id string) (typ, name, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.runs[id]["state"].(map[string]any)
+	msg, _ := st["message"].(string)
+	return st["type"].(string), st["name"].(string), msg
+}
+
+// Bodies returns the bodies of the requests to method and path, in order.
+func (s *Server) Bodies(method, path string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, r := range s.requests {
+		if r.Method == method && r.Path == path {
+			out = append(out, r.Body)
+		}
+	}
+	return out
+}
+
+// Writes counts the requests that could change the server: resume and set_state.
+func (s *Server) Writes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.requests {
+		if strings.HasSuffix(r.Path, "/resume") || strings.HasSuffix(r.Path, "/set_state") {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Body: string(body)})
+	h := s.override[r.Method+" "+r.URL.Path]
+	s.mu.Unlock()
+	if h != nil {
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		h(w, r)
+		return
+	}
+	path := strings.TrimPrefix(r.URL.Path, "/api")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case r.Method == http.MethodGet && path == "/csrf-token":
+		reply(w, http.StatusUnprocessableEntity, map[string]any{"detail": "CSRF protection is disabled."})
+	case r.Method == http.MethodPost && path == "/flow_runs/filter":
+		s.filterRuns(w, body)
+	case r.Method == http.MethodPost && path == "/flows/filter":
+		s.filterNames(w, body, "flows", s.flows)
+	case r.Method == http.MethodPost && path == "/deployments/filter":
+		s.filterNames(w, body, "deployments", s.deps)
+	case strings.HasPrefix(path, "/flow_runs/"):
+		s.serveRun(w, r.Method, strings.Split(strings.TrimPrefix(path, "/flow_runs/"), "/"), body)
+	default:
+		reply(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
+	}
+}
+
+func (s *Server) serveRun(w http.ResponseWriter, method string, parts []string, body []byte) {
+	run, ok := s.runs[parts[0]]
+	if !ok {
+		reply(w, http.StatusNotFound, map[string]any{"detail": "Flow run not found"})
+		return
+	}
+	switch {
+	case method == http.MethodGet && len(parts) == 1:
+		reply(w, http.StatusOK, run)
+	case method == http.MethodGet && len(parts) == 3 && parts[1] == "input":
+		v, ok := s.inputs[parts[0]][parts[2]]
+		if !ok {
+			reply(w, http.StatusNotFound, map[string]any{"detail": "Flow run input not found"})
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, v)
+	case method == http.MethodPost && len(parts) == 3 && parts[1] == "input" && parts[2] == "filter":
+		s.listInputs(w, parts[0])
+	case method == http.MethodPost && len(parts) == 2 && parts[1] == "resume":
+		s.resume(w, run, body)
+	case method == http.MethodPost && len(parts) == 2 && parts[1] == "set_state":
+		s.setState(w, run, body)
+	default:
+		reply(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
+	}
+}
+
+// listInputs answers /input/filter: values double encoded, as the server does.
+func (s *Server) listInputs(w http.ResponseWriter, id string) {
+	keys := make([]string, 0, len(s.inputs[id]))
+	for k := range s.inputs[id] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := []map[string]any{}
+	for _, k := range keys {
+		out = append(out, map[string]any{
+			"key": k, "value": s.inputs[id][k], "flow_run_id": id, "sender": nil,
+			"created": "2026-08-21T16:31:02.000100Z", "updated": "2026-08-21T16:31:02.000100Z",
+		})
+	}
+	reply(w, http.StatusOK, out)
+}
+
+// resume follows src/prefect/server/api/flow_runs.py resume_flow_run for the
+// cases unit tests need: a paused run goes on (RUNNING, or SCHEDULED
+// "Resuming" when suspended) and its answer is stored; any other state aborts.
+func (s *Server) resume(w http.ResponseWriter, run map[string]any, body []byte) {
+	st := run["state"].(map[string]any)
+	if st["type"] != "PAUSED" {
+		reply(w, http.StatusOK, map[string]any{
+			"state": nil, "status": "ABORT",
+			"details": map[string]any{"type": "abort_details", "reason": "Cannot resume a flow run that is not paused."},
+		})
+		return
+	}
+	var req struct {
+		RunInput json.RawMessage `json:"run_input"`
+	}
+	_ = json.Unmarshal(body, &req)
+	id := run["id"].(string)
+	if len(req.RunInput) > 0 {
+		s.inputs[id]["paused-1-response"] = string(req.RunInput)
+	}
+	typ, name := "RUNNING", "Running"
+	if st["state_details"].(map[string]any)["pause_reschedule"] == true {
+		typ, name = "SCHEDULED", "Resuming"
+	}
+	next := setRunState(run, typ, name, nil)
+	reply(w, http.StatusCreated, map[string]any{"state": next, "status": "ACCEPT", "details": map[string]any{"type": "accept_details"}})
+}
+
+func (s *Server) setState(w http.ResponseWriter, run map[string]any, body []byte) {
+	var req struct {
+		State struct {
+			Type, Name string
+			Message    *string
+		} `json:"state"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		reply(w, http.StatusUnprocessableEntity, map[string]any{"detail": err.Error()})
+		return
+	}
+	next := setRunState(run, req.State.Type, req.State.Name, req.State.Message)
+	reply(w, http.StatusCreated, map[string]any{"state": next, "status": "ACCEPT", "details": map[string]any{"type": "accept_details"}})
+}
+
+func setRunState(run map[string]any, typ, name string, message *string) map[string]any {
+	next := map[string]any{
+		"id": "0198c7b0-0c11-7e22-9f33-445566778899", "type": typ, "name": name,
+		"timestamp": time.Now().UTC().Format(time.RFC3339Nano), "message": message, "data": nil,
+		"state_details": map[string]any{"flow_run_id": run["id"], "pause_reschedule": false, "run_input_keyset": nil},
+	}
+	run["state"], run["state_type"], run["state_name"] = next, typ, name
+	return next
+}
+
+// filterRuns answers /flow_runs/filter, honouring the name and state type
+// filters unpause sends; later pages are empty.
+func (s *Server) filterRuns(w http.ResponseWriter, body []byte) {
+	var q struct {
+		FlowRuns struct {
+			Name  *struct{ Any []string `json:"any_"` } `json:"name"`
+			State *struct {
+				Type *struct{ Any []string `json:"any_"` } `json:"type"`
+			} `json:"state"`
+		} `json:"flow_runs"`
+		Offset int `json:"offset"`
+	}
+	if err := json.Unmarshal(body, &q); err != nil {
+		reply(w, http.StatusUnprocessableEntity, map[string]any{"detail": err.Error()})
+		return
+	}
+	out := []map[string]any{}
+	for _, id := range s.order {
+		run := s.runs[id]
+		if q.Offset > 0 {
+			break
+		}
+		if n := q.FlowRuns.Name; n != nil && !slices.Contains(n.Any, run["name"].(string)) {
+			continue
+		}
+		if st := q.FlowRuns.State; st != nil && st.Type != nil && !slices.Contains(st.Type.Any, run["state_type"].(string)) {
+			continue
+		}
+		out = append(out, run)
+	}
+	reply(w, http.StatusOK, out)
+}
+
+func (s *Server) filterNames(w http.ResponseWriter, body []byte, key string, names map[string]string) {
+	var q map[string]struct {
+		ID *struct{ Any []string `json:"any_"` } `json:"id"`
+	}
+	_ = json.Unmarshal(body, &q)
+	out := []map[string]any{}
+	if f, ok := q[key]; ok && f.ID != nil {
+		for _, id := range f.ID.Any {
+			if n, ok := names[id]; ok {
+				out = append(out, map[string]any{"id": id, "name": n})
+			}
+		}
+	}
+	reply(w, http.StatusOK, out)
+}
+
+func reply(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,114 @@
+package cmdutil
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/domain"
+	"github.com/unpause-dev/unpause/forms/inputschema"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+// ExactlyOneRun is the Args check of the commands that act on one run.
+func ExactlyOneRun(_ *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return UsageErrorf("give exactly one RUN (a run id or name); 'unpause list' shows them")
+	}
+	return nil
+}
+
+// RefuseReadOnly stops resume and cancel in read-only mode (--read-only, or
+// read_only for the profile); a dry run sends nothing and may go on.
+func RefuseReadOnly(s *config.Settings, action string, dryRun bool) error {
+	if s == nil || !s.ReadOnly || dryRun {
+		return nil
+	}
+	return UsageErrorf("read-only mode (profile %q): %s is disabled; drop --read-only, or set read_only: false for this profile",
+		s.Profile, action)
+}
+
+// Confirm asks on the terminal. With no terminal it refuses: a script must
+// say --yes, so a wrong pipe never resumes a production run.
+func Confirm(io *IOStreams, what string, payload json.RawMessage) error {
+	if !io.InTTY || !io.ErrTTY {
+		return UsageErrorf("%s: confirmation needed, and there is no terminal to ask on; add --yes to proceed", what)
+	}
+	fmt.Fprintf(io.ErrOut, "%s", what)
+	if payload != nil {
+		fmt.Fprintf(io.ErrOut, " with this answer:\n%s\n", termsafe.Text(domain.IndentJSON(payload, "  ")))
+	} else {
+		fmt.Fprintln(io.ErrOut, "?")
+	}
+	fmt.Fprint(io.ErrOut, "Proceed? [y/N] ")
+	line, err := bufio.NewReader(io.In).ReadString('\n')
+	if err != nil && line == "" {
+		return WithCode(domain.ExitUsage, errors.New("no answer to the confirmation (end of input); nothing was sent"))
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return nil
+	}
+	return WithCode(domain.ExitUsage, errors.New("not confirmed; nothing was sent"))
+}
+
+// ActionJSON is the stable JSON result of `resume` and `cancel`.
+type ActionJSON struct {
+	RunID    string          `json:"run_id"`
+	RunName  string          `json:"run_name"`
+	Outcome  string          `json:"outcome"`
+	Reason   string          `json:"reason,omitempty"`
+	Field    string          `json:"field,omitempty"`
+	State    string          `json:"state,omitempty"`
+	Input    json.RawMessage `json:"input,omitempty"`
+	Verified bool            `json:"verified_after_network_error,omitempty"`
+}
+
+// Report is what one resume or cancel achieved, to be told.
+type Report struct {
+	Kind    domain.ActionKind
+	Run     *apiclient.Run
+	Result  *apiclient.ActionResult
+	Payload json.RawMessage     // the answer as shown (secrets masked), or nil
+	Schema  *inputschema.Schema // to name the field a refusal is about, or nil
+}
+
+// NotPaused is the report for a run that no longer waits: nothing was sent.
+func NotPaused(kind domain.ActionKind, run *apiclient.Run) Report {
+	res := &apiclient.ActionResult{Outcome: apiclient.NotPausedOutcome(run.State), State: run.State}
+	return Report{Kind: kind, Run: run, Result: res}
+}
+
+// ReportAction prints the result of resume or cancel (JSON when output is
+// "json") and returns the error that carries its exit code, or nil.
+func ReportAction(io *IOStreams, output string, r Report) error {
+	res := r.Result
+	out := ActionJSON{RunID: r.Run.ID, RunName: r.Run.Name, Outcome: string(res.Outcome), Reason: res.Reason, Input: r.Payload, Verified: res.Verified}
+	if res.State != nil {
+		out.State = res.State.Name
+	}
+	if res.Outcome == apiclient.OutcomeRejected && r.Schema != nil {
+		if p, ok := r.Schema.FieldForReason(res.Reason); ok {
+			out.Field = p
+		}
+	}
+	told := domain.Describe(domain.Action{Kind: r.Kind, RunID: r.Run.ID, RunName: r.Run.Name, Field: out.Field}, res)
+	if output == "json" {
+		if err := WriteJSON(io.Out, out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(io.Out, told.CLI)
+	}
+	if told.Exit == domain.ExitOK {
+		return nil
+	}
+	return WithCode(told.Exit, errors.New(told.CLIError))
+}

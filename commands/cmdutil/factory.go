@@ -1,0 +1,77 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+// BuildInfo is stamped into the binary by goreleaser.
+type BuildInfo struct{ Version, Commit, Date string }
+
+// Factory is what every command is built with: the streams, the build, and
+// the settings and API client, loaded once the flags are parsed.
+type Factory struct {
+	IO    *IOStreams
+	Build BuildInfo
+	// Settings are loaded by the root command before a command runs (nil for
+	// commands that need none, such as man).
+	Settings *config.Settings
+	client   *apiclient.Client
+}
+
+// Load reads the settings for cmd's flags and warns about what they say.
+func (f *Factory) Load(cmd *cobra.Command) error {
+	s, err := config.Load(cmd.Context(), cmd.Flags(), nil)
+	if err != nil {
+		return err
+	}
+	f.Settings = s
+	for _, w := range s.Warnings {
+		fmt.Fprintln(f.IO.ErrOut, "unpause: warning:", termsafe.Line(w))
+	}
+	return nil
+}
+
+// Client returns the API client, building it on first use so that commands
+// such as `config` work without a server.
+func (f *Factory) Client() (*apiclient.Client, error) {
+	if f.client != nil {
+		return f.client, nil
+	}
+	c, err := f.NewClient(f.Settings)
+	if err != nil {
+		return nil, err
+	}
+	f.client = c
+	return c, nil
+}
+
+// NewClient builds a client for s (another profile, say).
+func (f *Factory) NewClient(s *config.Settings) (*apiclient.Client, error) {
+	if err := s.RequireServer(); err != nil {
+		return nil, err
+	}
+	return apiclient.New(apiclient.Options{
+		BaseURL:            s.APIURL,
+		APIKey:             s.APIKey,
+		AuthString:         s.AuthString,
+		CAFile:             s.CAFile,
+		InsecureSkipVerify: s.InsecureSkipVerify,
+		Timeout:            s.Timeout,
+		UserAgent:          "unpause/" + f.Build.Version,
+	})
+}
+
+// UseSettings switches to s and its client c (the TUI's profile switch).
+func (f *Factory) UseSettings(s *config.Settings, c *apiclient.Client) { f.Settings, f.client = s, c }
+
+// RunResolver finds a run by id or name.
+type RunResolver interface {
+	ResolveRun(ctx context.Context, idOrName string) (*apiclient.Run, error)
+}

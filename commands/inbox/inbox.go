@@ -1,0 +1,95 @@
+// Package inbox is `unpause` with no command: the interactive inbox, or
+// accessible mode's line-by-line front end.
+package inbox
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/unpause-dev/unpause/commands/cmdutil"
+	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/tui"
+)
+
+// Options are the inbox's collaborators.
+type Options struct {
+	IO      *cmdutil.IOStreams
+	Factory *cmdutil.Factory
+	// StateDir is where drafts live.
+	StateDir string
+	// Run and RunAccessible start the two front ends (tui.Run and
+	// tui.RunAccessible; a test may replace them).
+	Run           func(context.Context, tui.Options) error
+	RunAccessible func(context.Context, tui.Options) error
+}
+
+// NewOptions wires the real front ends.
+func NewOptions(f *cmdutil.Factory) *Options {
+	return &Options{
+		IO: f.IO, Factory: f, StateDir: StateDir(), Run: tui.Run,
+		RunAccessible: func(ctx context.Context, o tui.Options) error { return tui.RunAccessible(ctx, o, f.IO.In, f.IO.Out) },
+	}
+}
+
+// Run opens the inbox, or explains why it cannot.
+func Run(ctx context.Context, opts *Options) error {
+	s := opts.Factory.Settings
+	interactive := opts.IO.InTTY && opts.IO.OutTTY
+	if !s.Accessible && (!interactive || opts.IO.Term == "dumb") {
+		return cmdutil.UsageErrorf("the inbox needs an interactive terminal, and this is not one " +
+			"(no TTY: ssh without -t, cron or a pipe).\n" +
+			"Use ssh -t, or the scriptable commands: unpause list, unpause show RUN, unpause resume RUN --set field=value --yes.\n" +
+			"For a line-by-line mode that works with screen readers, use --accessible")
+	}
+	client, err := opts.Factory.Client()
+	if err != nil {
+		return err
+	}
+	to := tui.Options{
+		API:             client,
+		Profile:         s.Profile,
+		ServerURL:       s.DisplayURL(),
+		Profiles:        s.Profiles,
+		ReadOnly:        s.ReadOnly,
+		RefreshInterval: s.RefreshInterval,
+		Theme:           s.Theme,
+		NoColor:         s.NoColor,
+		StateDir:        opts.StateDir,
+		Version:         opts.Factory.Build.Version,
+		SwitchProfile:   func(name string) (tui.API, tui.ProfileInfo, error) { return switchProfile(opts.Factory, name) },
+	}
+	if s.Accessible {
+		return opts.RunAccessible(ctx, to)
+	}
+	return opts.Run(ctx, to)
+}
+
+func switchProfile(f *cmdutil.Factory, name string) (tui.API, tui.ProfileInfo, error) {
+	s, err := config.LoadProfile(context.Background(), f.Settings, name)
+	if err != nil {
+		return nil, tui.ProfileInfo{}, err
+	}
+	c, err := f.NewClient(s)
+	if err != nil {
+		return nil, tui.ProfileInfo{}, err
+	}
+	f.UseSettings(s, c)
+	return c, tui.ProfileInfo{Name: s.Profile, ServerURL: s.DisplayURL(), ReadOnly: s.ReadOnly}, nil
+}
+
+// StateDir is where drafts live: $UNPAUSE_STATE_DIR, else
+// $XDG_STATE_HOME/unpause, else ~/.local/state/unpause.
+func StateDir() string {
+	if d := os.Getenv("UNPAUSE_STATE_DIR"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "unpause")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "unpause-state")
+	}
+	return filepath.Join(home, ".local", "state", "unpause")
+}

@@ -1,0 +1,111 @@
+// Package commands builds unpause's command line: the root command, which
+// opens the inbox, and one subpackage per scriptable command, in the shape
+// of cli/cli (an Options struct with injected streams and API, a NewCmd
+// constructor, a run function). main only wires it to the process.
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+
+	"github.com/unpause-dev/unpause/commands/cancel"
+	"github.com/unpause-dev/unpause/commands/cmdutil"
+	"github.com/unpause-dev/unpause/commands/configcmd"
+	"github.com/unpause-dev/unpause/commands/inbox"
+	"github.com/unpause-dev/unpause/commands/list"
+	"github.com/unpause-dev/unpause/commands/resume"
+	"github.com/unpause-dev/unpause/commands/show"
+	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/domain"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+// Main runs unpause with args (without the program name) and returns the
+// exit code; errors are printed to io.ErrOut.
+func Main(ctx context.Context, build cmdutil.BuildInfo, io *cmdutil.IOStreams, args []string) domain.ExitCode {
+	f := &cmdutil.Factory{IO: io, Build: build}
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(io.ErrOut, "unpause:", termsafe.Text(err.Error()))
+	}
+	return cmdutil.ExitCodeFor(err)
+}
+
+// NewCmdRoot builds the root command and its subcommands.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	b := f.Build
+	root := &cobra.Command{
+		Use:   "unpause",
+		Short: "Answer Prefect flow runs that wait for a human",
+		Long: `unpause lists Prefect flow runs that are paused or suspended waiting for input,
+shows what each one asks, and resumes it with a validated answer.
+
+Run it with no command for the interactive inbox. Every action also has a
+scriptable form (list, show, resume, cancel) with JSON output and stable exit
+codes; see 'unpause help exit-codes'.`,
+		Version:       fmt.Sprintf("%s (commit %s, built %s)", b.Version, b.Commit, b.Date),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Annotations["noConfig"] == "true" {
+				return nil
+			}
+			return f.Load(cmd)
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return inbox.Run(cmd.Context(), inbox.NewOptions(f)) },
+	}
+	root.SetVersionTemplate("unpause {{.Version}}\n")
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	config.BindFlags(root.PersistentFlags())
+	root.AddCommand(
+		list.NewCmdList(f, nil), show.NewCmdShow(f, nil), resume.NewCmdResume(f, nil), cancel.NewCmdCancel(f, nil),
+		configcmd.NewCmdConfig(f, nil), newCmdMan(b), exitCodesHelpTopic(),
+	)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.WithCode(domain.ExitUsage, err) })
+	return root
+}
+
+// newCmdMan prints the man page (roff) for packagers: unpause man > unpause.1
+func newCmdMan(b cmdutil.BuildInfo) *cobra.Command {
+	return &cobra.Command{
+		Use:         "man",
+		Short:       "Print the man page (roff) to stdout",
+		Hidden:      true,
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{"noConfig": "true"},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return doc.GenMan(cmd.Root(), &doc.GenManHeader{Title: "UNPAUSE", Section: "1", Source: "unpause " + b.Version}, cmd.OutOrStdout())
+		},
+	}
+}
+
+// exitCodesHelpTopic is `unpause help exit-codes`.
+func exitCodesHelpTopic() *cobra.Command {
+	return &cobra.Command{
+		Use:   "exit-codes",
+		Short: "The exit codes scripts can rely on",
+		Long: `unpause exits with:
+  0  done
+  1  unexpected error
+  2  usage: bad flags or arguments, an ambiguous run name, or a confirmation
+     that could not be asked (add --yes)
+  3  invalid input: the answer does not fit the run's schema (checked locally,
+     or rejected by the server); the run is still paused
+  4  not paused any more: someone else answered it, or it ended
+  5  expired: the pause timed out and the run has failed
+  6  not found: no run with that id or name
+  7  connection: the server could not be reached, timed out or failed
+  8  authentication: the server refused the credentials
+
+Results go to stdout; diagnostics go to stderr.`,
+		Annotations: map[string]string{"noConfig": "true"},
+	}
+}

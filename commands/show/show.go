@@ -1,0 +1,164 @@
+// Package show is `unpause show RUN`: a run's facts, what it asks for, and
+// the answers it already received.
+package show
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/commands/cmdutil"
+	"github.com/unpause-dev/unpause/domain"
+	"github.com/unpause-dev/unpause/forms/inputschema"
+	"github.com/unpause-dev/unpause/termsafe"
+)
+
+// API is what show needs of the Prefect client.
+type API interface {
+	cmdutil.RunResolver
+	InputRequest(ctx context.Context, r *apiclient.Run) (*apiclient.InputRequest, error)
+	Responses(ctx context.Context, runID string) ([]apiclient.Response, error)
+	RunURL(runID string) string
+}
+
+// Options are show's flags and collaborators.
+type Options struct {
+	IO     *cmdutil.IOStreams
+	API    func() (API, error)
+	Now    func() time.Time
+	Run    string
+	Output string
+}
+
+// JSON is the stable JSON shape of `show --output json`.
+type JSON struct {
+	Run         cmdutil.RunJSON            `json:"run"`
+	Description string                     `json:"description"`
+	Schema      json.RawMessage            `json:"schema,omitempty"`
+	Fields      []inputschema.FieldSummary `json:"fields"`
+	Responses   []apiclient.Response       `json:"responses"`
+}
+
+// NewCmdShow builds the command; runF replaces the run function in tests.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Now: time.Now, API: func() (API, error) { return f.Client() }}
+	cmd := &cobra.Command{
+		Use:   "show RUN",
+		Short: "Show a run, what it asks for, and the answers it already received",
+		Long: `Show a paused run: its facts, its description as Markdown text, and the
+fields an answer needs, with types, defaults and constraints.
+RUN is a run id or an unambiguous run name.`,
+		Args: cmdutil.ExactlyOneRun,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cmdutil.CheckOutput(opts.Output, "text", "json"); err != nil {
+				return err
+			}
+			opts.Run = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return showRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+func showRun(ctx context.Context, opts *Options) error {
+	c, err := opts.API()
+	if err != nil {
+		return err
+	}
+	run, err := c.ResolveRun(ctx, opts.Run)
+	if err != nil {
+		return err
+	}
+	out := JSON{Run: cmdutil.ToRunJSON(run, c.RunURL(run.ID)), Fields: []inputschema.FieldSummary{}}
+	if run.Paused() && run.NeedsInput() {
+		req, err := c.InputRequest(ctx, run)
+		if err != nil {
+			return err
+		}
+		out.Description, out.Schema = req.Description, req.Schema
+		schema, err := inputschema.ParseSchema(req.Schema)
+		if err != nil {
+			return fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
+		}
+		out.Fields = schema.Summaries()
+	}
+	if out.Responses, err = c.Responses(ctx, run.ID); err != nil {
+		return err
+	}
+	if out.Responses == nil {
+		out.Responses = []apiclient.Response{}
+	}
+	if opts.Output == "json" {
+		return cmdutil.WriteJSON(opts.IO.Out, out)
+	}
+	writeText(opts.IO.Out, out, opts.Now())
+	return nil
+}
+
+func writeText(w io.Writer, s JSON, now time.Time) {
+	writeFacts(w, s.Run, now)
+	r := s.Run
+	if s.Description != "" {
+		fmt.Fprintf(w, "\nDescription:\n%s\n", indent(termsafe.Text(s.Description), "  "))
+	}
+	if r.NeedsInput {
+		fmt.Fprintln(w, "\nFields (set with --set name=value):")
+		for _, f := range s.Fields {
+			fmt.Fprintf(w, "  %s\n", termsafe.Line(f.String()))
+			if f.Description != "" {
+				fmt.Fprintf(w, "      %s\n", termsafe.Line(f.Description))
+			}
+		}
+	} else if r.State == "paused" || r.State == "suspended" {
+		fmt.Fprintln(w, "\nThis run asks for no input: 'unpause resume RUN' resumes it.")
+	}
+	if len(s.Responses) > 0 {
+		fmt.Fprintln(w, "\nAnswers already received:")
+		for _, resp := range s.Responses {
+			fmt.Fprintf(w, "  %s  %s  %s\n", resp.Created.Local().Format(time.RFC3339), termsafe.Line(resp.Key), termsafe.Line(string(resp.Value)))
+		}
+	}
+}
+
+// writeFacts prints the run's facts, one per line.
+func writeFacts(w io.Writer, r cmdutil.RunJSON, now time.Time) {
+	fmt.Fprintf(w, "Run:         %s (%s)\n", termsafe.Line(r.Name), termsafe.Line(r.ID))
+	flow := termsafe.Line(r.Flow)
+	if r.Deployment != "" {
+		flow += " / " + termsafe.Line(r.Deployment)
+	}
+	fmt.Fprintf(w, "Flow:        %s\n", flow)
+	fmt.Fprintf(w, "State:       %s (%s)\n", termsafe.Line(r.StateName), r.State)
+	if !r.PausedSince.IsZero() {
+		fmt.Fprintf(w, "Paused:      %s (%s ago)\n", r.PausedSince.Local().Format(time.RFC3339), domain.Age(r.PausedSince, now))
+	}
+	fmt.Fprintf(w, "Expires:     %s\n", domain.ExpiresIn(r.ExpiresAt, now))
+	if len(r.Tags) > 0 {
+		fmt.Fprintf(w, "Tags:        %s\n", termsafe.Line(strings.Join(r.Tags, ", ")))
+	}
+	if r.WorkPool != "" {
+		fmt.Fprintf(w, "Work pool:   %s\n", termsafe.Line(r.WorkPool))
+	}
+	if len(r.Parameters) > 0 && string(r.Parameters) != "{}" {
+		fmt.Fprintf(w, "Parameters:  %s\n", termsafe.Line(string(r.Parameters)))
+	}
+	fmt.Fprintf(w, "URL:         %s\n", termsafe.Line(r.URL))
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}
