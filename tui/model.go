@@ -780,69 +780,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 	switch m.screen {
 	case scrAnswer:
-		a := m.currentAnswer()
-		if a == nil {
-			m.screen = scrRun
-			return nil
-		}
-		if a.Stage() == answer.StageSending {
-			return nil
-		}
-		cmd, ev := a.Update(msg)
-		return tea.Batch(cmd, m.onAnswerEvent(a, ev))
-
+		return m.keyAnswer(msg)
 	case scrConfirmResume:
-		if m.cur != nil && m.cur.sending {
-			return nil
-		}
-		if msg.String() == "y" || msg.String() == "Y" {
-			if m.c.ReadOnly {
-				m.setStatus("Read-only: resuming is disabled.", true)
-				m.screen = scrRun
-				return nil
-			}
-			m.cur.sending = true
-			m.setStatus("Resuming…", false)
-			return m.resumeCmd(m.cur.id, nil, nil, "")
-		}
-		m.screen = scrRun
-		m.setStatus("Not resumed.", false)
-		return nil
-
+		return m.keyConfirmResume(msg)
 	case scrCancelReason:
-		switch msg.String() {
-		case "esc":
-			m.screen = scrRun
-			m.setStatus("Not cancelled.", false)
-			return nil
-		case "enter":
-			m.screen = scrCancelConfirm
-			return nil
-		}
-		m.reason.Update(msg)
-		return nil
-
+		return m.keyCancelReason(msg)
 	case scrCancelConfirm:
-		if m.cur != nil && m.cur.sending {
-			return nil
-		}
-		switch msg.String() {
-		case "y", "Y":
-			if m.c.ReadOnly {
-				m.setStatus("Read-only: cancelling is disabled.", true)
-				m.screen = scrRun
-				return nil
-			}
-			m.cur.sending = true
-			m.setStatus("Cancelling…", false)
-			return m.cancelCmd(m.cur.id, m.reason.Value())
-		case "esc":
-			m.screen = scrCancelReason
-			return nil
-		}
-		m.screen = scrRun
-		m.setStatus("Not cancelled.", false)
-		return nil
+		return m.keyCancelConfirm(msg)
 	}
 
 	// Inbox filter editing takes the keys (q types q).
@@ -865,42 +809,125 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 
 	if m.screen == scrInbox {
-		switch {
-		case key.Matches(msg, k.Open):
-			return m.openRunView(m.inbox.Selected())
-		case key.Matches(msg, k.Answer):
-			if m.c.ReadOnly {
-				m.setStatus("Read-only: resuming is disabled.", true)
-				return nil
-			}
-			r := m.inbox.Selected()
-			if r == nil {
-				return nil
-			}
-			cmd := m.openRunView(r)
-			return tea.Batch(cmd, m.startAnswerSoon())
-		case key.Matches(msg, k.Cancel):
-			if m.c.ReadOnly {
-				m.setStatus("Read-only: cancelling is disabled.", true)
-				return nil
-			}
-			r := m.inbox.Selected()
-			if r == nil {
-				return nil
-			}
-			cmd := m.openRunView(r)
-			m.startCancel()
-			return cmd
-		case key.Matches(msg, k.Sort):
-			s := m.inbox.CycleSort()
-			m.setStatus("Sorted by "+s.String()+".", false)
-			return nil
-		}
-		m.inbox.Update(msg)
+		return m.keyInbox(msg)
+	}
+	return m.keyRunView(msg)
+}
+
+// keyAnswer hands the key to the open form.
+func (m *Model) keyAnswer(msg tea.KeyPressMsg) tea.Cmd {
+	a := m.currentAnswer()
+	if a == nil {
+		m.screen = scrRun
 		return nil
 	}
+	if a.Stage() == answer.StageSending {
+		return nil
+	}
+	cmd, ev := a.Update(msg)
+	return tea.Batch(cmd, m.onAnswerEvent(a, ev))
+}
 
-	// Run view.
+// keyConfirmResume is "Resume this run? [y/N]".
+func (m *Model) keyConfirmResume(msg tea.KeyPressMsg) tea.Cmd {
+	if m.cur != nil && m.cur.sending {
+		return nil
+	}
+	if msg.String() == "y" || msg.String() == "Y" {
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: resuming is disabled.", true)
+			m.screen = scrRun
+			return nil
+		}
+		m.cur.sending = true
+		m.setStatus("Resuming…", false)
+		return m.resumeCmd(m.cur.id, nil, nil, "")
+	}
+	m.screen = scrRun
+	m.setStatus("Not resumed.", false)
+	return nil
+}
+
+// keyCancelReason edits the cancel reason.
+func (m *Model) keyCancelReason(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.screen = scrRun
+		m.setStatus("Not cancelled.", false)
+		return nil
+	case "enter":
+		m.screen = scrCancelConfirm
+		return nil
+	}
+	m.reason.Update(msg)
+	return nil
+}
+
+// keyCancelConfirm is "Cancel this run? [y/N]" after the reason.
+func (m *Model) keyCancelConfirm(msg tea.KeyPressMsg) tea.Cmd {
+	if m.cur != nil && m.cur.sending {
+		return nil
+	}
+	switch msg.String() {
+	case "y", "Y":
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: cancelling is disabled.", true)
+			m.screen = scrRun
+			return nil
+		}
+		m.cur.sending = true
+		m.setStatus("Cancelling…", false)
+		return m.cancelCmd(m.cur.id, m.reason.Value())
+	case "esc":
+		m.screen = scrCancelReason
+		return nil
+	}
+	m.screen = scrRun
+	m.setStatus("Not cancelled.", false)
+	return nil
+}
+
+// keyInbox handles the inbox's own keys.
+func (m *Model) keyInbox(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Open):
+		return m.openRunView(m.inbox.Selected())
+	case key.Matches(msg, k.Answer):
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: resuming is disabled.", true)
+			return nil
+		}
+		r := m.inbox.Selected()
+		if r == nil {
+			return nil
+		}
+		cmd := m.openRunView(r)
+		return tea.Batch(cmd, m.startAnswerSoon())
+	case key.Matches(msg, k.Cancel):
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: cancelling is disabled.", true)
+			return nil
+		}
+		r := m.inbox.Selected()
+		if r == nil {
+			return nil
+		}
+		cmd := m.openRunView(r)
+		m.startCancel()
+		return cmd
+	case key.Matches(msg, k.Sort):
+		s := m.inbox.CycleSort()
+		m.setStatus("Sorted by "+s.String()+".", false)
+		return nil
+	}
+	m.inbox.Update(msg)
+	return nil
+}
+
+// keyRunView handles the run view's own keys.
+func (m *Model) keyRunView(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
 	switch {
 	case key.Matches(msg, k.Back):
 		m.screen = scrInbox
