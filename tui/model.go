@@ -174,124 +174,140 @@ func (m *Model) styleName() string {
 // Update handles one message. No I/O happens here: API calls, rendering and
 // draft writes are tea.Cmds.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case cursor.BlinkMsg:
-		return m, nil // no blinking: an idle screen sends nothing
-
-	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.resize()
-		if m.cur != nil && m.cur.input != nil {
-			m.resizeGen++
-			gen := m.resizeGen
-			return m, newTick(120*time.Millisecond, func(time.Time) tea.Msg { return resizeRenderMsg{gen} })
-		}
-		return m, nil
-
-	case resizeRenderMsg:
-		if msg.gen != m.resizeGen {
-			return m, nil
-		}
-		return m, m.ensureDescription()
-
-	case tea.BackgroundColorMsg:
-		if m.themeFixed {
-			return m, nil
-		}
-		dark := msg.IsDark()
-		if dark == m.c.IsDark {
-			return m, nil
-		}
-		m.c.SetDark(dark)
-		m.runview.Restyle()
-		if a := m.currentAnswer(); a != nil {
-			a.SyncTheme()
-		}
-		return m, m.ensureDescription()
-
-	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
-
-	case shutdownMsg:
-		return m, m.quit()
-
-	case tea.PasteMsg:
-		return m, m.handlePaste(msg)
-
-	case tea.MouseWheelMsg:
-		// Only delivered when Options.MouseEnabled turned the mouse on.
-		if m.overlay == ovNone && (m.screen == scrInbox || m.screen == scrRun) {
-			k := "j"
-			if msg.Mouse().Button == tea.MouseWheelUp {
-				k = "k"
-			}
-			kp := tea.KeyPressMsg{Code: rune(k[0]), Text: k}
-			if m.screen == scrInbox {
-				m.inbox.Update(kp)
-			} else {
-				m.runview.Update(kp)
-			}
-		}
-		return m, nil
-
-	case listMsg:
-		return m, m.onList(msg)
-
-	case tickMsg:
-		if msg.gen != m.tickGen {
-			return m, nil
-		}
-		return m, m.refresh(false)
-
-	case runMsg:
-		return m, m.onRun(msg)
-
-	case inputMsg:
-		return m, m.onInput(msg)
-
-	case responsesMsg:
-		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
-			m.runview.SetResponses(msg.rs, msg.err)
-		}
-		return m, nil
-
-	case logsMsg:
-		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
-			m.runview.SetLogs(msg.logs, msg.err)
-		}
-		return m, nil
-
-	case markdown.RenderedMsg:
-		return m, m.onRendered(msg)
-
-	case draftLoadedMsg:
-		return m, m.onDraftLoaded(msg)
-
-	case draftFlushMsg:
-		if msg.gen != m.draftGen {
-			return m, nil
-		}
-		return m, m.draftFlushCmd()
-
-	case draftSavedMsg:
-		if msg.err != nil {
-			m.setStatus("Could not save the draft: "+termsafe.Line(msg.err.Error()), true)
-		}
-		return m, nil
-
-	case actionMsg:
-		return m, m.onAction(msg)
-
-	case profileMsg:
-		return m, m.onProfile(msg)
+	if cmd, ok := m.updateTerminal(msg); ok {
+		return m, cmd
 	}
-
+	if cmd, ok := m.updateLoaded(msg); ok {
+		return m, cmd
+	}
 	// Anything else (huh's internal messages) belongs to the open form.
 	if a := m.currentAnswer(); a != nil {
 		cmd, ev := a.Update(msg)
 		return m, tea.Batch(cmd, m.onAnswerEvent(a, ev))
 	}
 	return m, nil
+}
+
+// updateTerminal handles what the terminal sends: keys, paste, mouse, size,
+// background colour. ok is false for any other message.
+func (m *Model) updateTerminal(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case cursor.BlinkMsg:
+		return nil, true // no blinking: an idle screen sends nothing
+	case tea.WindowSizeMsg:
+		return m.onWindowSize(msg), true
+	case resizeRenderMsg:
+		if msg.gen != m.resizeGen {
+			return nil, true
+		}
+		return m.ensureDescription(), true
+	case tea.BackgroundColorMsg:
+		return m.onBackground(msg), true
+	case tea.KeyPressMsg:
+		return m.handleKey(msg), true
+	case shutdownMsg:
+		return m.quit(), true
+	case tea.PasteMsg:
+		return m.handlePaste(msg), true
+	case tea.MouseWheelMsg:
+		m.onMouseWheel(msg)
+		return nil, true
+	}
+	return nil, false
+}
+
+// updateLoaded handles the replies of the app's own commands: API calls,
+// renderings, draft reads and writes, timers. ok is false for any other
+// message.
+func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case listMsg:
+		return m.onList(msg), true
+	case tickMsg:
+		if msg.gen != m.tickGen {
+			return nil, true
+		}
+		return m.refresh(false), true
+	case runMsg:
+		return m.onRun(msg), true
+	case inputMsg:
+		return m.onInput(msg), true
+	case responsesMsg:
+		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
+			m.runview.SetResponses(msg.rs, msg.err)
+		}
+		return nil, true
+	case logsMsg:
+		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
+			m.runview.SetLogs(msg.logs, msg.err)
+		}
+		return nil, true
+	case markdown.RenderedMsg:
+		return m.onRendered(msg), true
+	case draftLoadedMsg:
+		return m.onDraftLoaded(msg), true
+	case draftFlushMsg:
+		if msg.gen != m.draftGen {
+			return nil, true
+		}
+		return m.draftFlushCmd(), true
+	case draftSavedMsg:
+		if msg.err != nil {
+			m.setStatus("Could not save the draft: "+termsafe.Line(msg.err.Error()), true)
+		}
+		return nil, true
+	case actionMsg:
+		return m.onAction(msg), true
+	case profileMsg:
+		return m.onProfile(msg), true
+	}
+	return nil, false
+}
+
+func (m *Model) onWindowSize(msg tea.WindowSizeMsg) tea.Cmd {
+	m.width, m.height = msg.Width, msg.Height
+	m.resize()
+	if m.cur != nil && m.cur.input != nil {
+		// Re-render the description once the resizing stops.
+		m.resizeGen++
+		gen := m.resizeGen
+		return newTick(120*time.Millisecond, func(time.Time) tea.Msg { return resizeRenderMsg{gen} })
+	}
+	return nil
+}
+
+func (m *Model) onBackground(msg tea.BackgroundColorMsg) tea.Cmd {
+	if m.themeFixed {
+		return nil
+	}
+	dark := msg.IsDark()
+	if dark == m.c.IsDark {
+		return nil
+	}
+	m.c.SetDark(dark)
+	m.runview.Restyle()
+	if a := m.currentAnswer(); a != nil {
+		a.SyncTheme()
+	}
+	return m.ensureDescription()
+}
+
+// onMouseWheel scrolls like j/k. Only delivered when Options.MouseEnabled
+// turned the mouse on.
+func (m *Model) onMouseWheel(msg tea.MouseWheelMsg) {
+	if m.overlay != ovNone || (m.screen != scrInbox && m.screen != scrRun) {
+		return
+	}
+	k := "j"
+	if msg.Mouse().Button == tea.MouseWheelUp {
+		k = "k"
+	}
+	kp := tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+	if m.screen == scrInbox {
+		m.inbox.Update(kp)
+	} else {
+		m.runview.Update(kp)
+	}
 }
 
 // refresh reloads the inbox (and the open run). manual=true is the r key.
