@@ -629,38 +629,37 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	a := m.answers[msg.id]
 	act := domain.Action{Kind: msg.kind, RunID: msg.id, Answering: msg.kind == domain.Resume && a != nil}
 	if msg.err != nil {
-		failed := domain.Failed(act, msg.err)
-		m.setStatus(failed.TUI, true)
-		if act.Answering {
-			a.SetStage(answer.StageReview)
-		}
-		if onScreen && !act.Answering {
-			m.screen = scrRun
-			m.runview.SetBanner(bannerKind(failed.Tone), failed.TUI)
-		}
+		m.onActionFailed(act, a, onScreen, msg.err)
 		return nil
 	}
-	res := msg.res
-	told := domain.Describe(act, res)
-	var cmds []tea.Cmd
-	if onScreen && res.State != nil {
+	if onScreen && msg.res.State != nil {
 		r := *m.cur.run
-		st := *res.State
+		st := *msg.res.State
 		r.State = &st
 		m.cur.run = &r
 		m.runview.UpdateRun(&r)
 	}
-	backToRun := func() {
-		if onScreen {
-			m.runview.SetBanner(bannerKind(told.Tone), told.TUI)
-			if m.screen != scrInbox {
-				m.screen = scrRun
-				m.setStatus("", false)
-				return
-			}
-		}
-		m.setStatus(told.TUI, told.Tone == domain.ToneError)
+	return m.onOutcome(msg, act, a, onScreen)
+}
+
+// onActionFailed tells why a resume or cancel call failed.
+func (m *Model) onActionFailed(act domain.Action, a *answer.Model, onScreen bool, err error) {
+	failed := domain.Failed(act, err)
+	m.setStatus(failed.TUI, true)
+	if act.Answering {
+		a.SetStage(answer.StageReview)
 	}
+	if onScreen && !act.Answering {
+		m.screen = scrRun
+		m.runview.SetBanner(bannerKind(failed.Tone), failed.TUI)
+	}
+}
+
+// onOutcome acts on what the server did with a resume or cancel.
+func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onScreen bool) tea.Cmd {
+	res := msg.res
+	told := domain.Describe(act, res)
+	var cmds []tea.Cmd
 	switch res.Outcome {
 	case apiclient.OutcomeResumed:
 		delete(m.answers, msg.id)
@@ -671,7 +670,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 			}
 		}
 		m.inbox.Remove(msg.id)
-		backToRun()
+		m.backToRun(told, onScreen)
 		if onScreen {
 			m.runview.SetNotice("")
 		}
@@ -679,7 +678,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
-		backToRun()
+		m.backToRun(told, onScreen)
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeRejected:
 		if act.Answering {
@@ -689,30 +688,44 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 			m.setStatus(told.TUI, true)
 			cmds = append(cmds, a.Rejected(res.Reason))
 		} else {
-			backToRun()
+			m.backToRun(told, onScreen)
 		}
 	case apiclient.OutcomeNotPaused:
 		delete(m.answers, msg.id)
-		backToRun()
+		m.backToRun(told, onScreen)
 		if onScreen {
 			cmds = append(cmds, m.getRunCmd(msg.id))
 		}
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeExpired:
 		delete(m.answers, msg.id)
-		backToRun()
+		m.backToRun(told, onScreen)
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeWait:
 		if act.Answering {
 			a.SetStage(answer.StageReview)
 			m.setStatus(told.TUI, true)
 		} else {
-			backToRun()
+			m.backToRun(told, onScreen)
 		}
 	default:
-		backToRun()
+		m.backToRun(told, onScreen)
 	}
 	return tea.Batch(cmds...)
+}
+
+// backToRun shows what happened: on the run's banner when it is on screen
+// (and goes back to it from a form or prompt), else in the status line.
+func (m *Model) backToRun(told domain.Message, onScreen bool) {
+	if onScreen {
+		m.runview.SetBanner(bannerKind(told.Tone), told.TUI)
+		if m.screen != scrInbox {
+			m.screen = scrRun
+			m.setStatus("", false)
+			return
+		}
+	}
+	m.setStatus(told.TUI, told.Tone == domain.ToneError)
 }
 
 // bannerKind is how the run view shows a message of tone t.
