@@ -475,7 +475,6 @@ func rejectedFields(schema *inputschema.Schema, fields []*inputschema.Field, rea
 	return fields
 }
 
-
 // outcome prints what a resume or cancel achieved (or why it failed) and
 // reports whether the run is done with.
 func (a *accessible) outcome(act domain.Action, res *apiclient.ActionResult, err error, schemaKey string, values map[string]any) bool {

@@ -13,7 +13,6 @@ import (
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms"
-	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/common"
@@ -53,7 +52,6 @@ type openRun struct {
 	draft         *drafts.Draft
 	submitted     *drafts.Draft
 	pendingAnswer bool // "a" was pressed before the form could be built
-	pendingCancel bool
 	sending       bool
 }
 
@@ -1046,14 +1044,6 @@ func (m *Model) handleProfileKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.setStatus("Switching to profile "+termsafe.Line(name)+"…", false)
 		return tea.Batch(m.draftFlushCmd(), m.switchProfileCmd(name))
-	}
-	return nil
-}
-
-// schemaOf is a helper for tests.
-func (m *Model) schemaOf(id string) *inputschema.Schema {
-	if m.cur != nil && m.cur.id == id && m.cur.input != nil {
-		return m.cur.input.schema
 	}
 	return nil
 }
