@@ -15,7 +15,9 @@ import (
 	"github.com/unpause-dev/unpause/forms"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
+	"github.com/unpause-dev/unpause/tui/cancel"
 	"github.com/unpause-dev/unpause/tui/common"
+	"github.com/unpause-dev/unpause/tui/confirm"
 	"github.com/unpause-dev/unpause/tui/drafts"
 	"github.com/unpause-dev/unpause/tui/inbox"
 	"github.com/unpause-dev/unpause/tui/markdown"
@@ -30,8 +32,7 @@ const (
 	scrRun
 	scrAnswer        // form or review (answer.Model)
 	scrConfirmResume // "Resume this run? [y/N]" for runs that ask no input
-	scrCancelReason
-	scrCancelConfirm
+	scrCancel        // reason, then "Cancel this run? [y/N]" (cancel.Model)
 )
 
 type overlay int
@@ -75,7 +76,8 @@ type Model struct {
 	cur       *openRun
 	answers   map[string]*answer.Model // per run: values and stage survive going back
 	inputs    map[string]*inputMsg     // input requests per pause
-	reason    common.LineInput
+	resumeQ   *confirm.Model
+	cancel    *cancel.Model
 	pickIndex int
 
 	width, height int
@@ -112,8 +114,12 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		c: c, md: markdown.NewCache(64), drafts: store,
 		profile: o.Profile, server: o.ServerURL,
 		answers: map[string]*answer.Model{}, inputs: map[string]*inputMsg{},
-		reason: common.LineInput{Prompt: "> ", Limit: 500},
 	}
+	subject := common.Subject{Title: m.runTitle, Sending: m.sending}
+	m.resumeQ = confirm.New(c, subject, "Resume this run?",
+		[]string{"It asks for no input: resuming lets it continue."},
+		"Resume this run? [y/N] ")
+	m.cancel = cancel.New(c, subject)
 	switch o.Theme {
 	case "light":
 		c.SetDark(false)
@@ -150,6 +156,8 @@ func (m *Model) resize() {
 	h := m.bodyHeight()
 	m.inbox.SetSize(m.width, h)
 	m.runview.SetSize(m.width, h)
+	m.resumeQ.SetSize(m.width, h)
+	m.cancel.SetSize(m.width, h)
 	if a := m.currentAnswer(); a != nil {
 		a.SetSize(m.width, h)
 	}
@@ -777,8 +785,9 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	switch {
 	case m.screen == scrInbox && m.inbox.Filtering():
 		m.inbox.Update(msg)
-	case m.screen == scrCancelReason:
-		m.reason.Update(msg)
+	case m.screen == scrCancel:
+		_, ev := m.cancel.Update(msg)
+		return m.onCancelEvent(ev)
 	case m.screen == scrAnswer:
 		if a := m.currentAnswer(); a != nil {
 			cmd, ev := a.Update(msg)
@@ -810,10 +819,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.keyAnswer(msg)
 	case scrConfirmResume:
 		return m.keyConfirmResume(msg)
-	case scrCancelReason:
-		return m.keyCancelReason(msg)
-	case scrCancelConfirm:
-		return m.keyCancelConfirm(msg)
+	case scrCancel:
+		_, ev := m.cancel.Update(msg)
+		return m.onCancelEvent(ev)
 	}
 
 	// Inbox filter editing takes the keys (q types q).
@@ -857,10 +865,11 @@ func (m *Model) keyAnswer(msg tea.KeyPressMsg) tea.Cmd {
 
 // keyConfirmResume is "Resume this run? [y/N]".
 func (m *Model) keyConfirmResume(msg tea.KeyPressMsg) tea.Cmd {
-	if m.cur != nil && m.cur.sending {
+	_, ev := m.resumeQ.Update(msg)
+	switch ev {
+	case confirm.EventNone:
 		return nil
-	}
-	if msg.String() == "y" || msg.String() == "Y" {
+	case confirm.EventConfirmed:
 		if m.c.ReadOnly {
 			m.setStatus("Read-only: resuming is disabled.", true)
 			m.screen = scrRun
@@ -875,28 +884,10 @@ func (m *Model) keyConfirmResume(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// keyCancelReason edits the cancel reason.
-func (m *Model) keyCancelReason(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		m.screen = scrRun
-		m.setStatus("Not cancelled.", false)
-		return nil
-	case "enter":
-		m.screen = scrCancelConfirm
-		return nil
-	}
-	m.reason.Update(msg)
-	return nil
-}
-
-// keyCancelConfirm is "Cancel this run? [y/N]" after the reason.
-func (m *Model) keyCancelConfirm(msg tea.KeyPressMsg) tea.Cmd {
-	if m.cur != nil && m.cur.sending {
-		return nil
-	}
-	switch msg.String() {
-	case "y", "Y":
+// onCancelEvent acts on the cancel flow's outcome.
+func (m *Model) onCancelEvent(ev cancel.Event) tea.Cmd {
+	switch ev {
+	case cancel.EventCancel:
 		if m.c.ReadOnly {
 			m.setStatus("Read-only: cancelling is disabled.", true)
 			m.screen = scrRun
@@ -904,15 +895,16 @@ func (m *Model) keyCancelConfirm(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.cur.sending = true
 		m.setStatus("Cancelling…", false)
-		return m.cancelCmd(m.cur.id, m.reason.Value())
-	case "esc":
-		m.screen = scrCancelReason
-		return nil
+		return m.cancelCmd(m.cur.id, m.cancel.Reason())
+	case cancel.EventBack:
+		m.screen = scrRun
+		m.setStatus("Not cancelled.", false)
 	}
-	m.screen = scrRun
-	m.setStatus("Not cancelled.", false)
 	return nil
 }
+
+// sending reports whether the run on screen has an action in flight.
+func (m *Model) sending() bool { return m.cur != nil && m.cur.sending }
 
 // keyInbox handles the inbox's own keys.
 func (m *Model) keyInbox(msg tea.KeyPressMsg) tea.Cmd {
@@ -1005,8 +997,8 @@ func (m *Model) startCancel() {
 		m.setStatus("This run is no longer paused.", true)
 		return
 	}
-	m.reason.Reset()
-	m.screen = scrCancelReason
+	m.cancel.Start()
+	m.screen = scrCancel
 }
 
 func (m *Model) openProfiles() tea.Cmd {
