@@ -356,50 +356,56 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 		return true, nil
 	}
 	if !r.NeedsInput() {
-		ok, err := a.confirmYes("This run asks for no input. Type yes to resume it, anything else to go back: ")
-		if err != nil || !ok {
-			if err == nil {
-				a.printf("Not resumed.\n")
-			}
-			return false, err
-		}
-		res, err := a.api.Resume(a.ctx, r.ID, nil)
-		return a.outcome(domain.Action{Kind: domain.Resume, RunID: r.ID}, res, err, "", nil), nil
+		return a.resumeNoInput(r)
 	}
 	if schema == nil {
 		a.printf("This run's form could not be loaded, so it cannot be answered here.\n")
 		return false, nil
 	}
 	schemaKey := r.State.Details.RunInputKeyset.Schema
-	var saved map[string]any
-	if d, err := a.store.Load(r.ID); err == nil && d != nil {
-		saved = d.Values
-		a.printf("Restored draft from %s.\n", common.Stamp(d.SavedAt))
-	} else if s, err := a.store.LoadSubmitted(r.ID); err == nil && s != nil {
-		saved = s.Values
-		a.printf("Starting from your previous answer (%s).\n", common.Stamp(s.SavedAt))
-	}
-	values := domain.InitialValues(schema.Defaults(), saved)
+	values := domain.InitialValues(schema.Defaults(), a.savedValues(r.ID))
 	fields := leafFields(schema.Fields)
 	a.printf("%d question(s). Press enter to keep the value shown as current.\n", len(fields))
 	if values, err = a.askFields(schema, fields, values, r.ID, schemaKey); err != nil {
 		return false, err
 	}
+	return a.reviewAndSend(r, schema, fields, values)
+}
+
+// resumeNoInput resumes a run that asks for nothing, once confirmed.
+func (a *accessible) resumeNoInput(r *apiclient.Run) (done bool, err error) {
+	ok, err := a.confirmYes("This run asks for no input. Type yes to resume it, anything else to go back: ")
+	if err != nil || !ok {
+		if err == nil {
+			a.printf("Not resumed.\n")
+		}
+		return false, err
+	}
+	res, err := a.api.Resume(a.ctx, r.ID, nil)
+	return a.outcome(domain.Action{Kind: domain.Resume, RunID: r.ID}, res, err, "", nil), nil
+}
+
+// savedValues are the draft's values, else the last answer sent, else nil.
+func (a *accessible) savedValues(runID string) map[string]any {
+	if d, err := a.store.Load(runID); err == nil && d != nil {
+		a.printf("Restored draft from %s.\n", common.Stamp(d.SavedAt))
+		return d.Values
+	}
+	if s, err := a.store.LoadSubmitted(runID); err == nil && s != nil {
+		a.printf("Starting from your previous answer (%s).\n", common.Stamp(s.SavedAt))
+		return s.Values
+	}
+	return nil
+}
+
+// reviewAndSend validates, shows the JSON and sends it once confirmed,
+// asking again where the answer is invalid or the flow refused it.
+func (a *accessible) reviewAndSend(r *apiclient.Run, schema *inputschema.Schema, fields []*inputschema.Field, values map[string]any) (done bool, err error) {
+	schemaKey := r.State.Details.RunInputKeyset.Schema
 	for {
 		// Validate the whole answer; ask again only where something is wrong.
 		if errs := schema.Validate(values); len(errs) > 0 {
-			a.printf("%d problem(s) to fix:\n", len(errs))
-			var again []*inputschema.Field
-			for _, fe := range errs {
-				a.printf("  %s: %s\n", pathLabel(schema, fe.Path), termsafe.Line(fe.Message))
-				if f := fieldByPath(fields, fe.Path); f != nil && !containsField(again, f) {
-					again = append(again, f)
-				}
-			}
-			if len(again) == 0 {
-				again = fields
-			}
-			if values, err = a.askFields(schema, again, values, r.ID, schemaKey); err != nil {
+			if values, err = a.askFields(schema, a.invalidFields(schema, fields, errs), values, r.ID, schemaKey); err != nil {
 				return false, err
 			}
 			continue
@@ -429,13 +435,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 		act := domain.Action{Kind: domain.Resume, RunID: r.ID, Answering: true}
 		if sendErr == nil && res != nil && res.Outcome == apiclient.OutcomeRejected {
 			a.printf("%s\n", domain.Describe(act, res).Accessible)
-			again := fields
-			if path, ok := schema.FieldForReason(res.Reason); ok {
-				if f := fieldByPath(fields, path); f != nil {
-					again = []*inputschema.Field{f}
-				}
-			}
-			if values, err = a.askFields(schema, again, values, r.ID, schemaKey); err != nil {
+			if values, err = a.askFields(schema, rejectedFields(schema, fields, res.Reason), values, r.ID, schemaKey); err != nil {
 				return false, err
 			}
 			continue
@@ -446,6 +446,33 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 		}
 		return done, nil
 	}
+}
+
+// invalidFields prints the problems and returns the fields to ask again
+// (all of them when no problem names a field).
+func (a *accessible) invalidFields(schema *inputschema.Schema, fields []*inputschema.Field, errs []inputschema.FieldError) []*inputschema.Field {
+	a.printf("%d problem(s) to fix:\n", len(errs))
+	var again []*inputschema.Field
+	for _, fe := range errs {
+		a.printf("  %s: %s\n", pathLabel(schema, fe.Path), termsafe.Line(fe.Message))
+		if f := fieldByPath(fields, fe.Path); f != nil && !containsField(again, f) {
+			again = append(again, f)
+		}
+	}
+	if len(again) == 0 {
+		return fields
+	}
+	return again
+}
+
+// rejectedFields is the field the flow's refusal names, else all fields.
+func rejectedFields(schema *inputschema.Schema, fields []*inputschema.Field, reason string) []*inputschema.Field {
+	if path, ok := schema.FieldForReason(reason); ok {
+		if f := fieldByPath(fields, path); f != nil {
+			return []*inputschema.Field{f}
+		}
+	}
+	return fields
 }
 
 // outcome prints what a resume or cancel achieved (or why it failed) and

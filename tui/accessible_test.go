@@ -98,8 +98,10 @@ func TestAccessibleEnumsByNumberAndRejection(t *testing.T) {
 	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
 		n++
 		if n == 1 {
-			return &apiclient.ActionResult{Outcome: apiclient.OutcomeRejected,
-				Reason: "Reason: Validation failed for field 'color'. Failure reason: 'green' is not one of ['red', 'blue']"}, nil
+			return &apiclient.ActionResult{
+				Outcome: apiclient.OutcomeRejected,
+				Reason:  "Reason: Validation failed for field 'color'. Failure reason: 'green' is not one of ['red', 'blue']",
+			}, nil
 		}
 		return &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed}, nil
 	}

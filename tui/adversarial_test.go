@@ -22,8 +22,10 @@ func hostileSchema() json.RawMessage {
 	s := map[string]any{
 		"title": "Evil" + hostile, "type": "object", "additionalProperties": false,
 		"properties": map[string]any{
-			"choice": map[string]any{"title": "Pick" + hostile, "description": "Help" + hostile, "type": "string",
-				"enum": []any{"ok", "bad" + hostile}, "default": "ok"},
+			"choice": map[string]any{
+				"title": "Pick" + hostile, "description": "Help" + hostile, "type": "string",
+				"enum": []any{"ok", "bad" + hostile}, "default": "ok",
+			},
 			"note": map[string]any{"title": "Note" + hostile, "description": "More" + hostile, "type": "string", "default": "x" + hostile},
 		},
 	}
@@ -33,8 +35,10 @@ func hostileSchema() json.RawMessage {
 
 func hostileFixture(t *testing.T) *fakeAPI {
 	api := newFake()
-	r := mkRun(t, runSpec{ID: "evil", Name: "run" + hostile, Flow: "flow" + hostile, Deployment: "dep" + hostile,
-		PausedAgo: time.Hour, ExpiresIn: in(3 * time.Minute), Tags: []string{"tag" + hostile, "\x1b]8;;http://x\x07link\x1b]8;;\x07"}, Pool: "pool" + hostile})
+	r := mkRun(t, runSpec{
+		ID: "evil", Name: "run" + hostile, Flow: "flow" + hostile, Deployment: "dep" + hostile,
+		PausedAgo: time.Hour, ExpiresIn: in(3 * time.Minute), Tags: []string{"tag" + hostile, "\x1b]8;;http://x\x07link\x1b]8;;\x07"}, Pool: "pool" + hostile,
+	})
 	r.Parameters = json.RawMessage(`{"p":"` + strings.ReplaceAll(hostile, "\x1b", `\u001b`) + `", "raw":"\u009b2J"}`)
 	r.State.Name = "Paused" + hostile
 	nr := mkRun(t, runSpec{ID: "evil2", Name: "plain" + hostile, Flow: "etl", PausedAgo: time.Minute, NoInput: true})

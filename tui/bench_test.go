@@ -67,8 +67,10 @@ func BenchmarkInboxMoveDown10k(b *testing.B) {
 func BenchmarkInboxFilterKey10k(b *testing.B) {
 	h := bigHarness(b, bigFixture(b, 10000))
 	h.m.Update(keyMsg("/"))
-	keys := []tea.KeyPressMsg{keyMsg("f"), keyMsg("l"), keyMsg("o"), keyMsg("w"), keyMsg("-"), keyMsg("1"),
-		keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace")}
+	keys := []tea.KeyPressMsg{
+		keyMsg("f"), keyMsg("l"), keyMsg("o"), keyMsg("w"), keyMsg("-"), keyMsg("1"),
+		keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace"), keyMsg("backspace"),
+	}
 	b.ReportAllocs()
 	runtime.GC() // the fixture's garbage is not the keystroke's
 	b.ResetTimer()

@@ -488,5 +488,7 @@ func (h *harness) mustNotSee(parts ...string) {
 	}
 }
 
-var errConn = &apiclient.Error{Op: "list paused runs", Method: "POST", URL: "http://127.0.0.1:4200/api/flow_runs/filter",
-	Kind: apiclient.ErrConnection, Err: errors.New("dial tcp 127.0.0.1:4200: connect: connection refused")}
+var errConn = &apiclient.Error{
+	Op: "list paused runs", Method: "POST", URL: "http://127.0.0.1:4200/api/flow_runs/filter",
+	Kind: apiclient.ErrConnection, Err: errors.New("dial tcp 127.0.0.1:4200: connect: connection refused"),
+}

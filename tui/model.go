@@ -13,10 +13,11 @@ import (
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms"
-	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
+	"github.com/unpause-dev/unpause/tui/cancel"
 	"github.com/unpause-dev/unpause/tui/common"
+	"github.com/unpause-dev/unpause/tui/confirm"
 	"github.com/unpause-dev/unpause/tui/drafts"
 	"github.com/unpause-dev/unpause/tui/inbox"
 	"github.com/unpause-dev/unpause/tui/markdown"
@@ -31,8 +32,7 @@ const (
 	scrRun
 	scrAnswer        // form or review (answer.Model)
 	scrConfirmResume // "Resume this run? [y/N]" for runs that ask no input
-	scrCancelReason
-	scrCancelConfirm
+	scrCancel        // reason, then "Cancel this run? [y/N]" (cancel.Model)
 )
 
 type overlay int
@@ -53,7 +53,6 @@ type openRun struct {
 	draft         *drafts.Draft
 	submitted     *drafts.Draft
 	pendingAnswer bool // "a" was pressed before the form could be built
-	pendingCancel bool
 	sending       bool
 }
 
@@ -77,7 +76,8 @@ type Model struct {
 	cur       *openRun
 	answers   map[string]*answer.Model // per run: values and stage survive going back
 	inputs    map[string]*inputMsg     // input requests per pause
-	reason    common.LineInput
+	resumeQ   *confirm.Model
+	cancel    *cancel.Model
 	pickIndex int
 
 	width, height int
@@ -114,8 +114,12 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		c: c, md: markdown.NewCache(64), drafts: store,
 		profile: o.Profile, server: o.ServerURL,
 		answers: map[string]*answer.Model{}, inputs: map[string]*inputMsg{},
-		reason: common.LineInput{Prompt: "> ", Limit: 500},
 	}
+	subject := common.Subject{Title: m.runTitle, Sending: m.sending}
+	m.resumeQ = confirm.New(c, subject, "Resume this run?",
+		[]string{"It asks for no input: resuming lets it continue."},
+		"Resume this run? [y/N] ")
+	m.cancel = cancel.New(c, subject)
 	switch o.Theme {
 	case "light":
 		c.SetDark(false)
@@ -152,6 +156,8 @@ func (m *Model) resize() {
 	h := m.bodyHeight()
 	m.inbox.SetSize(m.width, h)
 	m.runview.SetSize(m.width, h)
+	m.resumeQ.SetSize(m.width, h)
+	m.cancel.SetSize(m.width, h)
 	if a := m.currentAnswer(); a != nil {
 		a.SetSize(m.width, h)
 	}
@@ -174,124 +180,140 @@ func (m *Model) styleName() string {
 // Update handles one message. No I/O happens here: API calls, rendering and
 // draft writes are tea.Cmds.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case cursor.BlinkMsg:
-		return m, nil // no blinking: an idle screen sends nothing
-
-	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.resize()
-		if m.cur != nil && m.cur.input != nil {
-			m.resizeGen++
-			gen := m.resizeGen
-			return m, newTick(120*time.Millisecond, func(time.Time) tea.Msg { return resizeRenderMsg{gen} })
-		}
-		return m, nil
-
-	case resizeRenderMsg:
-		if msg.gen != m.resizeGen {
-			return m, nil
-		}
-		return m, m.ensureDescription()
-
-	case tea.BackgroundColorMsg:
-		if m.themeFixed {
-			return m, nil
-		}
-		dark := msg.IsDark()
-		if dark == m.c.IsDark {
-			return m, nil
-		}
-		m.c.SetDark(dark)
-		m.runview.Restyle()
-		if a := m.currentAnswer(); a != nil {
-			a.SyncTheme()
-		}
-		return m, m.ensureDescription()
-
-	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
-
-	case shutdownMsg:
-		return m, m.quit()
-
-	case tea.PasteMsg:
-		return m, m.handlePaste(msg)
-
-	case tea.MouseWheelMsg:
-		// Only delivered when Options.MouseEnabled turned the mouse on.
-		if m.overlay == ovNone && (m.screen == scrInbox || m.screen == scrRun) {
-			k := "j"
-			if msg.Mouse().Button == tea.MouseWheelUp {
-				k = "k"
-			}
-			kp := tea.KeyPressMsg{Code: rune(k[0]), Text: k}
-			if m.screen == scrInbox {
-				m.inbox.Update(kp)
-			} else {
-				m.runview.Update(kp)
-			}
-		}
-		return m, nil
-
-	case listMsg:
-		return m, m.onList(msg)
-
-	case tickMsg:
-		if msg.gen != m.tickGen {
-			return m, nil
-		}
-		return m, m.refresh(false)
-
-	case runMsg:
-		return m, m.onRun(msg)
-
-	case inputMsg:
-		return m, m.onInput(msg)
-
-	case responsesMsg:
-		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
-			m.runview.SetResponses(msg.rs, msg.err)
-		}
-		return m, nil
-
-	case logsMsg:
-		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
-			m.runview.SetLogs(msg.logs, msg.err)
-		}
-		return m, nil
-
-	case markdown.RenderedMsg:
-		return m, m.onRendered(msg)
-
-	case draftLoadedMsg:
-		return m, m.onDraftLoaded(msg)
-
-	case draftFlushMsg:
-		if msg.gen != m.draftGen {
-			return m, nil
-		}
-		return m, m.draftFlushCmd()
-
-	case draftSavedMsg:
-		if msg.err != nil {
-			m.setStatus("Could not save the draft: "+termsafe.Line(msg.err.Error()), true)
-		}
-		return m, nil
-
-	case actionMsg:
-		return m, m.onAction(msg)
-
-	case profileMsg:
-		return m, m.onProfile(msg)
+	if cmd, ok := m.updateTerminal(msg); ok {
+		return m, cmd
 	}
-
+	if cmd, ok := m.updateLoaded(msg); ok {
+		return m, cmd
+	}
 	// Anything else (huh's internal messages) belongs to the open form.
 	if a := m.currentAnswer(); a != nil {
 		cmd, ev := a.Update(msg)
 		return m, tea.Batch(cmd, m.onAnswerEvent(a, ev))
 	}
 	return m, nil
+}
+
+// updateTerminal handles what the terminal sends: keys, paste, mouse, size,
+// background colour. ok is false for any other message.
+func (m *Model) updateTerminal(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case cursor.BlinkMsg:
+		return nil, true // no blinking: an idle screen sends nothing
+	case tea.WindowSizeMsg:
+		return m.onWindowSize(msg), true
+	case resizeRenderMsg:
+		if msg.gen != m.resizeGen {
+			return nil, true
+		}
+		return m.ensureDescription(), true
+	case tea.BackgroundColorMsg:
+		return m.onBackground(msg), true
+	case tea.KeyPressMsg:
+		return m.handleKey(msg), true
+	case shutdownMsg:
+		return m.quit(), true
+	case tea.PasteMsg:
+		return m.handlePaste(msg), true
+	case tea.MouseWheelMsg:
+		m.onMouseWheel(msg)
+		return nil, true
+	}
+	return nil, false
+}
+
+// updateLoaded handles the replies of the app's own commands: API calls,
+// renderings, draft reads and writes, timers. ok is false for any other
+// message.
+func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case listMsg:
+		return m.onList(msg), true
+	case tickMsg:
+		if msg.gen != m.tickGen {
+			return nil, true
+		}
+		return m.refresh(false), true
+	case runMsg:
+		return m.onRun(msg), true
+	case inputMsg:
+		return m.onInput(msg), true
+	case responsesMsg:
+		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
+			m.runview.SetResponses(msg.rs, msg.err)
+		}
+		return nil, true
+	case logsMsg:
+		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
+			m.runview.SetLogs(msg.logs, msg.err)
+		}
+		return nil, true
+	case markdown.RenderedMsg:
+		return m.onRendered(msg), true
+	case draftLoadedMsg:
+		return m.onDraftLoaded(msg), true
+	case draftFlushMsg:
+		if msg.gen != m.draftGen {
+			return nil, true
+		}
+		return m.draftFlushCmd(), true
+	case draftSavedMsg:
+		if msg.err != nil {
+			m.setStatus("Could not save the draft: "+termsafe.Line(msg.err.Error()), true)
+		}
+		return nil, true
+	case actionMsg:
+		return m.onAction(msg), true
+	case profileMsg:
+		return m.onProfile(msg), true
+	}
+	return nil, false
+}
+
+func (m *Model) onWindowSize(msg tea.WindowSizeMsg) tea.Cmd {
+	m.width, m.height = msg.Width, msg.Height
+	m.resize()
+	if m.cur != nil && m.cur.input != nil {
+		// Re-render the description once the resizing stops.
+		m.resizeGen++
+		gen := m.resizeGen
+		return newTick(120*time.Millisecond, func(time.Time) tea.Msg { return resizeRenderMsg{gen} })
+	}
+	return nil
+}
+
+func (m *Model) onBackground(msg tea.BackgroundColorMsg) tea.Cmd {
+	if m.themeFixed {
+		return nil
+	}
+	dark := msg.IsDark()
+	if dark == m.c.IsDark {
+		return nil
+	}
+	m.c.SetDark(dark)
+	m.runview.Restyle()
+	if a := m.currentAnswer(); a != nil {
+		a.SyncTheme()
+	}
+	return m.ensureDescription()
+}
+
+// onMouseWheel scrolls like j/k. Only delivered when Options.MouseEnabled
+// turned the mouse on.
+func (m *Model) onMouseWheel(msg tea.MouseWheelMsg) {
+	if m.overlay != ovNone || (m.screen != scrInbox && m.screen != scrRun) {
+		return
+	}
+	k := "j"
+	if msg.Mouse().Button == tea.MouseWheelUp {
+		k = "k"
+	}
+	kp := tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+	if m.screen == scrInbox {
+		m.inbox.Update(kp)
+	} else {
+		m.runview.Update(kp)
+	}
 }
 
 // refresh reloads the inbox (and the open run). manual=true is the r key.
@@ -613,38 +635,37 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	a := m.answers[msg.id]
 	act := domain.Action{Kind: msg.kind, RunID: msg.id, Answering: msg.kind == domain.Resume && a != nil}
 	if msg.err != nil {
-		failed := domain.Failed(act, msg.err)
-		m.setStatus(failed.TUI, true)
-		if act.Answering {
-			a.SetStage(answer.StageReview)
-		}
-		if onScreen && !act.Answering {
-			m.screen = scrRun
-			m.runview.SetBanner(bannerKind(failed.Tone), failed.TUI)
-		}
+		m.onActionFailed(act, a, onScreen, msg.err)
 		return nil
 	}
-	res := msg.res
-	told := domain.Describe(act, res)
-	var cmds []tea.Cmd
-	if onScreen && res.State != nil {
+	if onScreen && msg.res.State != nil {
 		r := *m.cur.run
-		st := *res.State
+		st := *msg.res.State
 		r.State = &st
 		m.cur.run = &r
 		m.runview.UpdateRun(&r)
 	}
-	backToRun := func() {
-		if onScreen {
-			m.runview.SetBanner(bannerKind(told.Tone), told.TUI)
-			if m.screen != scrInbox {
-				m.screen = scrRun
-				m.setStatus("", false)
-				return
-			}
-		}
-		m.setStatus(told.TUI, told.Tone == domain.ToneError)
+	return m.onOutcome(msg, act, a, onScreen)
+}
+
+// onActionFailed tells why a resume or cancel call failed.
+func (m *Model) onActionFailed(act domain.Action, a *answer.Model, onScreen bool, err error) {
+	failed := domain.Failed(act, err)
+	m.setStatus(failed.TUI, true)
+	if act.Answering {
+		a.SetStage(answer.StageReview)
 	}
+	if onScreen && !act.Answering {
+		m.screen = scrRun
+		m.runview.SetBanner(bannerKind(failed.Tone), failed.TUI)
+	}
+}
+
+// onOutcome acts on what the server did with a resume or cancel.
+func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onScreen bool) tea.Cmd {
+	res := msg.res
+	told := domain.Describe(act, res)
+	var cmds []tea.Cmd
 	switch res.Outcome {
 	case apiclient.OutcomeResumed:
 		delete(m.answers, msg.id)
@@ -655,7 +676,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 			}
 		}
 		m.inbox.Remove(msg.id)
-		backToRun()
+		m.backToRun(told, onScreen)
 		if onScreen {
 			m.runview.SetNotice("")
 		}
@@ -663,7 +684,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
-		backToRun()
+		m.backToRun(told, onScreen)
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeRejected:
 		if act.Answering {
@@ -673,30 +694,44 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 			m.setStatus(told.TUI, true)
 			cmds = append(cmds, a.Rejected(res.Reason))
 		} else {
-			backToRun()
+			m.backToRun(told, onScreen)
 		}
 	case apiclient.OutcomeNotPaused:
 		delete(m.answers, msg.id)
-		backToRun()
+		m.backToRun(told, onScreen)
 		if onScreen {
 			cmds = append(cmds, m.getRunCmd(msg.id))
 		}
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeExpired:
 		delete(m.answers, msg.id)
-		backToRun()
+		m.backToRun(told, onScreen)
 		cmds = append(cmds, m.refresh(false))
 	case apiclient.OutcomeWait:
 		if act.Answering {
 			a.SetStage(answer.StageReview)
 			m.setStatus(told.TUI, true)
 		} else {
-			backToRun()
+			m.backToRun(told, onScreen)
 		}
 	default:
-		backToRun()
+		m.backToRun(told, onScreen)
 	}
 	return tea.Batch(cmds...)
+}
+
+// backToRun shows what happened: on the run's banner when it is on screen
+// (and goes back to it from a form or prompt), else in the status line.
+func (m *Model) backToRun(told domain.Message, onScreen bool) {
+	if onScreen {
+		m.runview.SetBanner(bannerKind(told.Tone), told.TUI)
+		if m.screen != scrInbox {
+			m.screen = scrRun
+			m.setStatus("", false)
+			return
+		}
+	}
+	m.setStatus(told.TUI, told.Tone == domain.ToneError)
 }
 
 // bannerKind is how the run view shows a message of tone t.
@@ -750,8 +785,9 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	switch {
 	case m.screen == scrInbox && m.inbox.Filtering():
 		m.inbox.Update(msg)
-	case m.screen == scrCancelReason:
-		m.reason.Update(msg)
+	case m.screen == scrCancel:
+		_, ev := m.cancel.Update(msg)
+		return m.onCancelEvent(ev)
 	case m.screen == scrAnswer:
 		if a := m.currentAnswer(); a != nil {
 			cmd, ev := a.Update(msg)
@@ -780,69 +816,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 	switch m.screen {
 	case scrAnswer:
-		a := m.currentAnswer()
-		if a == nil {
-			m.screen = scrRun
-			return nil
-		}
-		if a.Stage() == answer.StageSending {
-			return nil
-		}
-		cmd, ev := a.Update(msg)
-		return tea.Batch(cmd, m.onAnswerEvent(a, ev))
-
+		return m.keyAnswer(msg)
 	case scrConfirmResume:
-		if m.cur != nil && m.cur.sending {
-			return nil
-		}
-		if msg.String() == "y" || msg.String() == "Y" {
-			if m.c.ReadOnly {
-				m.setStatus("Read-only: resuming is disabled.", true)
-				m.screen = scrRun
-				return nil
-			}
-			m.cur.sending = true
-			m.setStatus("Resuming…", false)
-			return m.resumeCmd(m.cur.id, nil, nil, "")
-		}
-		m.screen = scrRun
-		m.setStatus("Not resumed.", false)
-		return nil
-
-	case scrCancelReason:
-		switch msg.String() {
-		case "esc":
-			m.screen = scrRun
-			m.setStatus("Not cancelled.", false)
-			return nil
-		case "enter":
-			m.screen = scrCancelConfirm
-			return nil
-		}
-		m.reason.Update(msg)
-		return nil
-
-	case scrCancelConfirm:
-		if m.cur != nil && m.cur.sending {
-			return nil
-		}
-		switch msg.String() {
-		case "y", "Y":
-			if m.c.ReadOnly {
-				m.setStatus("Read-only: cancelling is disabled.", true)
-				m.screen = scrRun
-				return nil
-			}
-			m.cur.sending = true
-			m.setStatus("Cancelling…", false)
-			return m.cancelCmd(m.cur.id, m.reason.Value())
-		case "esc":
-			m.screen = scrCancelReason
-			return nil
-		}
-		m.screen = scrRun
-		m.setStatus("Not cancelled.", false)
-		return nil
+		return m.keyConfirmResume(msg)
+	case scrCancel:
+		_, ev := m.cancel.Update(msg)
+		return m.onCancelEvent(ev)
 	}
 
 	// Inbox filter editing takes the keys (q types q).
@@ -865,42 +844,109 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 
 	if m.screen == scrInbox {
-		switch {
-		case key.Matches(msg, k.Open):
-			return m.openRunView(m.inbox.Selected())
-		case key.Matches(msg, k.Answer):
-			if m.c.ReadOnly {
-				m.setStatus("Read-only: resuming is disabled.", true)
-				return nil
-			}
-			r := m.inbox.Selected()
-			if r == nil {
-				return nil
-			}
-			cmd := m.openRunView(r)
-			return tea.Batch(cmd, m.startAnswerSoon())
-		case key.Matches(msg, k.Cancel):
-			if m.c.ReadOnly {
-				m.setStatus("Read-only: cancelling is disabled.", true)
-				return nil
-			}
-			r := m.inbox.Selected()
-			if r == nil {
-				return nil
-			}
-			cmd := m.openRunView(r)
-			m.startCancel()
-			return cmd
-		case key.Matches(msg, k.Sort):
-			s := m.inbox.CycleSort()
-			m.setStatus("Sorted by "+s.String()+".", false)
-			return nil
-		}
-		m.inbox.Update(msg)
+		return m.keyInbox(msg)
+	}
+	return m.keyRunView(msg)
+}
+
+// keyAnswer hands the key to the open form.
+func (m *Model) keyAnswer(msg tea.KeyPressMsg) tea.Cmd {
+	a := m.currentAnswer()
+	if a == nil {
+		m.screen = scrRun
 		return nil
 	}
+	if a.Stage() == answer.StageSending {
+		return nil
+	}
+	cmd, ev := a.Update(msg)
+	return tea.Batch(cmd, m.onAnswerEvent(a, ev))
+}
 
-	// Run view.
+// keyConfirmResume is "Resume this run? [y/N]".
+func (m *Model) keyConfirmResume(msg tea.KeyPressMsg) tea.Cmd {
+	_, ev := m.resumeQ.Update(msg)
+	switch ev {
+	case confirm.EventNone:
+		return nil
+	case confirm.EventConfirmed:
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: resuming is disabled.", true)
+			m.screen = scrRun
+			return nil
+		}
+		m.cur.sending = true
+		m.setStatus("Resuming…", false)
+		return m.resumeCmd(m.cur.id, nil, nil, "")
+	}
+	m.screen = scrRun
+	m.setStatus("Not resumed.", false)
+	return nil
+}
+
+// onCancelEvent acts on the cancel flow's outcome.
+func (m *Model) onCancelEvent(ev cancel.Event) tea.Cmd {
+	switch ev {
+	case cancel.EventCancel:
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: cancelling is disabled.", true)
+			m.screen = scrRun
+			return nil
+		}
+		m.cur.sending = true
+		m.setStatus("Cancelling…", false)
+		return m.cancelCmd(m.cur.id, m.cancel.Reason())
+	case cancel.EventBack:
+		m.screen = scrRun
+		m.setStatus("Not cancelled.", false)
+	}
+	return nil
+}
+
+// sending reports whether the run on screen has an action in flight.
+func (m *Model) sending() bool { return m.cur != nil && m.cur.sending }
+
+// keyInbox handles the inbox's own keys.
+func (m *Model) keyInbox(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case key.Matches(msg, k.Open):
+		return m.openRunView(m.inbox.Selected())
+	case key.Matches(msg, k.Answer):
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: resuming is disabled.", true)
+			return nil
+		}
+		r := m.inbox.Selected()
+		if r == nil {
+			return nil
+		}
+		cmd := m.openRunView(r)
+		return tea.Batch(cmd, m.startAnswerSoon())
+	case key.Matches(msg, k.Cancel):
+		if m.c.ReadOnly {
+			m.setStatus("Read-only: cancelling is disabled.", true)
+			return nil
+		}
+		r := m.inbox.Selected()
+		if r == nil {
+			return nil
+		}
+		cmd := m.openRunView(r)
+		m.startCancel()
+		return cmd
+	case key.Matches(msg, k.Sort):
+		s := m.inbox.CycleSort()
+		m.setStatus("Sorted by "+s.String()+".", false)
+		return nil
+	}
+	m.inbox.Update(msg)
+	return nil
+}
+
+// keyRunView handles the run view's own keys.
+func (m *Model) keyRunView(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.Keys
 	switch {
 	case key.Matches(msg, k.Back):
 		m.screen = scrInbox
@@ -951,8 +997,8 @@ func (m *Model) startCancel() {
 		m.setStatus("This run is no longer paused.", true)
 		return
 	}
-	m.reason.Reset()
-	m.screen = scrCancelReason
+	m.cancel.Start()
+	m.screen = scrCancel
 }
 
 func (m *Model) openProfiles() tea.Cmd {
@@ -990,14 +1036,6 @@ func (m *Model) handleProfileKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.setStatus("Switching to profile "+termsafe.Line(name)+"…", false)
 		return tea.Batch(m.draftFlushCmd(), m.switchProfileCmd(name))
-	}
-	return nil
-}
-
-// schemaOf is a helper for tests.
-func (m *Model) schemaOf(id string) *inputschema.Schema {
-	if m.cur != nil && m.cur.id == id && m.cur.input != nil {
-		return m.cur.input.schema
 	}
 	return nil
 }

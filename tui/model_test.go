@@ -303,8 +303,10 @@ func TestRejectedKeepsFormWithFieldError(t *testing.T) {
 	api := fixture(t)
 	reason := "Reason: Validation failed for field 'color'. Failure reason: 'green' is not one of ['red', 'blue']"
 	api.resumeResult = func(id string, input json.RawMessage) (*apiclient.ActionResult, error) {
-		return &apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: reason,
-			State: &apiclient.State{Type: "PAUSED", Name: "Paused", Timestamp: testNow}}, nil
+		return &apiclient.ActionResult{
+			Outcome: apiclient.OutcomeRejected, Reason: reason,
+			State: &apiclient.State{Type: "PAUSED", Name: "Paused", Timestamp: testNow},
+		}, nil
 	}
 	h := newHarness(t, api)
 	answerShirt(h, 1, 2) // small, green

@@ -100,19 +100,32 @@ const requestTimeout = 60 * time.Second
 // logLines is how many of a run's latest log lines the run view shows.
 const logLines = 20
 
-func (m *Model) listCmd() tea.Cmd {
-	api, gen, now := m.api, m.profileGen, m.opts.Now
-	ctx := m.ctx
+// apiCmd calls the API in a command, within requestTimeout, and turns the
+// result into a message with reply. The API, context and profile generation
+// are taken now, in Update: the message carries that generation so a reply
+// that arrives after a profile switch is dropped.
+func apiCmd[T any](m *Model, call func(ctx context.Context, api API) (T, error), reply func(gen int, v T, err error) tea.Msg) tea.Cmd {
+	api, gen, ctx := m.api, m.profileGen, m.ctx
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
+		v, err := call(ctx, api)
+		return reply(gen, v, err)
+	}
+}
+
+func (m *Model) listCmd() tea.Cmd {
+	now := m.opts.Now
+	return apiCmd(m, func(ctx context.Context, api API) ([]apiclient.Run, error) {
 		runs, _, err := api.ListPaused(ctx, apiclient.ListOptions{})
+		return runs, err
+	}, func(gen int, runs []apiclient.Run, err error) tea.Msg {
 		msg := listMsg{gen: gen, runs: runs, err: err, at: now()}
 		if err == nil {
 			msg.prepared = inbox.Prepare(runs)
 		}
 		return msg
-	}
+	})
 }
 
 func (m *Model) tickCmd() tea.Cmd {
@@ -121,14 +134,12 @@ func (m *Model) tickCmd() tea.Cmd {
 }
 
 func (m *Model) getRunCmd(id string) tea.Cmd {
-	api, gen, now := m.api, m.profileGen, m.opts.Now
-	ctx := m.ctx
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		defer cancel()
-		r, err := api.GetRun(ctx, id)
+	now := m.opts.Now
+	return apiCmd(m, func(ctx context.Context, api API) (*apiclient.Run, error) {
+		return api.GetRun(ctx, id)
+	}, func(gen int, r *apiclient.Run, err error) tea.Msg {
 		return runMsg{gen: gen, id: id, run: r, err: err, at: now()}
-	}
+	})
 }
 
 // inputCacheKey identifies a pause's input request: the keyset keys are
@@ -142,43 +153,34 @@ func inputCacheKey(r *apiclient.Run) string {
 }
 
 func (m *Model) inputCmd(r *apiclient.Run) tea.Cmd {
-	api, gen := m.api, m.profileGen
-	ctx := m.ctx
 	run := *r
 	key := inputCacheKey(r)
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		defer cancel()
-		req, err := api.InputRequest(ctx, &run)
+	return apiCmd(m, func(ctx context.Context, api API) (*apiclient.InputRequest, error) {
+		return api.InputRequest(ctx, &run)
+	}, func(gen int, req *apiclient.InputRequest, err error) tea.Msg {
 		msg := inputMsg{gen: gen, id: run.ID, cacheKey: key, req: req, err: err}
 		if err == nil && req != nil {
 			// Parse here, off the UI goroutine: schemas can be large.
 			msg.schema, msg.schemaErr = inputschema.ParseSchema(req.Schema)
 		}
 		return msg
-	}
+	})
 }
 
 func (m *Model) responsesCmd(id string) tea.Cmd {
-	api, gen := m.api, m.profileGen
-	ctx := m.ctx
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		defer cancel()
-		rs, err := api.Responses(ctx, id)
+	return apiCmd(m, func(ctx context.Context, api API) ([]apiclient.Response, error) {
+		return api.Responses(ctx, id)
+	}, func(gen int, rs []apiclient.Response, err error) tea.Msg {
 		return responsesMsg{gen: gen, id: id, rs: rs, err: err}
-	}
+	})
 }
 
 func (m *Model) logsCmd(id string) tea.Cmd {
-	api, gen := m.api, m.profileGen
-	ctx := m.ctx
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		defer cancel()
-		ls, err := api.Logs(ctx, id, logLines)
+	return apiCmd(m, func(ctx context.Context, api API) ([]apiclient.LogLine, error) {
+		return api.Logs(ctx, id, logLines)
+	}, func(gen int, ls []apiclient.LogLine, err error) tea.Msg {
 		return logsMsg{gen: gen, id: id, logs: ls, err: err}
-	}
+	})
 }
 
 func (m *Model) draftLoadCmd(id string) tea.Cmd {
@@ -207,7 +209,7 @@ func (m *Model) draftDebounceCmd() tea.Cmd {
 	return newTick(draftDebounce, func(time.Time) tea.Msg { return draftFlushMsg{gen: gen} })
 }
 
-// resumedCmd forgets the draft and records what was sent, after a resume.
+// afterResumeCmd forgets the draft and records what was sent, after a resume.
 func (m *Model) afterResumeCmd(id, schemaKey string, values map[string]any) tea.Cmd {
 	store := m.drafts
 	return func() tea.Msg {
@@ -222,25 +224,19 @@ func (m *Model) afterResumeCmd(id, schemaKey string, values map[string]any) tea.
 }
 
 func (m *Model) resumeCmd(id string, payload json.RawMessage, values map[string]any, schemaKey string) tea.Cmd {
-	api, gen := m.api, m.profileGen
-	ctx := m.ctx
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		defer cancel()
-		res, err := api.Resume(ctx, id, payload)
+	return apiCmd(m, func(ctx context.Context, api API) (*apiclient.ActionResult, error) {
+		return api.Resume(ctx, id, payload)
+	}, func(gen int, res *apiclient.ActionResult, err error) tea.Msg {
 		return actionMsg{gen: gen, kind: domain.Resume, id: id, res: res, err: err, values: values, schemaKey: schemaKey}
-	}
+	})
 }
 
 func (m *Model) cancelCmd(id, reason string) tea.Cmd {
-	api, gen := m.api, m.profileGen
-	ctx := m.ctx
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-		defer cancel()
-		res, err := api.Cancel(ctx, id, reason)
+	return apiCmd(m, func(ctx context.Context, api API) (*apiclient.ActionResult, error) {
+		return api.Cancel(ctx, id, reason)
+	}, func(gen int, res *apiclient.ActionResult, err error) tea.Msg {
 		return actionMsg{gen: gen, kind: domain.Cancel, id: id, res: res, err: err}
-	}
+	})
 }
 
 func (m *Model) switchProfileCmd(name string) tea.Cmd {

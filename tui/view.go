@@ -104,19 +104,9 @@ func (m *Model) body() string {
 		}
 		return m.runview.View()
 	case scrConfirmResume:
-		return m.confirmView("Resume this run?",
-			[]string{"It asks for no input: resuming lets it continue."},
-			"Resume this run? [y/N] ")
-	case scrCancelReason:
-		return m.cancelReasonView()
-	case scrCancelConfirm:
-		reason := m.reason.Value()
-		if reason == "" {
-			reason = "(no reason given)"
-		}
-		return m.confirmView("Cancel this run?",
-			[]string{"The run will be cancelled and will not continue.", "Reason: " + reason},
-			"Cancel this run? [y/N] ")
+		return m.resumeQ.View()
+	case scrCancel:
+		return m.cancel.View()
 	}
 	return m.inboxBody()
 }
@@ -127,34 +117,6 @@ func (m *Model) runTitle() string {
 	}
 	r := m.cur.run
 	return termsafe.Line(r.Name) + "  (" + domain.FlowLabel(r, "") + ")"
-}
-
-func (m *Model) confirmView(title string, lines []string, prompt string) string {
-	s := m.c.Styles
-	var b strings.Builder
-	b.WriteString(s.Title.Render(title) + "\n\n")
-	b.WriteString(s.Label.Render("Run: ") + m.runTitle() + "\n")
-	for _, l := range lines {
-		b.WriteString(common.Wrap(l, m.width) + "\n")
-	}
-	b.WriteString("\n")
-	if m.cur != nil && m.cur.sending {
-		b.WriteString(s.Info.Render("Sending…"))
-	} else {
-		b.WriteString(s.KeyHint.Render(prompt))
-	}
-	return b.String()
-}
-
-func (m *Model) cancelReasonView() string {
-	s := m.c.Styles
-	var b strings.Builder
-	b.WriteString(s.Title.Render("Cancel run") + "\n\n")
-	b.WriteString(s.Label.Render("Run: ") + m.runTitle() + "\n\n")
-	b.WriteString("Reason (optional; recorded with the cancellation):\n")
-	b.WriteString(m.reason.View(s, m.width) + "\n\n")
-	b.WriteString(s.KeyDesc.Render("enter continue · esc go back"))
-	return b.String()
 }
 
 func (m *Model) inboxBody() string {

@@ -80,6 +80,8 @@ type Model struct {
 	width, height int
 }
 
+var _ common.Component[Event] = (*Model)(nil)
+
 // New builds the answer flow for a run, starting from initial values
 // (schema defaults merged with a draft or a previous answer).
 func New(c *common.Common, runID, runName, schemaKey string, schema *inputschema.Schema, initial map[string]any, raw forms.Entered) *Model {

@@ -64,7 +64,7 @@ func (l *LineInput) Update(msg tea.Msg) (changed, handled bool) {
 			l.insert(" ", limit)
 			return true, true
 		}
-		if msg.Text != "" && msg.Mod&^(tea.ModShift) == 0 {
+		if msg.Text != "" && msg.Mod&^tea.ModShift == 0 {
 			l.insert(clean(msg.Text), limit)
 			return true, true
 		}

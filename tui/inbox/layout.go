@@ -68,25 +68,35 @@ func Gap(width int) int {
 // terminals); then flexible columns grow towards their content width; when
 // even the essential columns do not fit, they shrink to their minimum.
 func Layout(width int, want [numColumns]int) []Placed {
-	gap := Gap(width)
 	avail := width - MarkerWidth
-	chosen := [numColumns]int{} // width per column, 0 = not shown
+	order := priorityOrder()
+	chosen, used := addColumns(order, want, Gap(width), avail)
+	used = shrinkColumns(order, &chosen, used, avail)
+	growColumns(order, want, &chosen, used, avail)
 
-	wantOf := func(s ColumnSpec) int {
-		w := want[s.ID]
-		if w < len(s.Title) {
-			w = len(s.Title)
+	var out []Placed
+	for _, s := range Specs {
+		if chosen[s.ID] > 0 {
+			out = append(out, Placed{ID: s.ID, Title: s.Title, Width: chosen[s.ID]})
 		}
-		if !s.Flex || w > s.Max {
-			w = s.Max
-		}
-		return w
 	}
-	comfortOf := func(s ColumnSpec) int {
-		return max(s.Min, min(s.Comfort, wantOf(s)))
-	}
+	return out
+}
 
-	// Priority order, stable in display order.
+// wantOf is the width a column's content asks for, within its bounds.
+func wantOf(s ColumnSpec, want [numColumns]int) int {
+	w := want[s.ID]
+	if w < len(s.Title) {
+		w = len(s.Title)
+	}
+	if !s.Flex || w > s.Max {
+		w = s.Max
+	}
+	return w
+}
+
+// priorityOrder is Specs by priority, stable in display order.
+func priorityOrder() []ColumnSpec {
 	order := make([]ColumnSpec, 0, numColumns)
 	for p := 0; p <= 6; p++ {
 		for _, s := range Specs {
@@ -95,12 +105,16 @@ func Layout(width int, want [numColumns]int) []Placed {
 			}
 		}
 	}
+	return order
+}
 
-	used := 0
+// addColumns picks columns in priority order at their comfortable width
+// while they fit; chosen holds the width per column (0 = not shown).
+func addColumns(order []ColumnSpec, want [numColumns]int, gap, avail int) (chosen [numColumns]int, used int) {
 	count := 0
 	full := false
 	for _, s := range order {
-		w := comfortOf(s)
+		w := max(s.Min, min(s.Comfort, wantOf(s, want)))
 		g := 0
 		if count > 0 {
 			g = gap
@@ -124,8 +138,12 @@ func Layout(width int, want [numColumns]int) []Placed {
 		used += g + w
 		count++
 	}
+	return chosen, used
+}
 
-	// Too narrow even for the essentials: shrink flexible columns to Min.
+// shrinkColumns narrows flexible columns towards Min when even the
+// essentials do not fit; it returns the width then used.
+func shrinkColumns(order []ColumnSpec, chosen *[numColumns]int, used, avail int) int {
 	for used > avail {
 		shrunk := false
 		for _, s := range order {
@@ -142,16 +160,19 @@ func Layout(width int, want [numColumns]int) []Placed {
 			break
 		}
 	}
+	return used
+}
 
-	// Grow flexible columns towards their content, most important first,
-	// one cell at a time round-robin so they share the space.
+// growColumns widens flexible columns towards their content, most important
+// first, one cell at a time round-robin so they share the space.
+func growColumns(order []ColumnSpec, want [numColumns]int, chosen *[numColumns]int, used, avail int) {
 	for used < avail {
 		grew := false
 		for _, s := range order {
 			if used >= avail {
 				break
 			}
-			if chosen[s.ID] > 0 && s.Flex && chosen[s.ID] < wantOf(s) {
+			if chosen[s.ID] > 0 && s.Flex && chosen[s.ID] < wantOf(s, want) {
 				chosen[s.ID]++
 				used++
 				grew = true
@@ -161,12 +182,4 @@ func Layout(width int, want [numColumns]int) []Placed {
 			break
 		}
 	}
-
-	var out []Placed
-	for _, s := range Specs {
-		if chosen[s.ID] > 0 {
-			out = append(out, Placed{ID: s.ID, Title: s.Title, Width: chosen[s.ID]})
-		}
-	}
-	return out
 }

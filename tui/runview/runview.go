@@ -246,17 +246,37 @@ func (m *Model) View() string {
 func (m *Model) topLines() []string {
 	s := m.c.Styles
 	r := m.run
-	now := m.c.Now
-	var lines []string
+	lines := m.headLines()
+	lines = append(lines, m.label("State")+m.stateText())
+	if r.Paused() {
+		lines = append(lines, m.label("Expires")+m.expiryText(), m.label("Input")+m.inputText())
+	}
+	lines = append(lines, m.tagLines()...)
+	if m.url != "" {
+		lines = append(lines, m.label("Link")+s.Link.Render(termsafe.Line(m.url)))
+	}
+	lines = append(lines, s.Dim.Render(strings.Repeat("─", max(0, m.width))))
+	for i, l := range lines {
+		lines[i] = common.Truncate(l, m.width)
+	}
+	return lines
+}
 
+// label is a fact's name, padded to line up the values.
+func (m *Model) label(l string) string { return m.c.Styles.Label.Render(common.PadRight(l, 10)) }
+
+// headLines are the run's name and flow, the banner and the notice.
+func (m *Model) headLines() []string {
+	s := m.c.Styles
+	r := m.run
 	name := termsafe.Line(r.Name)
 	flow := termsafe.Line(r.FlowName)
 	if d := termsafe.Line(r.DeploymentName); d != "" {
 		flow += "/" + d
 	}
-	lines = append(lines, s.Title.Render(common.Truncate(name, m.width))+"  "+s.Dim.Render(flow))
+	lines := []string{s.Title.Render(common.Truncate(name, m.width)) + "  " + s.Dim.Render(flow)}
 	if m.banner != "" {
-		var st = s.Info
+		st := s.Info
 		switch m.bannerKind {
 		case BannerSuccess:
 			st = s.Success
@@ -272,10 +292,13 @@ func (m *Model) topLines() []string {
 	if m.notice != "" {
 		lines = append(lines, s.Info.Render(common.Truncate(m.notice, m.width)))
 	}
+	return lines
+}
 
-	label := func(l string) string { return s.Label.Render(common.PadRight(l, 10)) }
-
-	// State line.
+// stateText is the pause (or the state it left it for) and since when.
+func (m *Model) stateText() string {
+	r := m.run
+	now := m.c.Now
 	state := domain.PauseState(r)
 	if !r.Paused() {
 		st := "unknown"
@@ -284,64 +307,65 @@ func (m *Model) topLines() []string {
 		}
 		state = "no longer paused: " + st
 	}
-	since := r.PausedSince()
-	stateText := state
-	if !since.IsZero() {
-		stateText += " since " + since.In(now.Location()).Format("2006-01-02 15:04") + " (" + domain.Age(since, now) + " ago)"
+	if since := r.PausedSince(); !since.IsZero() {
+		state += " since " + since.In(now.Location()).Format("2006-01-02 15:04") + " (" + domain.Age(since, now) + " ago)"
 	}
-	lines = append(lines, label("State")+stateText)
+	return state
+}
 
-	if r.Paused() {
-		exp := r.ExpiresAt()
-		expText := domain.Countdown(exp, now)
-		switch domain.Urgency(exp, now) {
-		case domain.ExpiryExpired:
-			expText = s.Expired.Render("expired at " + exp.In(now.Location()).Format("15:04"))
-		case domain.ExpirySoon:
-			expText = s.Soon.Render("! in " + expText + " (at " + exp.In(now.Location()).Format("15:04") + ")")
-		case domain.ExpiryLater:
-			expText = "in " + expText + " (at " + exp.In(now.Location()).Format("2006-01-02 15:04") + ")"
-		case domain.ExpiryNone:
-			expText = "never (no timeout)"
-		}
-		lines = append(lines, label("Expires")+expText)
-
-		input := "no input asked: resuming only continues the run"
-		if r.NeedsInput() {
-			input = "asks for input"
-			switch m.inputState {
-			case loading:
-				input += " (loading form…)"
-			case failed:
-				input += " " + s.Error.Render("(form unavailable: "+m.inputErr+")")
-			}
-		}
-		lines = append(lines, label("Input")+input)
+// expiryText is when the pause times out.
+func (m *Model) expiryText() string {
+	s := m.c.Styles
+	now := m.c.Now
+	exp := m.run.ExpiresAt()
+	expText := domain.Countdown(exp, now)
+	switch domain.Urgency(exp, now) {
+	case domain.ExpiryExpired:
+		expText = s.Expired.Render("expired at " + exp.In(now.Location()).Format("15:04"))
+	case domain.ExpirySoon:
+		expText = s.Soon.Render("! in " + expText + " (at " + exp.In(now.Location()).Format("15:04") + ")")
+	case domain.ExpiryLater:
+		expText = "in " + expText + " (at " + exp.In(now.Location()).Format("2006-01-02 15:04") + ")"
+	case domain.ExpiryNone:
+		expText = "never (no timeout)"
 	}
+	return expText
+}
 
+// inputText says whether the run asks for input and whether its form loaded.
+func (m *Model) inputText() string {
+	if !m.run.NeedsInput() {
+		return "no input asked: resuming only continues the run"
+	}
+	input := "asks for input"
+	switch m.inputState {
+	case loading:
+		input += " (loading form…)"
+	case failed:
+		input += " " + m.c.Styles.Error.Render("(form unavailable: "+m.inputErr+")")
+	}
+	return input
+}
+
+// tagLines are the run's tags and work pool, when it has any.
+func (m *Model) tagLines() []string {
+	s := m.c.Styles
 	var tags []string
-	for _, t := range r.Tags {
+	for _, t := range m.run.Tags {
 		if t = termsafe.Line(t); t != "" {
 			tags = append(tags, t)
 		}
 	}
-	pool := termsafe.Line(r.WorkPoolName)
+	pool := termsafe.Line(m.run.WorkPoolName)
 	switch {
 	case len(tags) > 0 && pool != "":
-		lines = append(lines, label("Tags")+s.Tag.Render(strings.Join(tags, ", "))+s.Dim.Render(" · work pool ")+pool)
+		return []string{m.label("Tags") + s.Tag.Render(strings.Join(tags, ", ")) + s.Dim.Render(" · work pool ") + pool}
 	case len(tags) > 0:
-		lines = append(lines, label("Tags")+s.Tag.Render(strings.Join(tags, ", ")))
+		return []string{m.label("Tags") + s.Tag.Render(strings.Join(tags, ", "))}
 	case pool != "":
-		lines = append(lines, label("Work pool")+pool)
+		return []string{m.label("Work pool") + pool}
 	}
-	if m.url != "" {
-		lines = append(lines, label("Link")+s.Link.Render(termsafe.Line(m.url)))
-	}
-	lines = append(lines, s.Dim.Render(strings.Repeat("─", max(0, m.width))))
-	for i, l := range lines {
-		lines[i] = common.Truncate(l, m.width)
-	}
-	return lines
+	return nil
 }
 
 func cmpOr(a, b string) string {
@@ -369,17 +393,33 @@ func (m *Model) rebuild() {
 	}
 	m.layout()
 	s := m.c.Styles
-	w := m.width
 	var b strings.Builder
-	section := func(title string) {
-		if b.Len() > 0 {
-			b.WriteString("\n\n")
-		}
-		b.WriteString(s.Section.Render(title))
-		b.WriteByte('\n')
+	m.section(&b, "Description")
+	m.writeDescription(&b)
+	m.section(&b, "Parameters")
+	b.WriteString(formatJSON(m.run.Parameters, m.width, s.Dim.Render("(none)")))
+	m.section(&b, "Answers already received")
+	if !m.writeUnloaded(&b, m.respState, m.respErr) {
+		m.writeResponses(&b)
 	}
+	m.section(&b, "Latest log lines")
+	if !m.writeUnloaded(&b, m.logState, m.logErr) {
+		m.writeLogs(&b)
+	}
+	m.vp.SetContent(b.String())
+}
 
-	section("Description")
+// section starts a titled section, a blank line below the previous one.
+func (m *Model) section(b *strings.Builder, title string) {
+	if b.Len() > 0 {
+		b.WriteString("\n\n")
+	}
+	b.WriteString(m.c.Styles.Section.Render(title))
+	b.WriteByte('\n')
+}
+
+func (m *Model) writeDescription(b *strings.Builder) {
+	s := m.c.Styles
 	switch {
 	case !m.run.NeedsInput() && m.descState == loading:
 		b.WriteString(s.Dim.Render("(no description: the run asks for no input)"))
@@ -392,63 +432,66 @@ func (m *Model) rebuild() {
 	default:
 		b.WriteString(m.desc)
 	}
+}
 
-	section("Parameters")
-	b.WriteString(formatJSON(m.run.Parameters, w, s.Dim.Render("(none)")))
-
-	section("Answers already received")
-	switch m.respState {
+// writeUnloaded writes "loading…" or why a section could not be loaded; it
+// reports whether it wrote anything (false once the section is loaded).
+func (m *Model) writeUnloaded(b *strings.Builder, st loadState, errText string) bool {
+	s := m.c.Styles
+	switch st {
 	case loading:
 		b.WriteString(s.Dim.Render("loading…"))
 	case failed:
-		b.WriteString(s.Error.Render("could not load: " + m.respErr))
+		b.WriteString(s.Error.Render("could not load: " + errText))
 	default:
-		if len(m.responses) == 0 {
-			b.WriteString(s.Dim.Render("(none)"))
-		}
-		for i, r := range m.responses {
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			head := r.Created.In(m.c.Now.Location()).Format("2006-01-02 15:04:05") + "  " + termsafe.Line(r.Key)
-			if r.Sender != "" {
-				head += "  from " + termsafe.Line(r.Sender)
-			}
-			b.WriteString(s.Label.Render(common.Truncate(head, w)))
+		return false
+	}
+	return true
+}
+
+func (m *Model) writeResponses(b *strings.Builder) {
+	s := m.c.Styles
+	w := m.width
+	if len(m.responses) == 0 {
+		b.WriteString(s.Dim.Render("(none)"))
+	}
+	for i, r := range m.responses {
+		if i > 0 {
 			b.WriteByte('\n')
-			b.WriteString(formatJSON(r.Value, w, s.Dim.Render("(empty)")))
 		}
+		head := r.Created.In(m.c.Now.Location()).Format("2006-01-02 15:04:05") + "  " + termsafe.Line(r.Key)
+		if r.Sender != "" {
+			head += "  from " + termsafe.Line(r.Sender)
+		}
+		b.WriteString(s.Label.Render(common.Truncate(head, w)))
+		b.WriteByte('\n')
+		b.WriteString(formatJSON(r.Value, w, s.Dim.Render("(empty)")))
 	}
+}
 
-	section("Latest log lines")
-	switch m.logState {
-	case loading:
-		b.WriteString(s.Dim.Render("loading…"))
-	case failed:
-		b.WriteString(s.Error.Render("could not load: " + m.logErr))
-	default:
-		if len(m.logs) == 0 {
-			b.WriteString(s.Dim.Render("(none)"))
+func (m *Model) writeLogs(b *strings.Builder) {
+	s := m.c.Styles
+	w := m.width
+	if len(m.logs) == 0 {
+		b.WriteString(s.Dim.Render("(none)"))
+	}
+	for i, l := range m.logs {
+		if i > 0 {
+			b.WriteByte('\n')
 		}
-		for i, l := range m.logs {
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			prefix := l.Timestamp.In(m.c.Now.Location()).Format("15:04:05") + " " + common.PadRight(levelName(l.Level), 8) + " "
-			msg := termsafe.Text(l.Message)
-			msg = strings.ReplaceAll(msg, "\t", "    ")
-			body := common.Wrap(msg, max(10, w-len(prefix)))
-			indent := strings.Repeat(" ", len(prefix))
-			for j, line := range strings.Split(body, "\n") {
-				if j == 0 {
-					b.WriteString(levelStyle(s, l.Level).Render(prefix) + line)
-				} else {
-					b.WriteString("\n" + indent + line)
-				}
+		prefix := l.Timestamp.In(m.c.Now.Location()).Format("15:04:05") + " " + common.PadRight(levelName(l.Level), 8) + " "
+		msg := termsafe.Text(l.Message)
+		msg = strings.ReplaceAll(msg, "\t", "    ")
+		body := common.Wrap(msg, max(10, w-len(prefix)))
+		indent := strings.Repeat(" ", len(prefix))
+		for j, line := range strings.Split(body, "\n") {
+			if j == 0 {
+				b.WriteString(levelStyle(s, l.Level).Render(prefix) + line)
+			} else {
+				b.WriteString("\n" + indent + line)
 			}
 		}
 	}
-	m.vp.SetContent(b.String())
 }
 
 // formatJSON indents raw JSON and sanitises it for display.
