@@ -140,7 +140,7 @@ func runObject(r Run, flowID string, depID any) map[string]any {
 		"id": r.ID, "name": r.Name, "flow_id": flowID, "deployment_id": depID, "tags": tags,
 		"parameters": map[string]any{}, "state_type": typ, "state_name": name,
 		"empirical_policy": map[string]any{"pause_keys": []string{"1"}, "resuming": false},
-		"work_pool_name": nil, "labels": map[string]any{},
+		"work_pool_name":   nil, "labels": map[string]any{},
 		"state": map[string]any{
 			"id": "0198c7a9-1a22-7f00-8b3e-" + r.ID[len(r.ID)-12:], "type": typ, "name": name,
 			"timestamp": r.PausedAt.UTC().Format(time.RFC3339Nano), "message": nil, "data": nil, "state_details": details,
@@ -316,9 +316,13 @@ func setRunState(run map[string]any, typ, name string, message *string) map[stri
 func (s *Server) filterRuns(w http.ResponseWriter, body []byte) {
 	var q struct {
 		FlowRuns struct {
-			Name  *struct{ Any []string `json:"any_"` } `json:"name"`
+			Name *struct {
+				Any []string `json:"any_"`
+			} `json:"name"`
 			State *struct {
-				Type *struct{ Any []string `json:"any_"` } `json:"type"`
+				Type *struct {
+					Any []string `json:"any_"`
+				} `json:"type"`
 			} `json:"state"`
 		} `json:"flow_runs"`
 		Offset int `json:"offset"`
@@ -346,7 +350,9 @@ func (s *Server) filterRuns(w http.ResponseWriter, body []byte) {
 
 func (s *Server) filterNames(w http.ResponseWriter, body []byte, key string, names map[string]string) {
 	var q map[string]struct {
-		ID *struct{ Any []string `json:"any_"` } `json:"id"`
+		ID *struct {
+			Any []string `json:"any_"`
+		} `json:"id"`
 	}
 	_ = json.Unmarshal(body, &q)
 	out := []map[string]any{}
