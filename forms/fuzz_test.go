@@ -1,34 +1,21 @@
 package forms
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/unpause-dev/unpause/forms/internal/fuzzseed"
 
 	"github.com/unpause-dev/unpause/forms/inputschema"
 )
 
 func addCorpusSeeds(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.json"))
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(raw)
+	seeds, err := fuzzseed.Schemas(corpusDir)
+	if err != nil {
+		f.Fatal(err)
 	}
-	for _, s := range []string{
-		`{"type":"object","properties":{"a":{"$ref":"#"}}}`,
-		`{"$ref":"#/definitions/A","definitions":{"A":{"type":"object","properties":{"x":{"$ref":"#/definitions/A"}}}}}`,
-		`{"type":"object","properties":{"a":{"allOf":[{"$ref":"#/$defs/B"},{"$ref":"#/definitions/C"}]}},"$defs":{"B":{"enum":[1]}},"definitions":{"C":{"type":"integer"}}}`,
-		`{"type":"object","properties":{"t":{"type":"array","items":[{"type":"integer"},{"enum":["a","b"]}]},"u":{"type":["string","null","integer"]}}}`,
-		`{"type":"object","properties":{"a":{"anyOf":[{"type":"null"}]},"b":{"oneOf":[{"const":1},{"const":"x"}]},"c":true,"d":false}}`,
-		`{"type":"object","properties":{"p":{"type":"string","pattern":"(a+)+$","minLength":-1,"maxLength":1e99}}}`,
-		`"{\"type\":\"object\",\"properties\":{\"v\":{\"type\":\"string\"}}}"`,
-		`{"type":"object","properties":{"n":{"type":"number","multipleOf":0.1,"minimum":-1e308}}}`,
-	} {
-		f.Add([]byte(s))
+	for _, s := range seeds {
+		f.Add(s)
 	}
 }
 
