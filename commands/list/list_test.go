@@ -22,8 +22,11 @@ func TestNewCmdListFlags(t *testing.T) {
 		code domain.ExitCode
 	}{
 		{nil, Options{Output: "table"}, domain.ExitOK},
-		{[]string{"--flow", "a", "--flow", "b", "--tag", "ops", "--needs-input", "-o", "json"},
-			Options{Output: "json", Flows: []string{"a", "b"}, Tags: []string{"ops"}, NeedsInput: true}, domain.ExitOK},
+		{
+			[]string{"--flow", "a", "--flow", "b", "--tag", "ops", "--needs-input", "-o", "json"},
+			Options{Output: "json", Flows: []string{"a", "b"}, Tags: []string{"ops"}, NeedsInput: true},
+			domain.ExitOK,
+		},
 		{[]string{"-o", "yaml"}, Options{}, domain.ExitUsage},
 		{[]string{"extra"}, Options{}, domain.ExitError},
 		{[]string{"--bogus"}, Options{}, domain.ExitUsage},

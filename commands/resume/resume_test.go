@@ -19,8 +19,11 @@ func TestNewCmdResumeFlags(t *testing.T) {
 		code domain.ExitCode
 	}{
 		{[]string{"r"}, Options{Run: "r", Output: "text"}, domain.ExitOK},
-		{[]string{"r", "--set", "a=1", "--set", "b.c=x", "--set", "d:=[1]", "-y", "--dry-run", "-o", "json"},
-			Options{Run: "r", Sets: []string{"a=1", "b.c=x", "d:=[1]"}, Yes: true, DryRun: true, Output: "json"}, domain.ExitOK},
+		{
+			[]string{"r", "--set", "a=1", "--set", "b.c=x", "--set", "d:=[1]", "-y", "--dry-run", "-o", "json"},
+			Options{Run: "r", Sets: []string{"a=1", "b.c=x", "d:=[1]"}, Yes: true, DryRun: true, Output: "json"},
+			domain.ExitOK,
+		},
 		{[]string{"r", "--input-json", `{"a":1}`}, Options{Run: "r", InputJSON: `{"a":1}`, Output: "text"}, domain.ExitOK},
 		{[]string{"r", "--input-file", "-", "--yes"}, Options{Run: "r", InputFile: "-", Yes: true, Output: "text"}, domain.ExitOK},
 		{[]string{"r", "--input-json", "{}", "--input-file", "f"}, Options{}, domain.ExitUsage},

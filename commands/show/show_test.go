@@ -52,8 +52,10 @@ const evilDescription = "Approve the **deploy**\x1b]52;c;aGk=\x07 now\x1b[2J\u00
 
 func pausedWithInput(t *testing.T) (*prefecttest.Server, string) {
 	srv := prefecttest.New(t)
-	id := srv.Add(prefecttest.Run{Name: "deploy-run", Flow: "release", Deployment: "prod", Tags: []string{"ops"},
-		Schema: cmdtest.ApprovalSchema, Description: evilDescription})
+	id := srv.Add(prefecttest.Run{
+		Name: "deploy-run", Flow: "release", Deployment: "prod", Tags: []string{"ops"},
+		Schema: cmdtest.ApprovalSchema, Description: evilDescription,
+	})
 	return srv, id
 }
 
@@ -65,8 +67,10 @@ func TestShowText(t *testing.T) {
 		t.Fatalf("exit %d: %v", code, err)
 	}
 	out := io.OutBuf.String()
-	for _, want := range []string{"deploy-run (" + id + ")", "release / prod", "Paused", "Tags:        ops",
-		"Description:", "Approve the **deploy**", "please", "Fields (set with --set name=value):", "approved", "notes", "token"} {
+	for _, want := range []string{
+		"deploy-run (" + id + ")", "release / prod", "Paused", "Tags:        ops",
+		"Description:", "Approve the **deploy**", "please", "Fields (set with --set name=value):", "approved", "notes", "token",
+	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text has no %q:\n%s", want, out)
 		}
