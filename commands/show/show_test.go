@@ -151,3 +151,12 @@ func TestShowUnknownRun(t *testing.T) {
 		}
 	}
 }
+
+// No server configured: the usage code and what to do, before any request.
+func TestShowNoServer(t *testing.T) {
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, ""), nil), "my-run")
+	if code != domain.ExitUsage || !strings.Contains(cmdtest.ErrText(err), "PREFECT_API_URL") {
+		t.Errorf("exit %d: %v", code, err)
+	}
+}
