@@ -302,9 +302,15 @@ func (s *Server) setState(w http.ResponseWriter, run map[string]any, body []byte
 }
 
 func setRunState(run map[string]any, typ, name string, message *string) map[string]any {
+	// The message is held as a string or nil, as a decoded payload would be,
+	// so that State can read it back.
+	var msg any
+	if message != nil {
+		msg = *message
+	}
 	next := map[string]any{
 		"id": "0198c7b0-0c11-7e22-9f33-445566778899", "type": typ, "name": name,
-		"timestamp": time.Now().UTC().Format(time.RFC3339Nano), "message": message, "data": nil,
+		"timestamp": time.Now().UTC().Format(time.RFC3339Nano), "message": msg, "data": nil,
 		"state_details": map[string]any{"flow_run_id": run["id"], "pause_reschedule": false, "run_input_keyset": nil},
 	}
 	run["state"], run["state_type"], run["state_name"] = next, typ, name

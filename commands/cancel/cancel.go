@@ -72,11 +72,7 @@ func cancelRun(ctx context.Context, opts *Options) error {
 	if err := cmdutil.RefuseReadOnly(opts.Settings(), "cancel", false); err != nil {
 		return err
 	}
-	c, err := opts.API()
-	if err != nil {
-		return err
-	}
-	run, err := c.ResolveRun(ctx, opts.Run)
+	c, run, err := cmdutil.OpenRun(ctx, opts.API, opts.Run)
 	if err != nil {
 		return err
 	}

@@ -75,3 +75,19 @@ func (f *Factory) UseSettings(s *config.Settings, c *apiclient.Client) { f.Setti
 type RunResolver interface {
 	ResolveRun(ctx context.Context, idOrName string) (*apiclient.Run, error)
 }
+
+// OpenRun builds a command's client with api and finds the run idOrName in
+// it: the first step of show, resume and cancel. Errors pass unchanged, so
+// that their exit codes (ExitCodeFor) stay those of the API's kinds.
+func OpenRun[C RunResolver](ctx context.Context, api func() (C, error), idOrName string) (C, *apiclient.Run, error) {
+	c, err := api()
+	if err != nil {
+		var none C
+		return none, nil, err
+	}
+	run, err := c.ResolveRun(ctx, idOrName)
+	if err != nil {
+		return c, nil, err
+	}
+	return c, run, nil
+}

@@ -105,11 +105,7 @@ func resumeRun(ctx context.Context, opts *Options) error {
 	if err := cmdutil.RefuseReadOnly(opts.Settings(), "resume", opts.DryRun); err != nil {
 		return err
 	}
-	c, err := opts.API()
-	if err != nil {
-		return err
-	}
-	run, err := c.ResolveRun(ctx, opts.Run)
+	c, run, err := cmdutil.OpenRun(ctx, opts.API, opts.Run)
 	if err != nil {
 		return err
 	}

@@ -71,11 +71,7 @@ RUN is a run id or an unambiguous run name.`,
 }
 
 func showRun(ctx context.Context, opts *Options) error {
-	c, err := opts.API()
-	if err != nil {
-		return err
-	}
-	run, err := c.ResolveRun(ctx, opts.Run)
+	c, run, err := cmdutil.OpenRun(ctx, opts.API, opts.Run)
 	if err != nil {
 		return err
 	}

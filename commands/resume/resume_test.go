@@ -1,0 +1,278 @@
+package resume
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/unpause-dev/unpause/apiclient/prefecttest"
+	"github.com/unpause-dev/unpause/commands/cmdtest"
+	"github.com/unpause-dev/unpause/domain"
+)
+
+// Flags: what the command line sets in the options.
+func TestNewCmdResumeFlags(t *testing.T) {
+	cases := []struct {
+		args []string
+		want Options
+		code domain.ExitCode
+	}{
+		{[]string{"r"}, Options{Run: "r", Output: "text"}, domain.ExitOK},
+		{
+			[]string{"r", "--set", "a=1", "--set", "b.c=x", "--set", "d:=[1]", "-y", "--dry-run", "-o", "json"},
+			Options{Run: "r", Sets: []string{"a=1", "b.c=x", "d:=[1]"}, Yes: true, DryRun: true, Output: "json"},
+			domain.ExitOK,
+		},
+		{[]string{"r", "--input-json", `{"a":1}`}, Options{Run: "r", InputJSON: `{"a":1}`, Output: "text"}, domain.ExitOK},
+		{[]string{"r", "--input-file", "-", "--yes"}, Options{Run: "r", InputFile: "-", Yes: true, Output: "text"}, domain.ExitOK},
+		{[]string{"r", "--input-json", "{}", "--input-file", "f"}, Options{}, domain.ExitUsage},
+		{[]string{"r", "-o", "table"}, Options{}, domain.ExitUsage},
+		{nil, Options{}, domain.ExitUsage},
+		{[]string{"r", "--bogus"}, Options{}, domain.ExitUsage},
+	}
+	for _, c := range cases {
+		io := cmdtest.Streams("", false)
+		var got *Options
+		cmd := NewCmdResume(cmdtest.Factory(io, ""), func(_ context.Context, o *Options) error { got = o; return nil })
+		code, err := cmdtest.Run(t, cmd, c.args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d (%v), want %d", c.args, code, err, c.code)
+			continue
+		}
+		if c.code != domain.ExitOK {
+			if got != nil {
+				t.Errorf("%v: the run function ran despite exit %d", c.args, code)
+			}
+			continue
+		}
+		if got.Run != c.want.Run || strings.Join(got.Sets, "|") != strings.Join(c.want.Sets, "|") || got.InputJSON != c.want.InputJSON ||
+			got.InputFile != c.want.InputFile || got.Yes != c.want.Yes || got.DryRun != c.want.DryRun || got.Output != c.want.Output {
+			t.Errorf("%v: options %+v, want %+v", c.args, *got, c.want)
+		}
+	}
+}
+
+func approvalServer(t *testing.T) (*prefecttest.Server, string) {
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "deploy-run", Schema: cmdtest.ApprovalSchema, Description: "Approve?"})
+	return srv, id
+}
+
+func resumePath(id string) string { return "/api/flow_runs/" + id + "/resume" }
+
+// --set values are typed by the schema; the defaults fill the rest; the
+// secret is sent but never shown.
+func TestResumeSendsTypedAnswer(t *testing.T) {
+	srv, id := approvalServer(t)
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil),
+		"deploy-run", "--set", "approved=true", "--set", "notes=checked", "--set", "token=s3cret", "--yes")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	bodies := srv.Bodies("POST", resumePath(id))
+	if len(bodies) != 1 {
+		t.Fatalf("resume requests: %q", bodies)
+	}
+	var body struct {
+		RunInput map[string]any `json:"run_input"`
+	}
+	if err := json.Unmarshal([]byte(bodies[0]), &body); err != nil {
+		t.Fatalf("body %q: %v", bodies[0], err)
+	}
+	if body.RunInput["approved"] != true || body.RunInput["notes"] != "checked" || body.RunInput["token"] != "s3cret" || len(body.RunInput) != 3 {
+		t.Errorf("run_input %v, want approved true (a bool), notes checked, token s3cret", body.RunInput)
+	}
+	if typ, _, _ := srv.State(id); typ != "RUNNING" {
+		t.Errorf("run is %s after resume", typ)
+	}
+	if strings.Contains(io.OutBuf.String()+io.ErrBuf.String(), "s3cret") {
+		t.Errorf("the secret was shown: stdout %q stderr %q", io.OutBuf.String(), io.ErrBuf.String())
+	}
+}
+
+// JSON output: one object in the stable shape, the secret masked.
+func TestResumeJSON(t *testing.T) {
+	srv, id := approvalServer(t)
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil),
+		id, "--set", "approved=false", "--set", "token=s3cret", "-y", "-o", "json")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(io.OutBuf.Bytes(), &got); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, io.OutBuf.String())
+	}
+	if got["run_id"] != id || got["run_name"] != "deploy-run" || got["outcome"] == "" || got["outcome"] == nil {
+		t.Errorf("result: %v", got)
+	}
+	for _, key := range []string{"run_id", "run_name", "outcome", "state", "input"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("result has no %q: %v", key, got)
+		}
+	}
+	input, _ := got["input"].(map[string]any)
+	if input["approved"] != false || input["notes"] != "none" {
+		t.Errorf("input shown: %v", got["input"])
+	}
+	if strings.Contains(io.OutBuf.String(), "s3cret") {
+		t.Errorf("the secret is in the JSON: %s", io.OutBuf.String())
+	}
+}
+
+// What the API cannot take is refused before anything is sent.
+func TestResumeRefusals(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		tty  bool
+		code domain.ExitCode
+		want string
+	}{
+		{"value of the wrong type", []string{"deploy-run", "--set", "approved=maybe", "--yes"}, false, domain.ExitInvalidInput, "approved"},
+		{"required field missing", []string{"deploy-run", "--set", "notes=x", "--yes"}, false, domain.ExitInvalidInput, "approved"},
+		{"unknown field", []string{"deploy-run", "--set", "approved=true", "--set", "nope=1", "--yes"}, false, domain.ExitInvalidInput, "nope"},
+		{"answer not JSON", []string{"deploy-run", "--input-json", "{", "--yes"}, false, domain.ExitInvalidInput, "JSON"},
+		{"no terminal, no --yes", []string{"deploy-run", "--set", "approved=true"}, false, domain.ExitUsage, "--yes"},
+		{"not confirmed", []string{"deploy-run", "--set", "approved=true"}, true, domain.ExitUsage, "not confirmed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv, _ := approvalServer(t)
+			io := cmdtest.Streams("n\n", c.tty)
+			code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), c.args...)
+			if code != c.code || !strings.Contains(cmdtest.ErrText(err), c.want) {
+				t.Errorf("exit %d (%v), want %d and %q", code, err, c.code, c.want)
+			}
+			if n := srv.Writes(); n != 0 {
+				t.Errorf("%d writes to the server", n)
+			}
+		})
+	}
+}
+
+// Confirmed on the terminal: the answer is shown on stderr, then sent.
+func TestResumeConfirmed(t *testing.T) {
+	srv, id := approvalServer(t)
+	io := cmdtest.Streams("y\n", true)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "deploy-run", "--set", "approved=true")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	if !strings.Contains(io.ErrBuf.String(), "Proceed? [y/N]") || !strings.Contains(io.ErrBuf.String(), `"approved": true`) {
+		t.Errorf("prompt: %q", io.ErrBuf.String())
+	}
+	if len(srv.Bodies("POST", resumePath(id))) != 1 {
+		t.Errorf("writes: %d", srv.Writes())
+	}
+}
+
+// A run that no longer waits: the not-paused code, nothing sent.
+func TestResumeNotPaused(t *testing.T) {
+	srv := prefecttest.New(t)
+	srv.Add(prefecttest.Run{Name: "done-run", StateType: "COMPLETED", StateName: "Completed"})
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "done-run", "--yes")
+	if code != domain.ExitNotPaused {
+		t.Errorf("exit %d (%v), want %d", code, err, domain.ExitNotPaused)
+	}
+	if srv.Writes() != 0 {
+		t.Errorf("%d writes", srv.Writes())
+	}
+}
+
+// Read-only settings refuse before the server is asked anything; a dry run
+// may go on.
+func TestResumeReadOnly(t *testing.T) {
+	srv, _ := approvalServer(t)
+	io := cmdtest.Streams("", false)
+	f := cmdtest.Factory(io, srv.APIURL())
+	f.Settings.ReadOnly = true
+	code, err := cmdtest.Run(t, NewCmdResume(f, nil), "deploy-run", "--set", "approved=true", "--yes")
+	if code != domain.ExitUsage || !strings.Contains(cmdtest.ErrText(err), "read-only") {
+		t.Errorf("exit %d (%v), want %d and read-only", code, err, domain.ExitUsage)
+	}
+	if srv.Writes() != 0 {
+		t.Errorf("%d writes in read-only mode", srv.Writes())
+	}
+
+	io = cmdtest.Streams("", false)
+	f = cmdtest.Factory(io, srv.APIURL())
+	f.Settings.ReadOnly = true
+	if code, err := cmdtest.Run(t, NewCmdResume(f, nil), "deploy-run", "--set", "approved=true", "--dry-run"); code != domain.ExitOK {
+		t.Errorf("dry run in read-only mode: exit %d (%v)", code, err)
+	}
+	if srv.Writes() != 0 {
+		t.Errorf("%d writes after a dry run", srv.Writes())
+	}
+}
+
+// --dry-run validates and prints the masked answer as JSON, and sends nothing.
+func TestResumeDryRun(t *testing.T) {
+	srv, id := approvalServer(t)
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil),
+		"deploy-run", "--set", "approved=true", "--set", "token=s3cret", "--dry-run")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	var shown map[string]any
+	if err := json.Unmarshal(io.OutBuf.Bytes(), &shown); err != nil {
+		t.Fatalf("stdout is not the answer as JSON: %v\n%s", err, io.OutBuf.String())
+	}
+	if shown["approved"] != true || shown["notes"] != "none" || shown["token"] == "s3cret" {
+		t.Errorf("answer shown: %v", shown)
+	}
+	if !strings.Contains(io.ErrBuf.String(), "nothing was sent") {
+		t.Errorf("stderr: %q", io.ErrBuf.String())
+	}
+	if srv.Writes() != 0 {
+		t.Errorf("%d writes in a dry run", srv.Writes())
+	}
+	if typ, _, _ := srv.State(id); typ != "PAUSED" {
+		t.Errorf("run is %s after a dry run", typ)
+	}
+	// An invalid answer fails the dry run too.
+	io = cmdtest.Streams("", false)
+	if code, _ := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "deploy-run", "--dry-run"); code != domain.ExitInvalidInput {
+		t.Errorf("dry run without the required field: exit %d, want %d", code, domain.ExitInvalidInput)
+	}
+}
+
+// A run that asks for nothing is resumed with no answer, and refuses one.
+func TestResumeNoInput(t *testing.T) {
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "plain-run"})
+	io := cmdtest.Streams("", false)
+	if code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "plain-run", "--set", "a=1", "--yes"); code != domain.ExitUsage {
+		t.Errorf("--set for a run that asks for nothing: exit %d (%v), want %d", code, err, domain.ExitUsage)
+	}
+	if srv.Writes() != 0 {
+		t.Fatalf("%d writes", srv.Writes())
+	}
+	io = cmdtest.Streams("", false)
+	if code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "plain-run", "--yes"); code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	bodies := srv.Bodies("POST", resumePath(id))
+	if len(bodies) != 1 || strings.Contains(bodies[0], "run_input") {
+		t.Errorf("resume bodies: %q, want one without run_input", bodies)
+	}
+}
+
+// --input-file - reads the whole answer from stdin; --set applies on top.
+func TestResumeInputFromStdin(t *testing.T) {
+	srv, id := approvalServer(t)
+	io := cmdtest.Streams(`{"approved": false, "notes": "from stdin"}`, false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil),
+		"deploy-run", "--input-file", "-", "--set", "approved=true", "--yes")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	bodies := srv.Bodies("POST", resumePath(id))
+	if len(bodies) != 1 || !strings.Contains(bodies[0], `"approved":true`) || !strings.Contains(bodies[0], `"notes":"from stdin"`) {
+		t.Errorf("resume bodies: %q", bodies)
+	}
+}

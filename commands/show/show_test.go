@@ -1,0 +1,162 @@
+package show
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/unpause-dev/unpause/apiclient/prefecttest"
+	"github.com/unpause-dev/unpause/commands/cmdtest"
+	"github.com/unpause-dev/unpause/domain"
+)
+
+// Flags: what the command line sets in the options.
+func TestNewCmdShowFlags(t *testing.T) {
+	cases := []struct {
+		args   []string
+		output string
+		code   domain.ExitCode
+	}{
+		{[]string{"my-run"}, "text", domain.ExitOK},
+		{[]string{"my-run", "-o", "json"}, "json", domain.ExitOK},
+		{[]string{"my-run", "--output", "yaml"}, "", domain.ExitUsage},
+		{nil, "", domain.ExitUsage},
+		{[]string{"a", "b"}, "", domain.ExitUsage},
+		{[]string{"my-run", "--bogus"}, "", domain.ExitUsage},
+	}
+	for _, c := range cases {
+		io := cmdtest.Streams("", false)
+		var got *Options
+		cmd := NewCmdShow(cmdtest.Factory(io, ""), func(_ context.Context, o *Options) error { got = o; return nil })
+		code, err := cmdtest.Run(t, cmd, c.args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d (%v), want %d", c.args, code, err, c.code)
+			continue
+		}
+		if c.code != domain.ExitOK {
+			if got != nil {
+				t.Errorf("%v: the run function ran despite exit %d", c.args, code)
+			}
+			continue
+		}
+		if got.Run != "my-run" || got.Output != c.output {
+			t.Errorf("%v: options run %q output %q, want my-run %q", c.args, got.Run, got.Output, c.output)
+		}
+	}
+}
+
+// A description that tries terminal control: an OSC 52 clipboard write, a
+// CSI clear, and a C1 CSI.
+const evilDescription = "Approve the **deploy**\x1b]52;c;aGk=\x07 now\x1b[2J\u009b31m please"
+
+func pausedWithInput(t *testing.T) (*prefecttest.Server, string) {
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{
+		Name: "deploy-run", Flow: "release", Deployment: "prod", Tags: []string{"ops"},
+		Schema: cmdtest.ApprovalSchema, Description: evilDescription,
+	})
+	return srv, id
+}
+
+func TestShowText(t *testing.T) {
+	srv, id := pausedWithInput(t)
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "deploy-run")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	out := io.OutBuf.String()
+	for _, want := range []string{
+		"deploy-run (" + id + ")", "release / prod", "Paused", "Tags:        ops",
+		"Description:", "Approve the **deploy**", "please", "Fields (set with --set name=value):", "approved", "notes", "token",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text has no %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsRune(out, '\x1b') || strings.ContainsRune(out, '\u009b') || strings.ContainsRune(out, '\x07') {
+		t.Errorf("text carries control sequences from the description: %q", out)
+	}
+	if srv.Writes() != 0 {
+		t.Errorf("show wrote to the server: %d writes", srv.Writes())
+	}
+}
+
+func TestShowJSON(t *testing.T) {
+	srv, id := pausedWithInput(t)
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), id, "-o", "json")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	raw := io.OutBuf.String()
+	if strings.ContainsRune(raw, '\x1b') || strings.ContainsRune(raw, '\u009b') || strings.ContainsRune(raw, '\x07') {
+		t.Errorf("JSON carries control runes raw: %q", raw)
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal(io.OutBuf.Bytes(), &got); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, raw)
+	}
+	for _, key := range []string{"run", "description", "schema", "fields", "responses"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("JSON has no %q: %s", key, raw)
+		}
+	}
+	var run map[string]any
+	_ = json.Unmarshal(got["run"], &run)
+	if run["id"] != id || run["name"] != "deploy-run" || run["needs_input"] != true || run["state"] != "paused" {
+		t.Errorf("run: %v", run)
+	}
+	// Escaped, not dropped: a script decodes what the flow stored.
+	var desc string
+	if err := json.Unmarshal(got["description"], &desc); err != nil || desc != evilDescription {
+		t.Errorf("description decodes to %q (%v), want %q", desc, err, evilDescription)
+	}
+	var fields []map[string]any
+	if err := json.Unmarshal(got["fields"], &fields); err != nil || len(fields) != 3 {
+		t.Errorf("fields: %s (%v)", got["fields"], err)
+	}
+	if strings.TrimSpace(string(got["responses"])) != "[]" {
+		t.Errorf("responses: %s, want []", got["responses"])
+	}
+}
+
+// A run that asks for nothing: no description or fields, and the hint.
+func TestShowNoInput(t *testing.T) {
+	srv := prefecttest.New(t)
+	srv.Add(prefecttest.Run{Name: "plain-run"})
+	io := cmdtest.Streams("", false)
+	if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "plain-run"); code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	out := io.OutBuf.String()
+	if !strings.Contains(out, "asks for no input") || strings.Contains(out, "Fields") || strings.Contains(out, "Description") {
+		t.Errorf("text:\n%s", out)
+	}
+}
+
+// An unknown run, by name or by id: the not-found code, and nothing on stdout.
+func TestShowUnknownRun(t *testing.T) {
+	srv := prefecttest.New(t)
+	srv.Add(prefecttest.Run{Name: "other-run"})
+	for _, arg := range []string{"no-such-run", "0198c7a2-5b1e-7c4d-9e61-999999999999"} {
+		io := cmdtest.Streams("", false)
+		code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), arg)
+		if code != domain.ExitNotFound || err == nil {
+			t.Errorf("%s: exit %d (%v), want %d", arg, code, err, domain.ExitNotFound)
+		}
+		if io.OutBuf.Len() != 0 {
+			t.Errorf("%s: stdout %q", arg, io.OutBuf.String())
+		}
+	}
+}
+
+// No server configured: the usage code and what to do, before any request.
+func TestShowNoServer(t *testing.T) {
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, ""), nil), "my-run")
+	if code != domain.ExitUsage || !strings.Contains(cmdtest.ErrText(err), "PREFECT_API_URL") {
+		t.Errorf("exit %d: %v", code, err)
+	}
+}
