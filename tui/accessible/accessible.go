@@ -1,4 +1,4 @@
-package tui
+package accessible
 
 import (
 	"bufio"
@@ -20,24 +20,25 @@ import (
 	"github.com/unpause-dev/unpause/tui/drafts"
 )
 
-// ErrEndOfInput is returned by RunAccessible when its input ends (Ctrl-D,
+// ErrEndOfInput is returned by Run when its input ends (Ctrl-D,
 // closed pipe). End of input never confirms anything: whatever was being
 // answered is not sent.
 var ErrEndOfInput = errors.New("end of input: nothing was sent")
 
-// RunAccessible is the line-by-line inbox for screen readers and terminals
-// without cursor control: plain sanitised text, one question per line,
-// numbered choices, and an explicit "yes" before anything is sent.
+// Run is the line-by-line inbox for screen readers and terminals without
+// cursor control: plain sanitised text, one question per line, numbered
+// choices, and an explicit "yes" before anything is sent.
 //
 // It does not use huh's accessible mode: that treats end of input as
 // "accept the defaults", re-buffers input per prompt and colours prompts.
-// This loop reads one line at a time from in, coerces each answer with the
-// run's schema (forms) and validates the whole answer before asking for
+// This loop reads one line at a time from o.In, coerces each answer with
+// the run's schema (forms) and validates the whole answer before asking for
 // confirmation.
-func RunAccessible(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
+func Run(ctx context.Context, o Options) error {
 	if err := o.defaults(); err != nil {
 		return err
 	}
+	in, out := o.In, o.Out
 	store, err := drafts.Open(o.StateDir, o.Now)
 	if err != nil {
 		fmt.Fprintf(out, "Drafts are kept in memory only: %s\n", termsafe.Line(err.Error()))
@@ -200,7 +201,7 @@ func (a *accessible) list() ([]domain.Row, error) {
 		a.printf("Nothing is waiting: no paused or suspended flow runs on %s (profile %s).\n", termsafe.Line(a.server), termsafe.Line(a.profile))
 		return nil, nil
 	}
-	a.printf("%s waiting on %s (profile %s), soonest deadline first:\n", plural(len(rows), "run", "runs"), termsafe.Line(a.server), termsafe.Line(a.profile))
+	a.printf("%s waiting on %s (profile %s), soonest deadline first:\n", common.Plural(len(rows), "run", "runs"), termsafe.Line(a.server), termsafe.Line(a.profile))
 	for i, r := range rows {
 		a.printf("%d. %s\n", i+1, describeRow(r, now))
 	}
