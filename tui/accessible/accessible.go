@@ -1,3 +1,7 @@
+// Package accessible is the inbox's line-by-line front end, for screen
+// readers and terminals without cursor control (unpause --accessible): it
+// reads one answer per line and writes plain, sanitised text, with no
+// Bubble Tea program and nothing from package tui.
 package accessible
 
 import (
@@ -38,19 +42,20 @@ func Run(ctx context.Context, o Options) error {
 	if err := o.defaults(); err != nil {
 		return err
 	}
-	in, out := o.In, o.Out
 	store, err := drafts.Open(o.StateDir, o.Now)
 	if err != nil {
-		fmt.Fprintf(out, "Drafts are kept in memory only: %s\n", termsafe.Line(err.Error()))
+		fmt.Fprintf(o.Out, "Drafts are kept in memory only: %s\n", termsafe.Line(err.Error()))
 		store, _ = drafts.Open("", o.Now)
 	}
-	a := &accessible{ctx: ctx, o: o, api: o.API, in: in, out: out, store: store, profile: o.Profile, server: o.ServerURL}
-	a.lines = startLineReader(in)
+	a := &session{ctx: ctx, o: o, api: o.API, in: o.In, out: o.Out, store: store, profile: o.Profile, server: o.ServerURL}
+	a.lines = startLineReader(o.In)
 	defer func() { _ = store.Flush() }()
 	return a.loop()
 }
 
-type accessible struct {
+// session is one run of the loop: its streams, drafts and whether
+// anything was sent.
+type session struct {
 	ctx     context.Context
 	o       Options
 	api     API
@@ -93,11 +98,11 @@ func startLineReader(in io.Reader) <-chan lineResult {
 // errEOF marks the end of input inside the loop.
 var errEOF = errors.New("eof")
 
-func (a *accessible) printf(format string, args ...any) {
+func (a *session) printf(format string, args ...any) {
 	fmt.Fprintf(a.out, format, args...)
 }
 
-func (a *accessible) ask(prompt string) (string, error) {
+func (a *session) ask(prompt string) (string, error) {
 	a.printf("%s", prompt)
 	select {
 	case <-a.ctx.Done():
@@ -112,21 +117,21 @@ func (a *accessible) ask(prompt string) (string, error) {
 	}
 }
 
-func (a *accessible) nothingSent() string {
+func (a *session) nothingSent() string {
 	if a.sent {
 		return "Nothing more was sent."
 	}
 	return "Nothing was sent."
 }
 
-func (a *accessible) finish(err error) error {
+func (a *session) finish(err error) error {
 	if errors.Is(err, errEOF) {
 		return ErrEndOfInput
 	}
 	return err
 }
 
-func (a *accessible) loop() error {
+func (a *session) loop() error {
 	for {
 		runs, err := a.list()
 		if err != nil {
@@ -187,7 +192,7 @@ func pickRow(rows []domain.Row, choice string) *domain.Row {
 }
 
 // list prints the numbered inbox and returns its rows.
-func (a *accessible) list() ([]domain.Row, error) {
+func (a *session) list() ([]domain.Row, error) {
 	runs, _, err := a.api.ListPaused(a.ctx, apiclient.ListOptions{})
 	now := a.o.Now()
 	if err != nil {
@@ -245,7 +250,7 @@ func describeState(r domain.Row, now time.Time) string {
 }
 
 // run shows one run and its actions.
-func (a *accessible) run(r *apiclient.Run) error {
+func (a *session) run(r *apiclient.Run) error {
 	if fresh, err := a.api.GetRun(a.ctx, r.ID); err == nil && fresh != nil {
 		r = fresh
 	}
@@ -304,7 +309,7 @@ func (a *accessible) run(r *apiclient.Run) error {
 	}
 }
 
-func (a *accessible) printDetails(r *apiclient.Run, req *apiclient.InputRequest, now time.Time) {
+func (a *session) printDetails(r *apiclient.Run, req *apiclient.InputRequest, now time.Time) {
 	row := domain.NewRow(r)
 	a.printf("\nRun: %s\n", row.Name)
 	a.printf("Flow: %s\n", row.Flow)
@@ -343,7 +348,7 @@ func (a *accessible) printDetails(r *apiclient.Run, req *apiclient.InputRequest,
 
 // confirmYes asks for the explicit word "yes"; anything else (including end
 // of input, which returns an error) is a no.
-func (a *accessible) confirmYes(prompt string) (bool, error) {
+func (a *session) confirmYes(prompt string) (bool, error) {
 	ans, err := a.ask(prompt)
 	if err != nil {
 		return false, err
@@ -351,7 +356,7 @@ func (a *accessible) confirmYes(prompt string) (bool, error) {
 	return strings.EqualFold(strings.TrimSpace(ans), "yes"), nil
 }
 
-func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done bool, err error) {
+func (a *session) answer(r *apiclient.Run, schema *inputschema.Schema) (done bool, err error) {
 	if !r.Paused() {
 		a.printf("This run is no longer paused (%s).\n", domain.StateName(r.State))
 		return true, nil
@@ -374,7 +379,7 @@ func (a *accessible) answer(r *apiclient.Run, schema *inputschema.Schema) (done 
 }
 
 // resumeNoInput resumes a run that asks for nothing, once confirmed.
-func (a *accessible) resumeNoInput(r *apiclient.Run) (done bool, err error) {
+func (a *session) resumeNoInput(r *apiclient.Run) (done bool, err error) {
 	ok, err := a.confirmYes("This run asks for no input. Type yes to resume it, anything else to go back: ")
 	if err != nil || !ok {
 		if err == nil {
@@ -387,7 +392,7 @@ func (a *accessible) resumeNoInput(r *apiclient.Run) (done bool, err error) {
 }
 
 // savedValues are the draft's values, else the last answer sent, else nil.
-func (a *accessible) savedValues(runID string) map[string]any {
+func (a *session) savedValues(runID string) map[string]any {
 	if d, err := a.store.Load(runID); err == nil && d != nil {
 		a.printf("Restored draft from %s.\n", common.Stamp(d.SavedAt))
 		return d.Values
@@ -401,7 +406,7 @@ func (a *accessible) savedValues(runID string) map[string]any {
 
 // reviewAndSend validates, shows the JSON and sends it once confirmed,
 // asking again where the answer is invalid or the flow refused it.
-func (a *accessible) reviewAndSend(r *apiclient.Run, schema *inputschema.Schema, fields []*inputschema.Field, values map[string]any) (done bool, err error) {
+func (a *session) reviewAndSend(r *apiclient.Run, schema *inputschema.Schema, fields []*inputschema.Field, values map[string]any) (done bool, err error) {
 	schemaKey := r.State.Details.RunInputKeyset.Schema
 	for {
 		// Validate the whole answer; ask again only where something is wrong.
@@ -451,7 +456,7 @@ func (a *accessible) reviewAndSend(r *apiclient.Run, schema *inputschema.Schema,
 
 // invalidFields prints the problems and returns the fields to ask again
 // (all of them when no problem names a field).
-func (a *accessible) invalidFields(schema *inputschema.Schema, fields []*inputschema.Field, errs []inputschema.FieldError) []*inputschema.Field {
+func (a *session) invalidFields(schema *inputschema.Schema, fields []*inputschema.Field, errs []inputschema.FieldError) []*inputschema.Field {
 	a.printf("%d problem(s) to fix:\n", len(errs))
 	var again []*inputschema.Field
 	for _, fe := range errs {
@@ -478,7 +483,7 @@ func rejectedFields(schema *inputschema.Schema, fields []*inputschema.Field, rea
 
 // outcome prints what a resume or cancel achieved (or why it failed) and
 // reports whether the run is done with.
-func (a *accessible) outcome(act domain.Action, res *apiclient.ActionResult, err error, schemaKey string, values map[string]any) bool {
+func (a *session) outcome(act domain.Action, res *apiclient.ActionResult, err error, schemaKey string, values map[string]any) bool {
 	if err != nil {
 		a.printf("%s\n", domain.Failed(act, err).Accessible)
 		return false
@@ -498,7 +503,7 @@ func (a *accessible) outcome(act domain.Action, res *apiclient.ActionResult, err
 	return told.Final
 }
 
-func (a *accessible) cancel(r *apiclient.Run) (bool, error) {
+func (a *session) cancel(r *apiclient.Run) (bool, error) {
 	if !r.Paused() {
 		a.printf("This run is no longer paused (%s).\n", domain.StateName(r.State))
 		return true, nil
@@ -519,7 +524,7 @@ func (a *accessible) cancel(r *apiclient.Run) (bool, error) {
 }
 
 // askFields asks each field in turn and saves the draft after each answer.
-func (a *accessible) askFields(s *inputschema.Schema, fields []*inputschema.Field, values map[string]any, runID, schemaKey string) (map[string]any, error) {
+func (a *session) askFields(s *inputschema.Schema, fields []*inputschema.Field, values map[string]any, runID, schemaKey string) (map[string]any, error) {
 	for i, f := range fields {
 		v, err := a.askField(s, f, values, i+1, len(fields))
 		if err != nil {
@@ -532,7 +537,7 @@ func (a *accessible) askFields(s *inputschema.Schema, fields []*inputschema.Fiel
 	return values, nil
 }
 
-func (a *accessible) askField(s *inputschema.Schema, f *inputschema.Field, values map[string]any, n, total int) (map[string]any, error) {
+func (a *session) askField(s *inputschema.Schema, f *inputschema.Field, values map[string]any, n, total int) (map[string]any, error) {
 	label := termsafe.Line(fieldLabel(f))
 	cur, has := getPath(values, f.Path)
 	for {
@@ -608,7 +613,7 @@ func (a *accessible) askField(s *inputschema.Schema, f *inputschema.Field, value
 
 // askItems reads list items, one per line, until an empty line. A first
 // empty line keeps the current list (returns nil).
-func (a *accessible) askItems(f *inputschema.Field) ([]string, error) {
+func (a *session) askItems(f *inputschema.Field) ([]string, error) {
 	var items []string
 	for {
 		line, err := a.ask(fmt.Sprintf("item %d> ", len(items)+1))
