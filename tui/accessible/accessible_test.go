@@ -229,3 +229,21 @@ func TestAccessibleSecretPrompt(t *testing.T) {
 		t.Errorf("resume calls %+v", calls)
 	}
 }
+
+// Without a client or streams there is nothing to run: Run says so before
+// it reads or writes anything.
+func TestAccessibleNeedsClientAndStreams(t *testing.T) {
+	var out bytes.Buffer
+	for name, o := range map[string]Options{
+		"no client": {In: strings.NewReader("q\n"), Out: &out},
+		"no input":  {API: fixture(t), Out: &out},
+		"no output": {API: fixture(t), In: strings.NewReader("q\n")},
+	} {
+		if err := Run(t.Context(), o); err == nil {
+			t.Errorf("%s: Run succeeded", name)
+		}
+	}
+	if out.Len() != 0 {
+		t.Errorf("wrote %q", out.String())
+	}
+}
