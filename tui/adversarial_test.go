@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -137,22 +136,4 @@ func TestHostileStringsNeverReachTheTerminal(t *testing.T) {
 	api.mu.Unlock()
 	h.keys("r")
 	check("error screen")
-}
-
-func TestAccessibleModeHostile(t *testing.T) {
-	api := hostileFixture(t)
-	var out bytes.Buffer
-	// Open run 1, answer (keep defaults), refuse the confirmation, quit.
-	in := strings.NewReader("1\na\n\n\nno\nb\nq\n")
-	err := RunAccessible(t.Context(), Options{API: api, Now: fixedNow, StateDir: t.TempDir(), Profile: "p" + hostile, ServerURL: "s" + hostile}, in, &out)
-	if err != nil {
-		t.Fatalf("accessible: %v\n%s", err, out.String())
-	}
-	s := out.String()
-	if strings.Contains(s, "\x1b") || !termsafe.OnlySGR(s) {
-		t.Fatalf("accessible output carries escapes: %q", s)
-	}
-	if len(api.resumeCalls()) != 0 {
-		t.Fatal("sent without yes")
-	}
 }

@@ -1,8 +1,8 @@
 // Package tui is the inbox application: a Bubble Tea v2 program that lists
 // paused and suspended Prefect flow runs, shows one run with its rendered
 // description, and answers it through a form generated from the run's
-// schema (or cancels it). RunAccessible is the line-by-line equivalent for
-// screen readers and dumb terminals.
+// schema (or cancels it). Package tui/accessible is the line-by-line
+// equivalent for screen readers and dumb terminals.
 //
 // Components live in sub-packages (common, inbox, runview, answer, markdown,
 // drafts); only the root model here returns a tea.View. All API calls run

@@ -63,7 +63,7 @@ func (m *Model) header() string {
 		n = "not loaded"
 	}
 	if m.inbox.Loaded() {
-		n = plural(count, "run", "runs") + " waiting"
+		n = common.Plural(count, "run", "runs") + " waiting"
 		if m.inbox.Filter() != "" {
 			n += " (" + strconv.Itoa(m.inbox.Shown()) + " shown)"
 		}
@@ -385,11 +385,4 @@ func (m *Model) profilesView() string {
 	}
 	b.WriteString("\n\n" + s.Dim.Render("enter switch · esc close"))
 	return s.Overlay.Render(b.String())
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

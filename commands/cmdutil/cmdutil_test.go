@@ -12,7 +12,7 @@ import (
 	"github.com/unpause-dev/unpause/commands/cmdutil"
 	"github.com/unpause-dev/unpause/config"
 	"github.com/unpause-dev/unpause/domain"
-	"github.com/unpause-dev/unpause/tui"
+	"github.com/unpause-dev/unpause/tui/accessible"
 )
 
 // The command's own code wins, settings and ended input are usage errors;
@@ -28,7 +28,7 @@ func TestExitCodeFor(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", cmdutil.WithCode(domain.ExitExpired, errors.New("late"))), domain.ExitExpired},
 		{cmdutil.WithCode(domain.ExitNotPaused, &apiclient.Error{Kind: apiclient.ErrNotFound}), domain.ExitNotPaused},
 		{config.ErrNoServer, domain.ExitUsage},
-		{tui.ErrEndOfInput, domain.ExitUsage},
+		{accessible.ErrEndOfInput, domain.ExitUsage},
 		{&apiclient.Error{Kind: apiclient.ErrNotFound}, domain.ExitNotFound},
 		{&apiclient.Error{Kind: apiclient.ErrAuth}, domain.ExitAuth},
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/unpause-dev/unpause/config"
 	"github.com/unpause-dev/unpause/domain"
-	"github.com/unpause-dev/unpause/tui"
+	"github.com/unpause-dev/unpause/tui/accessible"
 )
 
 // CodedError carries an exit code with the error a command returns. The
@@ -34,7 +34,7 @@ func ExitCodeFor(err error) domain.ExitCode {
 	if errors.As(err, &ce) {
 		return ce.Code
 	}
-	if errors.Is(err, config.ErrNoServer) || errors.Is(err, tui.ErrEndOfInput) {
+	if errors.Is(err, config.ErrNoServer) || errors.Is(err, accessible.ErrEndOfInput) {
 		return domain.ExitUsage
 	}
 	return domain.ExitCodeFor(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/unpause-dev/unpause/commands/cmdutil"
 	"github.com/unpause-dev/unpause/config"
 	"github.com/unpause-dev/unpause/tui"
+	"github.com/unpause-dev/unpause/tui/accessible"
 )
 
 // Options are the inbox's collaborators.
@@ -19,16 +20,15 @@ type Options struct {
 	// StateDir is where drafts live.
 	StateDir string
 	// Run and RunAccessible start the two front ends (tui.Run and
-	// tui.RunAccessible; a test may replace them).
+	// accessible.Run; a test may replace them).
 	Run           func(context.Context, tui.Options) error
-	RunAccessible func(context.Context, tui.Options) error
+	RunAccessible func(context.Context, accessible.Options) error
 }
 
 // NewOptions wires the real front ends.
 func NewOptions(f *cmdutil.Factory) *Options {
 	return &Options{
-		IO: f.IO, Factory: f, StateDir: StateDir(), Run: tui.Run,
-		RunAccessible: func(ctx context.Context, o tui.Options) error { return tui.RunAccessible(ctx, o, f.IO.In, f.IO.Out) },
+		IO: f.IO, Factory: f, StateDir: StateDir(), Run: tui.Run, RunAccessible: accessible.Run,
 	}
 }
 
@@ -46,7 +46,13 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	to := tui.Options{
+	if s.Accessible {
+		return opts.RunAccessible(ctx, accessible.Options{
+			API: client, Profile: s.Profile, ServerURL: s.DisplayURL(), ReadOnly: s.ReadOnly,
+			StateDir: opts.StateDir, In: opts.IO.In, Out: opts.IO.Out,
+		})
+	}
+	return opts.Run(ctx, tui.Options{
 		API:             client,
 		Profile:         s.Profile,
 		ServerURL:       s.DisplayURL(),
@@ -58,11 +64,7 @@ func Run(ctx context.Context, opts *Options) error {
 		StateDir:        opts.StateDir,
 		Version:         opts.Factory.Build.Version,
 		SwitchProfile:   func(name string) (tui.API, tui.ProfileInfo, error) { return switchProfile(opts.Factory, name) },
-	}
-	if s.Accessible {
-		return opts.RunAccessible(ctx, to)
-	}
-	return opts.Run(ctx, to)
+	})
 }
 
 func switchProfile(f *cmdutil.Factory, name string) (tui.API, tui.ProfileInfo, error) {

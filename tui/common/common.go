@@ -4,6 +4,7 @@
 package common
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,4 +123,12 @@ func Stamp(t time.Time) string {
 		return "unknown"
 	}
 	return t.Format("2006-01-02 15:04:05 MST")
+}
+
+// Plural counts n things: "1 run", "3 runs".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -1,4 +1,4 @@
-package tui
+package accessible
 
 import "golang.org/x/sys/unix"
 

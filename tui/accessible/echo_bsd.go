@@ -1,6 +1,6 @@
 //go:build darwin || freebsd || netbsd || openbsd || dragonfly
 
-package tui
+package accessible
 
 import "golang.org/x/sys/unix"
 

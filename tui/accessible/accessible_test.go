@@ -1,4 +1,4 @@
-package tui
+package accessible
 
 import (
 	"bytes"
@@ -22,7 +22,8 @@ func runAccessible(t *testing.T, api *fakeAPI, input string, mod ...func(*Option
 		f(&o)
 	}
 	var out bytes.Buffer
-	err := RunAccessible(t.Context(), o, strings.NewReader(input), &out)
+	o.In, o.Out = strings.NewReader(input), &out
+	err := Run(t.Context(), o)
 	s := out.String()
 	if strings.Contains(s, "\x1b") || !termsafe.OnlySGR(s) {
 		t.Fatalf("accessible output is not plain text: %q", s)
@@ -185,7 +186,7 @@ func TestAccessibleInterrupted(t *testing.T) {
 	done := make(chan error, 1)
 	var out bytes.Buffer
 	go func() {
-		done <- RunAccessible(ctx, Options{API: fixture(t), Now: fixedNow}, pr, &out)
+		done <- Run(ctx, Options{API: fixture(t), Now: fixedNow, In: pr, Out: &out})
 	}()
 	_, _ = pw.Write([]byte("2\n"))
 	cancel()
@@ -226,5 +227,23 @@ func TestAccessibleSecretPrompt(t *testing.T) {
 	}
 	if calls := api.resumeCalls(); len(calls) != 1 || string(calls[0].Input) != `{"token":"hunter2"}` {
 		t.Errorf("resume calls %+v", calls)
+	}
+}
+
+// Without a client or streams there is nothing to run: Run says so before
+// it reads or writes anything.
+func TestAccessibleNeedsClientAndStreams(t *testing.T) {
+	var out bytes.Buffer
+	for name, o := range map[string]Options{
+		"no client": {In: strings.NewReader("q\n"), Out: &out},
+		"no input":  {API: fixture(t), Out: &out},
+		"no output": {API: fixture(t), In: strings.NewReader("q\n")},
+	} {
+		if err := Run(t.Context(), o); err == nil {
+			t.Errorf("%s: Run succeeded", name)
+		}
+	}
+	if out.Len() != 0 {
+		t.Errorf("wrote %q", out.String())
 	}
 }
