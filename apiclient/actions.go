@@ -101,43 +101,6 @@ func (c *Client) sendAgain(ctx context.Context, attempt int, cause, verifyErr er
 	return c.sleep(ctx, time.Duration(attempt+1)*500*time.Millisecond) == nil
 }
 
-// Cancel moves a paused run to CANCELLING (forced, as Prefect's UI does: a
-// plain PAUSED -> CANCELLING is rejected for blocking pauses), so its worker
-// or runner stops the process. reason is shown in Prefect's UI.
-func (c *Client) Cancel(ctx context.Context, runID, reason string) (*ActionResult, error) {
-	const op = "cancel run"
-	before, err := c.getFlowRun(ctx, op, runID)
-	if err != nil {
-		return nil, err
-	}
-	if before.State == nil || before.State.Type != "PAUSED" {
-		return &ActionResult{Outcome: NotPausedOutcome(before.State), State: before.State, Reason: notPausedReason(before.State)}, nil
-	}
-	type stateCreate struct {
-		Type    string `json:"type"`
-		Name    string `json:"name"`
-		Message string `json:"message,omitempty"`
-	}
-	body := struct {
-		State stateCreate `json:"state"`
-		Force bool        `json:"force"`
-	}{State: stateCreate{Type: "CANCELLING", Name: "Cancelling", Message: reason}, Force: true}
-	path := "/flow_runs/" + url.PathEscape(runID) + "/set_state"
-	for attempt := 0; ; attempt++ {
-		resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})
-		if err == nil {
-			return c.interpret(ctx, op, actionCancel, runID, path, resp)
-		}
-		if !isAmbiguous(ctx, err) {
-			return nil, interrupted(ctx, op, actionCancel, err)
-		}
-		res, verr := c.verify(ctx, op, actionCancel, before, nil, err)
-		if !c.sendAgain(ctx, attempt, err, verr) {
-			return res, verr
-		}
-	}
-}
-
 // NotPausedOutcome, for a run that is no longer paused, tells an expired pause from any other end: Prefect's
 // expiry service fails the run with "The flow was paused and never resumed."
 func NotPausedOutcome(s *State) Outcome {
@@ -280,7 +243,7 @@ func (c *Client) verify(ctx context.Context, op string, act action, before *Flow
 	if !stateChanged(before, after) {
 		return nil, &Error{
 			Op: op, Kind: ErrConnection, Err: cause, unchanged: true,
-			Reason: fmt.Sprintf("the %s did NOT take effect: %s, and the run is still paused in the same state; it is safe to retry", act, causeText),
+			Reason: fmt.Sprintf("the %s did NOT take effect: %s, and the run is still %s in the same state; it is safe to retry", act, causeText, strings.ToLower(stateLabel(before.State))),
 		}
 	}
 
@@ -321,10 +284,10 @@ func (c *Client) verify(ctx context.Context, op string, act action, before *Flow
 
 // stateChanged reports whether the run left the state it was in before.
 func stateChanged(before, after *FlowRun) bool {
-	if after.State == nil || after.State.Type != "PAUSED" {
-		return true
+	if before.State == nil || after.State == nil {
+		return before.State != after.State
 	}
-	return before.State == nil || after.State.ID != before.State.ID
+	return after.State.Type != before.State.Type || after.State.ID != before.State.ID
 }
 
 // storedResponse reads one response input of the run.

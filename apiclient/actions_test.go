@@ -193,6 +193,9 @@ func TestResumeBodies(t *testing.T) {
 	}
 }
 
+// The first answer to CANCELLING decides a cancel that cannot go on: the pause
+// had expired, or the run ended meanwhile (read again for its state). The
+// protocol that follows an ACCEPT is in cancel_test.go.
 func TestCancelDecisionTable(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -202,15 +205,10 @@ func TestCancelDecisionTable(t *testing.T) {
 		wantType string
 		reason   string
 	}{
-		{"accept -> cancelling", 201, cancelAcceptJSON, OutcomeCancelled, "CANCELLING", ""},
-		{
-			"reject into cancelled (suspended)", 201, cancelRejectCancelledJSON, OutcomeCancelled, "CANCELLED",
-			"Suspended flow run has no infrastructure to terminate.",
-		},
 		{"reject into failed (expired)", 201, cancelRejectFailedJSON, OutcomeExpired, "FAILED", "timed out"},
 		{
-			"abort", 200, `{"state":null,"status":"ABORT","details":{"type":"abort_details","reason":"Run is already finished."}}`,
-			OutcomeNotPaused, "RUNNING", "already finished",
+			"abort", 200, `{"state":null,"status":"ABORT","details":{"type":"abort_details","reason":"Run is already in terminal state COMPLETED."}}`,
+			OutcomeNotPaused, "RUNNING", "already in terminal state",
 		},
 	}
 	for _, tc := range tests {
@@ -233,7 +231,7 @@ func TestCancelDecisionTable(t *testing.T) {
 			if len(bodies) != 1 {
 				t.Fatalf("%d set_state POSTs", len(bodies))
 			}
-			sameJSONText(t, bodies[0], `{"state":{"type":"CANCELLING","name":"Cancelling","message":"Rejected by ops via unpause"},"force":true}`)
+			sameJSONText(t, bodies[0], `{"state":{"type":"CANCELLING","name":"Cancelling","message":"Rejected by ops via unpause"},"force":false}`)
 		})
 	}
 }
@@ -397,34 +395,55 @@ func TestResumeConnectionDroppedUnknown(t *testing.T) {
 	}
 }
 
-// A gateway 502 after sending is ambiguous too; the run reads as cancelling.
+// A lost answer or a gateway 502 after CANCELLING is ambiguous: the run is
+// read back, and only because it shows CANCELLING does the cancel go on. The
+// outcome is cancelled only once CANCELLED is confirmed.
 func TestCancelGatewayErrorVerified(t *testing.T) {
+	cancelling := mustJSON(t, runWith(t, map[string]any{
+		"state.id":   "0198c7d0-0000-7000-8000-00000000c001",
+		"state.type": "CANCELLING", "state.name": "Cancelling",
+	}))
+	for name, lost := range map[string]http.HandlerFunc{
+		"hang up": hangUp,
+		"502":     replyFn(502, `<html>Bad Gateway</html>`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			f.sequence("GET /api/flow_runs/{id}", replyFn(200, pausedRunJSON), replyFn(200, cancelling))
+			f.sequence("POST /api/flow_runs/{id}/set_state", lost, replyFn(201, cancelledAcceptJSON))
+			c, _ := newClient(t, f, func(o *Options) { o.CancelSettle = time.Second })
+			res, err := c.Cancel(context.Background(), runAID, "r")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != OutcomeCancelled || res.State.Type != "CANCELLED" || res.Process != ProcessWaiting {
+				t.Fatalf("got %+v", res)
+			}
+			sent := f.bodies("POST", "/api/flow_runs/"+runAID+"/set_state")
+			if len(sent) != 2 || !strings.Contains(sent[0], `"CANCELLING"`) || !strings.Contains(sent[1], `"CANCELLED"`) {
+				t.Errorf("sent %q, want CANCELLING once, then CANCELLED", sent)
+			}
+		})
+	}
+}
+
+// When the CANCELLED that follows cannot be confirmed, the run is said to be
+// cancelling, never cancelled.
+func TestCancelUnconfirmedIsNotCancelled(t *testing.T) {
 	cancelling := mustJSON(t, runWith(t, map[string]any{
 		"state.id":   "0198c7d0-0000-7000-8000-00000000c001",
 		"state.type": "CANCELLING", "state.name": "Cancelling",
 	}))
 	f := newFake(t)
 	f.sequence("GET /api/flow_runs/{id}", replyFn(200, pausedRunJSON), replyFn(200, cancelling))
-	f.handle("POST /api/flow_runs/{id}/set_state", hangUp)
-	c, _ := newClient(t, f)
-	res, err := c.Cancel(context.Background(), runAID, "")
-	if err != nil {
-		t.Fatal(err)
+	f.sequence("POST /api/flow_runs/{id}/set_state", replyFn(201, cancelAcceptJSON), hangUp)
+	c, _ := newClient(t, f, func(o *Options) { o.CancelSettle = time.Second })
+	res, err := c.Cancel(context.Background(), runAID, "r")
+	if err == nil || res != nil && res.Outcome == OutcomeCancelled {
+		t.Fatalf("got %+v, %v; want an error and no cancelled outcome", res, err)
 	}
-	if res.Outcome != OutcomeCancelled || !res.Verified {
-		t.Fatalf("got %+v", res)
-	}
-
-	f2 := newFake(t)
-	f2.sequence("GET /api/flow_runs/{id}", replyFn(200, pausedRunJSON), replyFn(200, cancelling))
-	f2.json("POST /api/flow_runs/{id}/set_state", 502, `<html>Bad Gateway</html>`)
-	c2, _ := newClient(t, f2)
-	res, err = c2.Cancel(context.Background(), runAID, "")
-	if err != nil || res.Outcome != OutcomeCancelled || !res.Verified {
-		t.Fatalf("got %+v, %v", res, err)
-	}
-	if n := f2.count("POST", "/api/flow_runs/"+runAID+"/set_state"); n != 1 {
-		t.Errorf("POSTed %d times", n)
+	if !strings.Contains(err.Error(), "still cancelling") {
+		t.Errorf("err = %v, want it to say the run is still cancelling", err)
 	}
 }
 

@@ -42,6 +42,9 @@ type Options struct {
 	UserAgent          string        // "unpause/<version>"
 	MaxRetries         int           // reads only; default 4; negative means none
 	HTTPClient         *http.Client  // optional (tests); CAFile and InsecureSkipVerify are then ignored
+	// CancelSettle is how long Cancel waits for a deployment's runner to stop
+	// the flow's process; default 30s.
+	CancelSettle time.Duration
 }
 
 // Client talks to one Prefect API. It is safe for concurrent use.
@@ -55,7 +58,9 @@ type Client struct {
 	userAgent  string
 	timeout    time.Duration
 	maxRetries int
-	secrets    []string // strings scrubbed from every error reason
+	// cancelSettle: see Options.CancelSettle.
+	cancelSettle time.Duration
+	secrets      []string // strings scrubbed from every error reason
 
 	// sleep waits for d or until ctx ends; tests replace it so they never wait.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -100,6 +105,10 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.timeout <= 0 {
 		c.timeout = defaultTimeout
+	}
+	c.cancelSettle = opts.CancelSettle
+	if c.cancelSettle <= 0 {
+		c.cancelSettle = defaultCancelSettle
 	}
 	switch {
 	case c.maxRetries == 0:

@@ -138,6 +138,10 @@ const cancelAcceptJSON = `{"state": {"id": "0198c7d0-0000-7000-8000-00000000c001
   "state_details": {"flow_run_id": "0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88"}},
  "status": "ACCEPT", "details": {"type": "accept_details"}}`
 
+const cancelledAcceptJSON = `{"state": {"id": "0198c7d0-0000-7000-8000-00000000c004", "type": "CANCELLED", "name": "Cancelled",
+  "timestamp": "2026-08-21T16:27:35Z", "message": "r", "state_details": {}},
+  "status": "ACCEPT", "details": {"type": "accept_details"}}`
+
 const cancelRejectCancelledJSON = `{"state": {"id": "0198c7d0-0000-7000-8000-00000000c002", "type": "CANCELLED", "name": "Cancelled",
   "timestamp": "2026-08-21T16:40:00.000001Z", "message": "Suspended flow run has no infrastructure to terminate.", "data": null,
   "state_details": {}},

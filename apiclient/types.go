@@ -140,12 +140,15 @@ type OrchestrationResult struct {
 type Outcome string
 
 const (
-	OutcomeResumed   Outcome = "resumed"    // ACCEPT
-	OutcomeCancelled Outcome = "cancelled"  // cancel accepted, or REJECT into CANCELLED
-	OutcomeRejected  Outcome = "rejected"   // REJECT, run still paused: bad input; Reason says why
-	OutcomeExpired   Outcome = "expired"    // REJECT into FAILED: the pause timed out
-	OutcomeNotPaused Outcome = "not-paused" // ABORT: someone else answered, or the run ended
-	OutcomeWait      Outcome = "wait"       // WAIT: try again after Delay
+	OutcomeResumed   Outcome = "resumed"   // ACCEPT
+	OutcomeCancelled Outcome = "cancelled" // the run shows CANCELLED
+	// OutcomeCancelling: the run shows CANCELLING, not yet Cancelled (an
+	// intermediate step of Cancel, or the end of one that could not finish).
+	OutcomeCancelling Outcome = "cancelling"
+	OutcomeRejected   Outcome = "rejected"   // REJECT, run still paused: bad input; Reason says why
+	OutcomeExpired    Outcome = "expired"    // REJECT into FAILED: the pause timed out
+	OutcomeNotPaused  Outcome = "not-paused" // ABORT: someone else answered, or the run ended
+	OutcomeWait       Outcome = "wait"       // WAIT: try again after Delay
 )
 
 // ActionResult is the typed result of Resume or Cancel.
@@ -157,4 +160,8 @@ type ActionResult struct {
 	// Verified is true when the outcome was learnt by re-reading the run after
 	// an ambiguous transport failure rather than from the response itself.
 	Verified bool
+	// Process and WaitsUntil (cancel only): what became of the flow's process,
+	// and until when it keeps waiting when nothing could stop it.
+	Process    ProcessFate
+	WaitsUntil *time.Time
 }

@@ -82,9 +82,14 @@ func Describe(a Action, res *apiclient.ActionResult) Message {
 	case apiclient.OutcomeResumed:
 		return resumed(a, res)
 	case apiclient.OutcomeCancelled:
+		return cancelled(a, res)
+	case apiclient.OutcomeCancelling:
+		const said = "Asked to cancel, but the server still shows the run Cancelling, not Cancelled."
 		return Message{
-			Tone: ToneSuccess, TUI: "Cancelled.", Accessible: "Cancelled.",
-			CLI: "cancelled " + cliName(a) + cliState(res), Exit: ExitOK, Final: true,
+			Tone: ToneWarning, TUI: said, Accessible: said,
+			CLI:      "cancelling: " + cliName(a) + " is not yet cancelled" + cliState(res),
+			CLIError: "the server still shows the run Cancelling, not Cancelled: check it with 'unpause show RUN'",
+			Exit:     ExitError, Final: true,
 		}
 	case apiclient.OutcomeRejected:
 		return rejected(a, reason)
@@ -131,6 +136,33 @@ func Failed(a Action, err error) Message {
 		TUI:        a.Kind.verb() + " failed (nothing is lost; try again): " + e,
 		Accessible: acc, CLIError: err.Error(), Exit: ExitCodeFor(err),
 	}
+}
+
+// cancelled: the server shows CANCELLED. What became of the flow's process
+// is said too, because a run can be Cancelled while its process still waits
+// (src/prefect/flow_runs.py pause_flow_run leaves only on RUNNING).
+func cancelled(a Action, res *apiclient.ActionResult) Message {
+	m := Message{
+		Tone: ToneSuccess, TUI: "Cancelled.", Accessible: "Cancelled.",
+		CLI: "cancelled " + cliName(a) + cliState(res), Exit: ExitOK, Final: true,
+	}
+	switch res.Process {
+	case apiclient.ProcessStopped:
+		m.TUI = "Cancelled: its runner stopped the flow's process."
+		m.Accessible = m.TUI
+		m.CLI += "; its runner stopped the flow's process"
+	case apiclient.ProcessNone:
+		m.TUI = "Cancelled. It was suspended: no process was waiting."
+		m.Accessible = m.TUI
+	case apiclient.ProcessWaiting:
+		waits := "its process keeps waiting " + waitsUntil(res.WaitsUntil) +
+			" (nothing supervises it, and no API call can stop it): stop it on its host to end it now"
+		m.Tone = ToneWarning
+		m.TUI = "Marked Cancelled, but " + waits + "."
+		m.Accessible = m.TUI
+		m.CLI += "; " + waits
+	}
+	return m
 }
 
 func resumed(a Action, res *apiclient.ActionResult) Message {
@@ -191,3 +223,29 @@ func cliState(res *apiclient.ActionResult) string {
 	}
 	return "; state now " + termsafe.Line(res.State.Name)
 }
+
+// CancelEffect says, before a cancel is confirmed, what cancelling this
+// paused run will do: how Prefect ends it depends on how it waits (see
+// apiclient.Client.Cancel).
+func CancelEffect(r *apiclient.Run) string {
+	switch {
+	case r.Suspended():
+		return "It is suspended: it will be marked Cancelled at once and will not run again."
+	case r.DeploymentID != "":
+		return "Its runner will stop the flow's process (a few seconds); the run will not continue."
+	}
+	return "Its process was started by hand, and no API call can stop it: the run will be marked Cancelled, " +
+		"but the process keeps waiting " + waitsUntil(r.ExpiresAt()) + "."
+}
+
+// waitsUntil is how long a cancelled run's process keeps waiting: until its
+// pause times out, when pause_flow_run raises and the run is marked Failed.
+func waitsUntil(deadline *time.Time) string {
+	if deadline == nil {
+		return "with no deadline"
+	}
+	return "until " + deadline.UTC().Format("2006-01-02 15:04 UTC") + ", when Prefect will mark the run Failed"
+}
+
+// CancelReasonWhy is why every front end requires a reason to cancel.
+const CancelReasonWhy = "it is kept on the run's Cancelled state for whoever looks next"

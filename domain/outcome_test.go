@@ -11,6 +11,8 @@ import (
 
 func TestDescribeCLI(t *testing.T) {
 	running := &apiclient.State{Type: "RUNNING", Name: "Running"}
+	cancelledState := &apiclient.State{Type: "CANCELLED", Name: "Cancelled"}
+	deadline := time.Date(2026, 12, 2, 22, 15, 0, 0, time.FixedZone("CET", 3600))
 	cases := []struct {
 		a    Action
 		res  apiclient.ActionResult
@@ -29,8 +31,24 @@ func TestDescribeCLI(t *testing.T) {
 		},
 		{
 			Action{Kind: Cancel, RunID: "id", RunName: "r"},
-			apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, State: &apiclient.State{Type: "CANCELLING"}},
-			"cancelled r (id)", ExitOK,
+			apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, State: cancelledState, Process: apiclient.ProcessNone},
+			"cancelled r (id); state now Cancelled", ExitOK,
+		},
+		{
+			Action{Kind: Cancel, RunID: "id", RunName: "r"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, State: cancelledState, Process: apiclient.ProcessStopped},
+			"cancelled r (id); state now Cancelled; its runner stopped the flow's process", ExitOK,
+		},
+		{
+			Action{Kind: Cancel, RunID: "id", RunName: "r"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, State: cancelledState, Process: apiclient.ProcessWaiting, WaitsUntil: &deadline},
+			"cancelled r (id); state now Cancelled; its process keeps waiting until 2026-12-02 21:15 UTC, when Prefect will mark the run Failed " +
+				"(nothing supervises it, and no API call can stop it): stop it on its host to end it now", ExitOK,
+		},
+		{
+			Action{Kind: Cancel, RunID: "id", RunName: "r"},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeCancelling, State: &apiclient.State{Type: "CANCELLING", Name: "Cancelling"}},
+			"cancelling: r (id) is not yet cancelled; state now Cancelling", ExitError,
 		},
 		{
 			Action{RunID: "id", RunName: "r", Field: "count"},
@@ -83,6 +101,19 @@ func TestDescribeTUIAndAccessible(t *testing.T) {
 			"Resumed: the run continues. It leaves the inbox on the next refresh.", "Resumed. The run continues.", ToneSuccess, true,
 		},
 		{Action{Kind: Cancel}, apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled}, "Cancelled.", "Cancelled.", ToneSuccess, true},
+		{
+			Action{Kind: Cancel},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, Process: apiclient.ProcessWaiting},
+			"Marked Cancelled, but its process keeps waiting with no deadline (nothing supervises it, and no API call can stop it): stop it on its host to end it now.",
+			"Marked Cancelled, but its process keeps waiting with no deadline (nothing supervises it, and no API call can stop it): stop it on its host to end it now.",
+			ToneWarning, true,
+		},
+		{
+			Action{Kind: Cancel},
+			apiclient.ActionResult{Outcome: apiclient.OutcomeCancelling},
+			"Asked to cancel, but the server still shows the run Cancelling, not Cancelled.",
+			"Asked to cancel, but the server still shows the run Cancelling, not Cancelled.", ToneWarning, true,
+		},
 		{
 			Action{Answering: true},
 			apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: reason},
@@ -141,5 +172,36 @@ func TestFailed(t *testing.T) {
 	if m.TUI != "Resume failed (nothing is lost; try again): boom" ||
 		m.Accessible != "Sending failed: boom. Nothing is lost; you can try again." || m.Exit != ExitError {
 		t.Errorf("Failed resume while answering: %+v", m)
+	}
+}
+
+// What cancelling will do, said before it is confirmed, by how the run waits.
+func TestCancelEffect(t *testing.T) {
+	deadline := time.Date(2026, 12, 2, 22, 15, 0, 0, time.FixedZone("CET", 3600))
+	run := func(suspended bool, dep string, timeout *time.Time) *apiclient.Run {
+		r := &apiclient.Run{}
+		r.DeploymentID = dep
+		r.State = &apiclient.State{Type: "PAUSED", Details: apiclient.StateDetails{PauseReschedule: suspended, PauseTimeout: timeout}}
+		return r
+	}
+	cases := []struct {
+		r    *apiclient.Run
+		want string
+	}{
+		{run(true, "d", nil), "It is suspended: it will be marked Cancelled at once and will not run again."},
+		{run(false, "d", &deadline), "Its runner will stop the flow's process (a few seconds); the run will not continue."},
+		{
+			run(false, "", &deadline),
+			"Its process was started by hand, and no API call can stop it: the run will be marked Cancelled, but the process keeps waiting until 2026-12-02 21:15 UTC, when Prefect will mark the run Failed.",
+		},
+		{
+			run(false, "", nil),
+			"Its process was started by hand, and no API call can stop it: the run will be marked Cancelled, but the process keeps waiting with no deadline.",
+		},
+	}
+	for _, c := range cases {
+		if got := CancelEffect(c.r); got != c.want {
+			t.Errorf("got  %q\nwant %q", got, c.want)
+		}
 	}
 }

@@ -894,7 +894,11 @@ func (m *Model) onCancelEvent(ev cancel.Event) tea.Cmd {
 			return nil
 		}
 		m.cur.sending = true
-		m.setStatus("Cancelling…", false)
+		if r := m.cur.run; r.DeploymentID != "" && !r.Suspended() {
+			m.setStatus("Cancelling: waiting for its runner to stop the flow's process (up to 30 s)…", false)
+		} else {
+			m.setStatus("Cancelling…", false)
+		}
 		return m.cancelCmd(m.cur.id, m.cancel.Reason())
 	case cancel.EventBack:
 		m.screen = scrRun
@@ -997,7 +1001,7 @@ func (m *Model) startCancel() {
 		m.setStatus("This run is no longer paused.", true)
 		return
 	}
-	m.cancel.Start()
+	m.cancel.Start(domain.CancelEffect(m.cur.run))
 	m.screen = scrCancel
 }
 

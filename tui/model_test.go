@@ -408,7 +408,7 @@ func TestNoInputRunPlainConfirmation(t *testing.T) {
 func TestCancelWithReason(t *testing.T) {
 	h := newHarness(t, fixture(t))
 	h.keys("j", "enter", "x")
-	h.mustSee("Cancel run", "Reason (optional")
+	h.mustSee("Cancel run", "Reason (required", "Its runner will stop the flow's process")
 	h.typeText("wrong release, q")
 	if h.quit {
 		t.Fatal("q in the reason quit the app")
@@ -429,6 +429,9 @@ func TestCancelWithReason(t *testing.T) {
 	// From the inbox, c on a row cancels too (n says no).
 	h.keys("esc", "c")
 	h.mustSee("Cancel run")
+	h.keys("enter")
+	h.mustSee("A reason is required")
+	h.typeText("r")
 	h.keys("enter", "n")
 	if len(h.api.cancelCalls()) != 1 {
 		t.Fatal("n cancelled")

@@ -34,6 +34,10 @@ type Run struct {
 	Schema, Description string
 	PausedAt            time.Time
 	Timeout             *time.Time
+	// RunnerStopsAfter, for a run of a Deployment: a runner supervises its
+	// process and, this long after the run turns CANCELLING, stops it and
+	// writes Cancelled with its own message. 0: nothing supervises it.
+	RunnerStopsAfter time.Duration
 }
 
 // Request is one request the server received.
@@ -50,6 +54,8 @@ type Server struct {
 	flows    map[string]string            // flow id → name
 	deps     map[string]string            // deployment id → name
 	requests []Request
+	runners  map[string]time.Duration // run id → Run.RunnerStopsAfter
+	states   int                      // states written, for unique state ids
 	// Override, when set for "METHOD /path", answers that route instead.
 	override map[string]func(w http.ResponseWriter, r *http.Request)
 }
@@ -59,7 +65,7 @@ func New(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{
 		runs: map[string]map[string]any{}, inputs: map[string]map[string]string{},
-		flows: map[string]string{}, deps: map[string]string{}, override: map[string]func(http.ResponseWriter, *http.Request){},
+		flows: map[string]string{}, deps: map[string]string{}, runners: map[string]time.Duration{}, override: map[string]func(http.ResponseWriter, *http.Request){},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
@@ -100,6 +106,7 @@ func (s *Server) Add(r Run) string {
 	}
 	s.runs[r.ID] = runObject(r, flowID, depID)
 	s.order = append(s.order, r.ID)
+	s.runners[r.ID] = r.RunnerStopsAfter
 	s.inputs[r.ID] = map[string]string{}
 	if r.Schema != "" {
 		s.inputs[r.ID]["paused-1-schema"] = r.Schema
@@ -155,6 +162,18 @@ func (s *Server) State(id string) (typ, name, message string) {
 	st := s.runs[id]["state"].(map[string]any)
 	msg, _ := st["message"].(string)
 	return st["type"].(string), st["name"].(string), msg
+}
+
+// SetState moves a run to another state, as something outside unpause
+// would (the flow finishing, another operator).
+func (s *Server) SetState(id, typ, name, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var msg *string
+	if message != "" {
+		msg = &message
+	}
+	s.setRunState(s.runs[id], typ, name, msg)
 }
 
 // Bodies returns the bodies of the requests to method and path, in order.
@@ -282,34 +301,85 @@ func (s *Server) resume(w http.ResponseWriter, run map[string]any, body []byte) 
 	if st["state_details"].(map[string]any)["pause_reschedule"] == true {
 		typ, name = "SCHEDULED", "Resuming"
 	}
-	next := setRunState(run, typ, name, nil)
+	next := s.setRunState(run, typ, name, nil)
 	reply(w, http.StatusCreated, map[string]any{"state": next, "status": "ACCEPT", "details": map[string]any{"type": "accept_details"}})
 }
 
+// setState follows the orchestration rules that decide a cancel
+// (src/prefect/server/orchestration/core_policy.py): a CANCELLING run goes
+// only to CANCELLED; CANCELLING on a finished run ABORTs; CANCELLING on a
+// suspended run becomes Cancelled with no message; force skips the first two.
+// A run with a runner (Run.RunnerStopsAfter) is stopped by it after
+// CANCELLING, which writes its own Cancelled message as Prefect's Runner does
+// (src/prefect/runner/_cancel_finalizer.py).
 func (s *Server) setState(w http.ResponseWriter, run map[string]any, body []byte) {
 	var req struct {
 		State struct {
 			Type, Name string
 			Message    *string
 		} `json:"state"`
+		Force bool `json:"force"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
 		reply(w, http.StatusUnprocessableEntity, map[string]any{"detail": err.Error()})
 		return
 	}
-	next := setRunState(run, req.State.Type, req.State.Name, req.State.Message)
-	reply(w, http.StatusCreated, map[string]any{"state": next, "status": "ACCEPT", "details": map[string]any{"type": "accept_details"}})
+	cur := run["state"].(map[string]any)
+	curType := cur["type"].(string)
+	switch {
+	case curType == "CANCELLING" && req.State.Type != "CANCELLED" && !req.Force:
+		reply(w, http.StatusOK, orchestration("REJECT", cur, "Cannot transition flows that are cancelling to a state other than Cancelled."))
+		return
+	case req.State.Type == "CANCELLING" && terminal(curType) && !req.Force:
+		reply(w, http.StatusOK, orchestration("ABORT", nil, "Run is already in terminal state "+curType+"."))
+		return
+	case req.State.Type == "CANCELLING" && curType == "PAUSED" && cur["state_details"].(map[string]any)["pause_reschedule"] == true:
+		next := s.setRunState(run, "CANCELLED", "Cancelled", nil)
+		reply(w, http.StatusCreated, orchestration("REJECT", next, "Suspended flow run has no infrastructure to terminate."))
+		return
+	}
+	next := s.setRunState(run, req.State.Type, req.State.Name, req.State.Message)
+	if d := s.runners[run["id"].(string)]; d > 0 && req.State.Type == "CANCELLING" {
+		id := next["id"]
+		time.AfterFunc(d, func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if run["state"].(map[string]any)["id"] == id {
+				msg := "Flow run was cancelled successfully."
+				s.setRunState(run, "CANCELLED", "Cancelled", &msg)
+			}
+		})
+	}
+	reply(w, http.StatusCreated, orchestration("ACCEPT", next, ""))
 }
 
-func setRunState(run map[string]any, typ, name string, message *string) map[string]any {
+func terminal(typ string) bool {
+	return typ == "COMPLETED" || typ == "FAILED" || typ == "CANCELLED" || typ == "CRASHED"
+}
+
+// orchestration is an OrchestrationResult (src/prefect/server/orchestration/policies.py).
+func orchestration(status string, state map[string]any, reason string) map[string]any {
+	details := map[string]any{"type": strings.ToLower(status) + "_details"}
+	if reason != "" {
+		details["reason"] = reason
+	}
+	var st any
+	if state != nil {
+		st = state
+	}
+	return map[string]any{"state": st, "status": status, "details": details}
+}
+
+func (s *Server) setRunState(run map[string]any, typ, name string, message *string) map[string]any {
 	// The message is held as a string or nil, as a decoded payload would be,
 	// so that State can read it back.
 	var msg any
 	if message != nil {
 		msg = *message
 	}
+	s.states++
 	next := map[string]any{
-		"id": "0198c7b0-0c11-7e22-9f33-445566778899", "type": typ, "name": name,
+		"id": fmt.Sprintf("0198c7b0-0c11-7e22-9f33-%012d", s.states), "type": typ, "name": name,
 		"timestamp": time.Now().UTC().Format(time.RFC3339Nano), "message": msg, "data": nil,
 		"state_details": map[string]any{"flow_run_id": run["id"], "pause_reschedule": false, "run_input_keyset": nil},
 	}

@@ -43,8 +43,14 @@ func NewCmdCancel(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "cancel RUN --reason TEXT",
 		Short: "Cancel (reject) a paused run, with a reason",
-		Long: `Cancel a paused or suspended flow run instead of answering it. The reason is
-recorded as the state message that Prefect's UI shows.`,
+		Long: `Cancel a paused or suspended flow run instead of answering it. The run ends
+Cancelled with the reason as its state message, which Prefect's UI shows.
+
+A suspended run is cancelled at once. A run paused in a deployment is stopped by
+its runner (unpause waits up to 30 s for it). A run paused in a process started
+by hand cannot be stopped by any API call: it is marked Cancelled, but its
+process keeps waiting until the pause times out, and Prefect then marks it
+Failed; unpause says so, with the time.`,
 		Example: `  unpause cancel crimson-falcon --reason "wrong target database" --yes`,
 		Args:    cmdutil.ExactlyOneRun,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -52,7 +58,7 @@ recorded as the state message that Prefect's UI shows.`,
 				return err
 			}
 			if strings.TrimSpace(opts.Reason) == "" {
-				return cmdutil.UsageErrorf("give a reason with --reason; it is recorded on the run")
+				return cmdutil.UsageErrorf("give a reason with --reason: %s", domain.CancelReasonWhy)
 			}
 			opts.Run = args[0]
 			if runF != nil {
@@ -80,10 +86,13 @@ func cancelRun(ctx context.Context, opts *Options) error {
 		return cmdutil.ReportAction(opts.IO, opts.Output, cmdutil.NotPaused(domain.Cancel, run))
 	}
 	if !opts.Yes {
-		what := fmt.Sprintf("Cancel %s (%s) with reason %q", termsafe.Line(run.Name), run.ID, opts.Reason)
+		what := fmt.Sprintf("%s\nCancel %s (%s) with reason %q", domain.CancelEffect(run), termsafe.Line(run.Name), run.ID, opts.Reason)
 		if err := cmdutil.Confirm(opts.IO, what, nil); err != nil {
 			return err
 		}
+	}
+	if opts.IO.ErrTTY && run.DeploymentID != "" && !run.Suspended() {
+		fmt.Fprintln(opts.IO.ErrOut, "cancelling: waiting for its runner to stop the flow's process (up to 30 s)...")
 	}
 	res, err := c.Cancel(ctx, run.ID, opts.Reason)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/unpause-dev/unpause/apiclient/prefecttest"
 	"github.com/unpause-dev/unpause/commands/cmdtest"
@@ -53,35 +54,93 @@ func pausedServer(t *testing.T) (*prefecttest.Server, string) {
 	return srv, id
 }
 
-// --reason r --yes: set_state carries CANCELLING with the reason as message.
-func TestCancelSendsReason(t *testing.T) {
-	srv, id := pausedServer(t)
-	io := cmdtest.Streams("", false)
-	code, err := cmdtest.Run(t, NewCmdCancel(cmdtest.Factory(io, srv.APIURL()), nil), "deploy-run", "--reason", "wrong target db", "--yes")
-	if code != domain.ExitOK {
-		t.Fatalf("exit %d: %v", code, err)
+// --reason r --yes on each kind of paused run: what is sent, the state the
+// run ends in (Cancelled with the reason), and what stdout and the JSON say
+// about the flow's process.
+func TestCancelEachKind(t *testing.T) {
+	deadline := time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)
+	cases := []struct {
+		name     string
+		run      prefecttest.Run
+		sent     []string
+		stdout   string
+		process  string
+		waitsFor string
+	}{
+		{
+			"suspended",
+			prefecttest.Run{Suspended: true, Deployment: "nightly"},
+			[]string{"CANCELLED"},
+			"; state now Cancelled\n", "none", "",
+		},
+		{
+			"served deployment",
+			prefecttest.Run{Deployment: "nightly", RunnerStopsAfter: 20 * time.Millisecond},
+			[]string{"CANCELLING", "CANCELLED"},
+			"its runner stopped the flow's process", "stopped", "",
+		},
+		{
+			"started by hand",
+			prefecttest.Run{Timeout: &deadline},
+			[]string{"CANCELLING", "CANCELLED"},
+			"its process keeps waiting until 2030-01-02 03:04 UTC", "waiting", "2030-01-02T03:04:00Z",
+		},
 	}
-	bodies := srv.Bodies("POST", "/api/flow_runs/"+id+"/set_state")
-	if len(bodies) != 1 {
-		t.Fatalf("set_state requests: %q", bodies)
-	}
-	var body struct {
-		State struct{ Type, Name, Message string } `json:"state"`
-	}
-	if err := json.Unmarshal([]byte(bodies[0]), &body); err != nil {
-		t.Fatalf("body %q: %v", bodies[0], err)
-	}
-	if body.State.Type != "CANCELLING" || body.State.Message != "wrong target db" {
-		t.Errorf("state sent: %+v", body.State)
-	}
-	if typ, _, msg := srv.State(id); typ != "CANCELLING" || msg != "wrong target db" {
-		t.Errorf("run is %s %q after cancel", typ, msg)
-	}
-	if srv.Writes() != 1 || len(srv.Bodies("POST", "/api/flow_runs/"+id+"/resume")) != 0 {
-		t.Errorf("writes: %d", srv.Writes())
-	}
-	if io.OutBuf.Len() == 0 {
-		t.Error("nothing said on stdout")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := prefecttest.New(t)
+			c.run.Name, c.run.Schema = "deploy-run", cmdtest.ApprovalSchema
+			id := srv.Add(c.run)
+			io := cmdtest.Streams("", false)
+			code, err := cmdtest.Run(t, NewCmdCancel(cmdtest.Factory(io, srv.APIURL()), nil), "deploy-run", "--reason", "wrong target db", "--yes")
+			if code != domain.ExitOK {
+				t.Fatalf("exit %d: %v", code, err)
+			}
+			var sent []string
+			for _, b := range srv.Bodies("POST", "/api/flow_runs/"+id+"/set_state") {
+				var body struct {
+					State struct{ Type, Message string } `json:"state"`
+					Force bool                           `json:"force"`
+				}
+				if err := json.Unmarshal([]byte(b), &body); err != nil || body.Force || body.State.Message != "wrong target db" {
+					t.Errorf("sent %s (%v): want force false and the reason", b, err)
+				}
+				sent = append(sent, body.State.Type)
+			}
+			if strings.Join(sent, ",") != strings.Join(c.sent, ",") {
+				t.Errorf("sent %v, want %v", sent, c.sent)
+			}
+			if typ, _, msg := srv.State(id); typ != "CANCELLED" || msg != "wrong target db" {
+				t.Errorf("run is %s %q after cancel, want CANCELLED with the reason", typ, msg)
+			}
+			if !strings.Contains(io.OutBuf.String(), c.stdout) {
+				t.Errorf("stdout %q, want %q", io.OutBuf.String(), c.stdout)
+			}
+			// Cancelled now: a second cancel finds it not paused and sends nothing.
+			writes := srv.Writes()
+			if code, err := cmdtest.Run(t, NewCmdCancel(cmdtest.Factory(io, srv.APIURL()), nil), "deploy-run", "--reason", "again", "--yes"); code != domain.ExitNotPaused || srv.Writes() != writes {
+				t.Errorf("second cancel: exit %d (%v), %d more writes; want %d and none", code, err, srv.Writes()-writes, domain.ExitNotPaused)
+			}
+		})
+		t.Run(c.name+" json", func(t *testing.T) {
+			srv := prefecttest.New(t)
+			c.run.Name = "deploy-run"
+			srv.Add(c.run)
+			io := cmdtest.Streams("", false)
+			if code, err := cmdtest.Run(t, NewCmdCancel(cmdtest.Factory(io, srv.APIURL()), nil), "deploy-run", "--reason", "r", "-y", "-o", "json"); code != domain.ExitOK {
+				t.Fatalf("exit %d: %v", code, err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(io.OutBuf.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got["outcome"] != "cancelled" || got["state"] != "Cancelled" || got["process"] != c.process {
+				t.Errorf("result %v, want cancelled, Cancelled, process %q", got, c.process)
+			}
+			if w, _ := got["process_waits_until"].(string); w != c.waitsFor {
+				t.Errorf("process_waits_until %q, want %q", w, c.waitsFor)
+			}
+		})
 	}
 }
 
@@ -142,7 +201,7 @@ func TestCancelConfirmed(t *testing.T) {
 	if !strings.Contains(io.ErrBuf.String(), "Proceed? [y/N]") {
 		t.Errorf("prompt: %q", io.ErrBuf.String())
 	}
-	if typ, _, _ := srv.State(id); typ != "CANCELLING" {
+	if typ, _, _ := srv.State(id); typ != "CANCELLED" {
 		t.Errorf("run is %s", typ)
 	}
 }

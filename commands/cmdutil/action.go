@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -68,6 +69,10 @@ type ActionJSON struct {
 	State    string          `json:"state,omitempty"`
 	Input    json.RawMessage `json:"input,omitempty"`
 	Verified bool            `json:"verified_after_network_error,omitempty"`
+	// Cancel only: what became of the flow's process (none, stopped,
+	// waiting) and, when waiting, until when (RFC 3339, UTC).
+	Process    string     `json:"process,omitempty"`
+	WaitsUntil *time.Time `json:"process_waits_until,omitempty"`
 }
 
 // Report is what one resume or cancel achieved, to be told.
@@ -92,6 +97,11 @@ func ReportAction(io *IOStreams, output string, r Report) error {
 	out := ActionJSON{RunID: r.Run.ID, RunName: r.Run.Name, Outcome: string(res.Outcome), Reason: res.Reason, Input: r.Payload, Verified: res.Verified}
 	if res.State != nil {
 		out.State = res.State.Name
+	}
+	out.Process = string(res.Process)
+	if res.WaitsUntil != nil {
+		u := res.WaitsUntil.UTC()
+		out.WaitsUntil = &u
 	}
 	if res.Outcome == apiclient.OutcomeRejected && r.Schema != nil {
 		if p, ok := r.Schema.FieldForReason(res.Reason); ok {

@@ -153,6 +153,16 @@ func TestAccessibleNoInputAndCancel(t *testing.T) {
 	if c := api.cancelCalls(); len(c) != 1 || c[0].Reason != "wrong build" || !strings.Contains(out, "Cancelled.") {
 		t.Fatalf("cancel %+v\n%s", c, out)
 	}
+	// A reason is required, as on the command line; what cancelling does is
+	// said first.
+	api = fixture(t)
+	out, err = runAccessible(t, api, "2\nc\n  \nq\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if c := api.cancelCalls(); len(c) != 0 || !strings.Contains(out, "A reason is required") || !strings.Contains(out, "Its runner will stop") {
+		t.Fatalf("cancel without a reason: %+v\n%s", c, out)
+	}
 }
 
 func TestAccessibleReadOnly(t *testing.T) {

@@ -271,9 +271,14 @@ func (a *session) cancel(r *apiclient.Run) (bool, error) {
 		a.printf("This run is no longer paused (%s).\n", domain.StateName(r.State))
 		return true, nil
 	}
-	reason, err := a.ask("Reason for cancelling (optional, recorded with the cancellation): ")
+	a.printf("%s\n", domain.CancelEffect(r))
+	reason, err := a.ask("Reason for cancelling (required; " + domain.CancelReasonWhy + "): ")
 	if err != nil {
 		return false, err
+	}
+	if strings.TrimSpace(reason) == "" {
+		a.printf("A reason is required: %s. Not cancelled.\n", domain.CancelReasonWhy)
+		return false, nil
 	}
 	ok, err := a.confirmYes("Type yes to cancel this run, anything else to go back: ")
 	if err != nil || !ok {

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/tui/common"
 	"github.com/unpause-dev/unpause/tui/confirm"
 )
@@ -29,6 +30,8 @@ type Model struct {
 	reason     common.LineInput
 	confirm    *confirm.Model
 	confirming bool
+	effect     string // what cancelling will do (domain.CancelEffect)
+	missing    bool   // enter was pressed with no reason
 	width      int
 }
 
@@ -43,13 +46,14 @@ func New(c *common.Common, subject common.Subject) *Model {
 	}
 }
 
-// Start begins again at an empty reason.
-func (m *Model) Start() {
+// Start begins again at an empty reason; effect says what cancelling this
+// run will do.
+func (m *Model) Start(effect string) {
 	m.reason.Reset()
-	m.confirming = false
+	m.confirming, m.missing, m.effect = false, false, effect
 }
 
-// Reason is the reason typed (may be empty).
+// Reason is the reason typed (never empty once EventCancel is reported).
 func (m *Model) Reason() string { return m.reason.Value() }
 
 // Confirming reports whether the confirmation step is shown.
@@ -81,15 +85,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Cmd, Event) {
 		case "esc":
 			return nil, EventBack
 		case "enter":
-			m.confirming = true
-			reason := m.reason.Value()
+			reason := strings.TrimSpace(m.reason.Value())
 			if reason == "" {
-				reason = "(no reason given)"
+				m.missing = true
+				return nil, EventNone
 			}
-			m.confirm.Lines = []string{"The run will be cancelled and will not continue.", "Reason: " + reason}
+			m.confirming = true
+			m.confirm.Lines = []string{m.effect, "Reason: " + reason}
 			return nil, EventNone
 		}
 	}
+	m.missing = false
 	m.reason.Update(msg)
 	return nil, EventNone
 }
@@ -103,8 +109,15 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Cancel run") + "\n\n")
 	b.WriteString(s.Label.Render("Run: ") + m.subject.Title() + "\n\n")
-	b.WriteString("Reason (optional; recorded with the cancellation):\n")
-	b.WriteString(m.reason.View(s, m.width) + "\n\n")
+	if m.effect != "" {
+		b.WriteString(common.Wrap(m.effect, m.width) + "\n\n")
+	}
+	b.WriteString("Reason (required; kept on the run's Cancelled state):\n")
+	b.WriteString(m.reason.View(s, m.width) + "\n")
+	if m.missing {
+		b.WriteString(s.Error.Render("A reason is required: "+domain.CancelReasonWhy+".") + "\n")
+	}
+	b.WriteString("\n")
 	b.WriteString(s.KeyDesc.Render("enter continue · esc go back"))
 	return b.String()
 }

@@ -26,7 +26,7 @@ func newFlow(sending *bool) *Model {
 		Sending: func() bool { return *sending },
 	})
 	m.SetSize(80, 20)
-	m.Start()
+	m.Start("Its runner will stop the flow's process.")
 	return m
 }
 
@@ -41,7 +41,7 @@ func TestReasonThenConfirm(t *testing.T) {
 	if _, ev := m.Update(key("enter")); ev != EventNone || !m.Confirming() {
 		t.Fatalf("enter: event %v, confirming %v", ev, m.Confirming())
 	}
-	if v := m.View(); !strings.Contains(v, "Reason: nope") || !strings.Contains(v, "[y/N]") {
+	if v := m.View(); !strings.Contains(v, "Reason: nope") || !strings.Contains(v, "[y/N]") || !strings.Contains(v, "Its runner will stop") {
 		t.Fatalf("confirmation does not show the reason:\n%s", v)
 	}
 	if _, ev := m.Update(key("esc")); ev != EventNone || m.Confirming() || m.Reason() != "nope" {
@@ -64,12 +64,33 @@ func TestBack(t *testing.T) {
 	if _, ev := m.Update(key("esc")); ev != EventBack {
 		t.Fatalf("esc in the reason: event %v", ev)
 	}
-	m.Start()
-	m.Update(key("enter"))
-	if v := m.View(); !strings.Contains(v, "(no reason given)") {
-		t.Fatalf("empty reason not shown as such:\n%s", v)
+	m.Start("")
+	if _, ev := m.Update(key("n")); ev != EventNone {
+		t.Fatalf("typing: event %v", ev)
 	}
+	m.Update(key("enter"))
 	if _, ev := m.Update(key("n")); ev != EventBack {
 		t.Fatalf("n in the confirmation: event %v", ev)
+	}
+}
+
+// A reason is required, as on the command line: enter with none (or only
+// blanks) stays on the reason and says why; typing clears the message.
+func TestReasonRequired(t *testing.T) {
+	sending := false
+	m := newFlow(&sending)
+	m.Update(key(" "))
+	if _, ev := m.Update(key("enter")); ev != EventNone || m.Confirming() {
+		t.Fatalf("enter with a blank reason: event %v, confirming %v", ev, m.Confirming())
+	}
+	if v := m.View(); !strings.Contains(v, "A reason is required") {
+		t.Fatalf("no word on the missing reason:\n%s", v)
+	}
+	m.Update(key("x"))
+	if v := m.View(); strings.Contains(v, "A reason is required") {
+		t.Fatalf("the message stays after typing:\n%s", v)
+	}
+	if m.Update(key("enter")); !m.Confirming() {
+		t.Fatal("a reason typed: no confirmation")
 	}
 }
