@@ -225,26 +225,85 @@ func TestCLIFlowSideValidationPausesAgain(t *testing.T) {
 	assertEqual(t, "attempts", res["attempts"], 2.0)
 }
 
-func TestCLICancelWithReason(t *testing.T) {
+// TestCLICancelEachKind cancels each kind of paused run on the real server and checks
+// that it ends Cancelled with the operator's reason, and that unpause says truly what
+// became of the flow's process (src/prefect/server/orchestration/core_policy.py,
+// src/prefect/runner/_cancel_finalizer.py, src/prefect/flow_runs.py pause_flow_run).
+func TestCLICancelEachKind(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		fixture string
+		process string // what unpause says became of the process
+	}{
+		{"suspend", "none"},            // suspended: no process left
+		{"served-greeting", "stopped"}, // blocking pause in a served deployment: the Runner stops it
+		{"greeting", "waiting"},        // blocking pause started by hand: nothing can stop it
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			t.Parallel()
+			f := startFlow(t, tc.fixture)
+			paused, _ := getRun(t, f.APIURL, f.RunID)
+			if tc.fixture == "greeting" {
+				_, stderr, code := runUnpause(t, "cancel", f.RunID, "--yes")
+				if code != 2 || !strings.Contains(stderr, "--reason") {
+					t.Errorf("cancel without --reason: exit %d, stderr %q; want 2", code, stderr)
+				}
+			}
+			reason := "wrong target database (" + tc.fixture + ")"
+			var res struct {
+				cliAction
+				Process    string     `json:"process"`
+				WaitsUntil *time.Time `json:"process_waits_until"`
+			}
+			unpauseJSON(t, 0, &res, "cancel", f.RunID, "--reason", reason, "--yes", "-o", "json")
+			if res.Outcome != "cancelled" || res.State != "Cancelled" || res.Process != tc.process {
+				t.Fatalf("cancel said %+v, want cancelled, Cancelled, process %s", res, tc.process)
+			}
+			// What unpause said is what the server shows, and it stays so (the Runner
+			// writes its own message after stopping the process; unpause put the reason back).
+			time.Sleep(2 * time.Second)
+			r, _ := getRun(t, f.APIURL, f.RunID)
+			if r.StateType != "CANCELLED" || r.State.Message == nil || *r.State.Message != reason {
+				t.Fatalf("run is %s %v after cancel, want CANCELLED with message %q", r.StateType, r.State, reason)
+			}
+			switch tc.process {
+			case "waiting":
+				want := paused.State.Details.PauseTimeout
+				if res.WaitsUntil == nil || want == nil || !res.WaitsUntil.Equal(*want) {
+					t.Errorf("process_waits_until %v, want the pause timeout %v", res.WaitsUntil, want)
+				}
+				if f.exited() {
+					t.Errorf("the fixture started by hand exited (%v); unpause said it keeps waiting", f.err)
+				}
+			case "stopped":
+				if res.WaitsUntil != nil {
+					t.Errorf("process_waits_until %v for a stopped process", res.WaitsUntil)
+				}
+			}
+			// Cancelling again: the run is not paused any more, and nothing is written.
+			unpauseJSON(t, 4, nil, "cancel", f.RunID, "--reason", "again", "--yes")
+			if r2, _ := getRun(t, f.APIURL, f.RunID); r2.State.ID != r.State.ID {
+				t.Errorf("a cancel of a cancelled run wrote a new state: %+v", r2.State)
+			}
+		})
+	}
+}
+
+// TestCLICancelFinishedRun: a run that finished is never overwritten by a cancel.
+func TestCLICancelFinishedRun(t *testing.T) {
 	t.Parallel()
 	f := startFlow(t, "greeting")
-	_, stderr, code := runUnpause(t, "cancel", f.RunID, "--yes")
-	if code != 2 || !strings.Contains(stderr, "--reason") {
-		t.Errorf("cancel without --reason: exit %d, stderr %q; want 2", code, stderr)
-	}
+	unpauseJSON(t, 0, nil, "resume", f.RunID, "--set", "value=hello", "--yes")
+	f.WaitResult(t, 90*time.Second)
+	done := waitRun(t, f.APIURL, f.RunID, 60*time.Second, "COMPLETED", func(r *apiRun) bool { return r.StateType == "COMPLETED" })
 	var res cliAction
-	unpauseJSON(t, 0, &res, "cancel", f.RunID, "--reason", "wrong target database", "--yes", "-o", "json")
-	if res.Outcome != "cancelled" {
-		t.Fatalf("cancel outcome = %+v, want cancelled", res)
+	unpauseJSON(t, 4, &res, "cancel", f.RunID, "--reason", "too late", "--yes", "-o", "json")
+	if res.Outcome != "not-paused" || res.State != "Completed" {
+		t.Errorf("cancel of a completed run said %+v, want not-paused, Completed", res)
 	}
-	r := waitRun(t, f.APIURL, f.RunID, 60*time.Second, "CANCELLING or CANCELLED", func(r *apiRun) bool {
-		return r.StateType == "CANCELLING" || r.StateType == "CANCELLED"
-	})
-	if r.State == nil || r.State.Message == nil || !strings.Contains(*r.State.Message, "wrong target database") {
-		t.Errorf("cancelled run's state message = %v, want the reason", r.State)
+	if r, _ := getRun(t, f.APIURL, f.RunID); r.StateType != "COMPLETED" || r.State.ID != done.State.ID {
+		t.Errorf("the completed run was overwritten: %s %+v", r.StateType, r.State)
 	}
-	// Cancelling again: the run is not paused any more.
-	unpauseJSON(t, 4, nil, "cancel", f.RunID, "--reason", "again", "--yes")
 }
 
 func TestCLIExpiredPause(t *testing.T) {

@@ -155,7 +155,9 @@ type FixtureFlow struct {
 //
 // name is a fixture of fixtures.py (greeting, number, image-label, markdown, shirt,
 // everything, no-input, expiring) or "suspend", which serves a deployment of the suspend
-// fixture and triggers one run of it. args go to fixtures.py (e.g. "--timeout", "5").
+// fixture and triggers one run of it, or "served-NAME", which does the same for a pausing
+// fixture (a blocking pause supervised by a Runner). args go to fixtures.py (e.g.
+// "--timeout", "5").
 func startFlow(t *testing.T, name string, args ...string) *FixtureFlow {
 	t.Helper()
 	apiURL, python := requireServer(t)
@@ -174,14 +176,14 @@ func startFlow(t *testing.T, name string, args ...string) *FixtureFlow {
 	defer release()
 
 	var cmdArgs []string
-	if name == "suspend" {
-		deployment := "it-suspend-" + randomSuffix()
-		cmdArgs = append([]string{fixtureScript(t), "serve", "--deployment", deployment}, args...)
+	if served, ok := servedFixture(name); ok {
+		deployment := "it-" + served + "-" + randomSuffix()
+		cmdArgs = append([]string{fixtureScript(t), "serve", "--deployment", deployment, "--flow", served}, args...)
 		f.start(t, python, cmdArgs, env, dir)
 		if _, ok := f.stdout.waitPrefix("DEPLOYMENT_ID=", fixtureStartTimeout, f.done); !ok {
-			f.fatalf(t, "served suspend fixture did not register its deployment within %s", fixtureStartTimeout)
+			f.fatalf(t, "served %s fixture did not register its deployment within %s", served, fixtureStartTimeout)
 		}
-		f.RunID = f.trigger(t, python, deployment, env, dir, args)
+		f.RunID = f.trigger(t, python, deployment, env, dir, append([]string{"--flow", served}, args...))
 	} else {
 		cmdArgs = append([]string{fixtureScript(t), name}, args...)
 		f.start(t, python, cmdArgs, env, dir)
@@ -196,6 +198,14 @@ func startFlow(t *testing.T, name string, args ...string) *FixtureFlow {
 	release()
 	t.Logf("fixture %s: run %s (%s) is %s", name, f.RunID, run.Name, run.StateName)
 	return f
+}
+
+// servedFixture tells the fixtures run by a served deployment, and which flow each runs.
+func servedFixture(name string) (string, bool) {
+	if name == "suspend" {
+		return name, true
+	}
+	return strings.CutPrefix(name, "served-")
 }
 
 func fixtureEnv(apiURL, dir, outPath string) []string {

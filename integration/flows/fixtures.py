@@ -6,6 +6,7 @@ pinned Prefect's python and PREFECT_API_URL set:
     python integration/flows/fixtures.py <fixture> [--timeout S] [--poll S]
         fixtures: greeting number image-label markdown shirt everything no-input expiring
     python integration/flows/fixtures.py serve --deployment NAME      # suspend fixture, served
+    python integration/flows/fixtures.py serve --deployment NAME --flow greeting  # a blocking pause, served
     python integration/flows/fixtures.py trigger --deployment NAME --out PATH
 
 Protocol:
@@ -304,26 +305,32 @@ PAUSING_FLOWS: dict[str, Callable[..., Any]] = {
 # --------------------------------------------------------------------------- CLI
 
 
-def serve_suspend(deployment: str) -> None:
+def served_flow(name: str) -> Any:
+    """The flow a served deployment runs: the suspend fixture, or a pausing one."""
+    return suspend if name == "suspend" else PAUSING_FLOWS[name]
+
+
+def serve_fixture(deployment: str, flow_name: str) -> None:
     from prefect import serve
 
-    dep = suspend.to_deployment(name=deployment, tags=list(FIXTURE_TAGS))
+    fn = served_flow(flow_name)
+    dep = fn.to_deployment(name=deployment, tags=list(FIXTURE_TAGS))
     # Register first so the test can trigger runs as soon as this line appears;
     # serve() upserts the same deployment again.
     deployment_id = dep.apply()
     print(f"DEPLOYMENT_ID={deployment_id}", flush=True)
-    print(f"DEPLOYMENT_NAME={suspend.name}/{deployment}", flush=True)
+    print(f"DEPLOYMENT_NAME={fn.name}/{deployment}", flush=True)
     serve(dep, print_starting_message=False)
 
 
-def trigger(deployment: str, out: str, timeout: Optional[int]) -> None:
+def trigger(deployment: str, flow_name: str, out: str, timeout: Optional[int]) -> None:
     from prefect.deployments import run_deployment
 
-    params: dict[str, Any] = {"out": out}
+    params: dict[str, Any] = {"out": out} if flow_name == "suspend" else {}
     if timeout is not None:
         params["timeout"] = timeout
     run = run_deployment(
-        f"{suspend.name}/{deployment}", parameters=params, timeout=0, as_subflow=False
+        f"{served_flow(flow_name).name}/{deployment}", parameters=params, timeout=0, as_subflow=False
     )
     print(f"FLOW_RUN_ID={run.id}", flush=True)
 
@@ -340,16 +347,19 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--deployment", default="suspend-fixture", help="serve/trigger: deployment name")
     parser.add_argument("--out", default="", help="trigger: result path for the served run")
+    parser.add_argument(
+        "--flow", default="suspend", help="serve/trigger: the fixture the deployment runs (default suspend)"
+    )
     args = parser.parse_args(argv)
     if args.poll is not None:
         global POLL
         POLL = args.poll
 
     if args.fixture == "serve":
-        serve_suspend(args.deployment)
+        serve_fixture(args.deployment, args.flow)
         return 0
     if args.fixture == "trigger":
-        trigger(args.deployment, args.out or os.environ.get("UNPAUSE_FIXTURE_OUT", ""), args.timeout)
+        trigger(args.deployment, args.flow, args.out or os.environ.get("UNPAUSE_FIXTURE_OUT", ""), args.timeout)
         return 0
 
     fn = PAUSING_FLOWS[args.fixture]
