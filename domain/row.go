@@ -108,8 +108,24 @@ func FlowLabel(r *apiclient.Run, unknown string) string {
 	return flow
 }
 
-// PauseState is "suspended" or "paused": how a waiting run waits.
-func PauseState(r *apiclient.Run) string { return stateWord(r.Suspended()) }
+// RunState is what a run is doing, in one lower-case word: "paused" or
+// "suspended" while it waits, else its own state ("completed",
+// "cancelling"), "unknown" without one; sanitised.
+func RunState(r *apiclient.Run) string {
+	switch {
+	case r.Paused():
+		return stateWord(r.Suspended())
+	case r.State == nil || r.State.Type == "":
+		return "unknown"
+	}
+	return termsafe.Line(strings.ToLower(r.State.Type))
+}
+
+// NoLongerWaiting is said of a run that is not paused any more (state is
+// its RunState): there is nothing left to answer or cancel.
+func NoLongerWaiting(state string) string {
+	return "This run no longer waits (it is " + termsafe.Line(state) + "): there is nothing to answer or cancel."
+}
 
 func stateWord(suspended bool) string {
 	if suspended {

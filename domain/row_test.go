@@ -39,7 +39,7 @@ func TestNewRowFacts(t *testing.T) {
 	s.State.Details.PauseReschedule = true
 	s.State.Details.RunInputKeyset = nil
 	srow := NewRow(&s)
-	if srow.Flow != UnknownFlow || !srow.Suspend || srow.State() != "suspended" || srow.Input || srow.Expires != nil || PauseState(&s) != "suspended" {
+	if srow.Flow != UnknownFlow || !srow.Suspend || srow.State() != "suspended" || srow.Input || srow.Expires != nil || RunState(&s) != "suspended" {
 		t.Fatalf("suspended row %+v", srow)
 	}
 }
@@ -97,6 +97,31 @@ func TestStateName(t *testing.T) {
 	} {
 		if got := StateName(c.s); got != c.want {
 			t.Errorf("StateName(%+v) = %q, want %q", c.s, got, c.want)
+		}
+	}
+}
+
+func TestRunState(t *testing.T) {
+	run := func(typ string, suspended bool) *apiclient.Run {
+		r := &apiclient.Run{}
+		if typ != "" {
+			r.State = &apiclient.State{Type: typ, Details: apiclient.StateDetails{PauseReschedule: suspended}}
+		}
+		return r
+	}
+	for _, c := range []struct {
+		r    *apiclient.Run
+		want string
+	}{
+		{run("PAUSED", false), "paused"},
+		{run("PAUSED", true), "suspended"},
+		{run("COMPLETED", false), "completed"},
+		{run("CANCELLING", false), "cancelling"},
+		{run("", false), "unknown"},
+		{run("ODD\x1b[2J", false), "odd[2j"},
+	} {
+		if got := RunState(c.r); got != c.want {
+			t.Errorf("RunState(%+v) = %q, want %q", c.r.State, got, c.want)
 		}
 	}
 }

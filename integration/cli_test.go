@@ -304,6 +304,18 @@ func TestCLICancelFinishedRun(t *testing.T) {
 	if r, _ := getRun(t, f.APIURL, f.RunID); r.StateType != "COMPLETED" || r.State.ID != done.State.ID {
 		t.Errorf("the completed run was overwritten: %s %+v", r.StateType, r.State)
 	}
+	// show tells the true state, and offers nothing that can no longer be done.
+	var shown struct {
+		Run map[string]any `json:"run"`
+	}
+	unpauseJSON(t, 0, &shown, "show", f.RunID, "-o", "json")
+	if shown.Run["state"] != "completed" || shown.Run["paused_since"] != nil || shown.Run["expires_at"] != nil {
+		t.Errorf("show -o json of a completed run: %v", shown.Run)
+	}
+	stdout, _, code := runUnpause(t, "show", f.RunID)
+	if code != 0 || !strings.Contains(stdout, "State:       Completed (no longer waiting)") || strings.Contains(stdout, "resume") || strings.Contains(stdout, "Expires") {
+		t.Errorf("show of a completed run (exit %d):\n%s", code, stdout)
+	}
 }
 
 func TestCLIExpiredPause(t *testing.T) {

@@ -43,9 +43,13 @@ type RunJSON struct {
 	Deployment  string          `json:"deployment,omitempty"`
 	WorkPool    string          `json:"work_pool,omitempty"`
 	Tags        []string        `json:"tags"`
-	State       string          `json:"state"` // "paused" or "suspended"
-	StateName   string          `json:"state_name"`
-	PausedSince time.Time       `json:"paused_since"`
+	// State is "paused" or "suspended" while the run waits, else its own
+	// state in lower case ("completed", "cancelling"): see domain.RunState.
+	State      string    `json:"state"`
+	StateName  string    `json:"state_name"`
+	StateSince time.Time `json:"state_since"`
+	// PausedSince and ExpiresAt are null once the run no longer waits.
+	PausedSince *time.Time      `json:"paused_since"`
 	ExpiresAt   *time.Time      `json:"expires_at"`
 	NeedsInput  bool            `json:"needs_input"`
 	Parameters  json.RawMessage `json:"parameters,omitempty"`
@@ -62,10 +66,14 @@ func ToRunJSON(r *apiclient.Run, url string) RunJSON {
 	if r.State != nil {
 		stateName = r.State.Name
 	}
-	return RunJSON{
+	out := RunJSON{
 		ID: r.ID, Name: r.Name, Flow: r.FlowName, Deployment: r.DeploymentName,
-		WorkPool: r.WorkPoolName, Tags: tags, State: domain.PauseState(r), StateName: stateName,
-		PausedSince: r.PausedSince(), ExpiresAt: r.ExpiresAt(), NeedsInput: r.NeedsInput(),
-		Parameters: r.Parameters, URL: url,
+		WorkPool: r.WorkPoolName, Tags: tags, State: domain.RunState(r), StateName: stateName,
+		StateSince: r.PausedSince(), Parameters: r.Parameters, URL: url,
 	}
+	if r.Paused() {
+		since := r.PausedSince()
+		out.PausedSince, out.ExpiresAt, out.NeedsInput = &since, r.ExpiresAt(), r.NeedsInput()
+	}
+	return out
 }

@@ -3,6 +3,7 @@
 package show
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -115,8 +116,10 @@ func writeText(w io.Writer, s JSON, now time.Time) {
 				fmt.Fprintf(w, "      %s\n", termsafe.Line(f.Description))
 			}
 		}
-	} else if r.State == "paused" || r.State == "suspended" {
+	} else if r.PausedSince != nil {
 		fmt.Fprintln(w, "\nThis run asks for no input: 'unpause resume RUN' resumes it.")
+	} else {
+		fmt.Fprintln(w, "\n"+domain.NoLongerWaiting(r.State))
 	}
 	if len(s.Responses) > 0 {
 		fmt.Fprintln(w, "\nAnswers already received:")
@@ -134,11 +137,16 @@ func writeFacts(w io.Writer, r cmdutil.RunJSON, now time.Time) {
 		flow += " / " + termsafe.Line(r.Deployment)
 	}
 	fmt.Fprintf(w, "Flow:        %s\n", flow)
-	fmt.Fprintf(w, "State:       %s (%s)\n", termsafe.Line(r.StateName), r.State)
-	if !r.PausedSince.IsZero() {
-		fmt.Fprintf(w, "Paused:      %s (%s ago)\n", r.PausedSince.Local().Format(time.RFC3339), domain.Age(r.PausedSince, now))
+	if r.PausedSince != nil {
+		fmt.Fprintf(w, "State:       %s (%s)\n", termsafe.Line(r.StateName), r.State)
+		fmt.Fprintf(w, "Paused:      %s (%s ago)\n", r.PausedSince.Local().Format(time.RFC3339), domain.Age(*r.PausedSince, now))
+		fmt.Fprintf(w, "Expires:     %s\n", domain.ExpiresIn(r.ExpiresAt, now))
+	} else {
+		fmt.Fprintf(w, "State:       %s (no longer waiting)\n", termsafe.Line(cmp.Or(r.StateName, r.State)))
+		if !r.StateSince.IsZero() {
+			fmt.Fprintf(w, "Since:       %s (%s ago)\n", r.StateSince.Local().Format(time.RFC3339), domain.Age(r.StateSince, now))
+		}
 	}
-	fmt.Fprintf(w, "Expires:     %s\n", domain.ExpiresIn(r.ExpiresAt, now))
 	if len(r.Tags) > 0 {
 		fmt.Fprintf(w, "Tags:        %s\n", termsafe.Line(strings.Join(r.Tags, ", ")))
 	}

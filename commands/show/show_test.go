@@ -160,3 +160,44 @@ func TestShowNoServer(t *testing.T) {
 		t.Errorf("exit %d: %v", code, err)
 	}
 }
+
+// A run that no longer waits shows its true state: no "(paused)", no pause
+// time or expiry, no offer to resume; in JSON the state is its own and the
+// pause facts are null.
+func TestShowNoLongerPaused(t *testing.T) {
+	for _, typ := range []struct{ typ, name, word string }{
+		{"COMPLETED", "Completed", "completed"},
+		{"CANCELLING", "Cancelling", "cancelling"},
+	} {
+		srv := prefecttest.New(t)
+		srv.Add(prefecttest.Run{Name: "done-run", StateType: typ.typ, StateName: typ.name, Schema: cmdtest.ApprovalSchema})
+		io := cmdtest.Streams("", false)
+		if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "done-run"); code != domain.ExitOK {
+			t.Fatalf("exit %d: %v", code, err)
+		}
+		out := io.OutBuf.String()
+		for _, bad := range []string{"(paused)", "Paused:", "Expires:", "resume"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s: text says %q:\n%s", typ.typ, bad, out)
+			}
+		}
+		for _, want := range []string{"State:       " + typ.name + " (no longer waiting)", "Since:", "no longer waits (it is " + typ.word + ")"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: text lacks %q:\n%s", typ.typ, want, out)
+			}
+		}
+		io = cmdtest.Streams("", false)
+		if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "done-run", "-o", "json"); code != domain.ExitOK {
+			t.Fatalf("exit %d: %v", code, err)
+		}
+		var got struct {
+			Run map[string]any `json:"run"`
+		}
+		if err := json.Unmarshal(io.OutBuf.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Run["state"] != typ.word || got.Run["paused_since"] != nil || got.Run["expires_at"] != nil || got.Run["needs_input"] != false || got.Run["state_since"] == nil {
+			t.Errorf("%s: JSON run %v", typ.typ, got.Run)
+		}
+	}
+}

@@ -299,13 +299,9 @@ func (m *Model) headLines() []string {
 func (m *Model) stateText() string {
 	r := m.run
 	now := m.c.Now
-	state := domain.PauseState(r)
+	state := domain.RunState(r)
 	if !r.Paused() {
-		st := "unknown"
-		if r.State != nil {
-			st = termsafe.Line(strings.ToLower(cmpOr(r.State.Name, r.State.Type)))
-		}
-		state = "no longer paused: " + st
+		state = "no longer paused: " + state
 	}
 	if since := r.PausedSince(); !since.IsZero() {
 		state += " since " + since.In(now.Location()).Format("2006-01-02 15:04") + " (" + domain.Age(since, now) + " ago)"
