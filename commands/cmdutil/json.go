@@ -37,12 +37,12 @@ func CheckOutput(output string, formats ...string) error {
 
 // RunJSON is the stable JSON shape of a run in `list` and `show` output.
 type RunJSON struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Flow        string          `json:"flow"`
-	Deployment  string          `json:"deployment,omitempty"`
-	WorkPool    string          `json:"work_pool,omitempty"`
-	Tags        []string        `json:"tags"`
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Flow       string   `json:"flow"`
+	Deployment string   `json:"deployment,omitempty"`
+	WorkPool   string   `json:"work_pool,omitempty"`
+	Tags       []string `json:"tags"`
 	// State is "paused" or "suspended" while the run waits, else its own
 	// state in lower case ("completed", "cancelling"): see domain.RunState.
 	State      string    `json:"state"`

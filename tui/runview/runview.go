@@ -364,13 +364,6 @@ func (m *Model) tagLines() []string {
 	return nil
 }
 
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 // layout sizes the viewport below the fixed lines.
 func (m *Model) layout() {
 	if m.run == nil {
