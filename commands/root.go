@@ -7,6 +7,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -87,25 +88,39 @@ func newCmdMan(b cmdutil.BuildInfo) *cobra.Command {
 	}
 }
 
-// exitCodesHelpTopic is `unpause help exit-codes`.
+// exitCodesHelpTopic is `unpause help exit-codes`, from domain.ExitCodes.
 func exitCodesHelpTopic() *cobra.Command {
+	var b strings.Builder
+	b.WriteString("unpause exits with:\n")
+	for _, c := range domain.ExitCodes {
+		for i, line := range strings.Split(wrap(c.Meaning, 72), "\n") {
+			if i == 0 {
+				fmt.Fprintf(&b, "  %-2d  %s\n", c.Code, line)
+			} else {
+				fmt.Fprintf(&b, "      %s\n", line)
+			}
+		}
+	}
+	b.WriteString("\nResults go to stdout; diagnostics go to stderr.")
 	return &cobra.Command{
-		Use:   "exit-codes",
-		Short: "The exit codes scripts can rely on",
-		Long: `unpause exits with:
-  0  done
-  1  unexpected error
-  2  usage: bad flags or arguments, an ambiguous run name, or a confirmation
-     that could not be asked (add --yes)
-  3  invalid input: the answer does not fit the run's schema (checked locally,
-     or rejected by the server); the run is still paused
-  4  not paused any more: someone else answered it, or it ended
-  5  expired: the pause timed out and the run has failed
-  6  not found: no run with that id or name
-  7  connection: the server could not be reached, timed out or failed
-  8  authentication: the server refused the credentials
-
-Results go to stdout; diagnostics go to stderr.`,
+		Use:         "exit-codes",
+		Short:       "The exit codes scripts can rely on",
+		Long:        b.String(),
 		Annotations: map[string]string{"noConfig": "true"},
 	}
+}
+
+// wrap breaks s into lines of at most width runes at spaces.
+func wrap(s string, width int) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && len([]rune(line))+1+len([]rune(w)) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		line = strings.TrimSpace(line + " " + w)
+	}
+	return strings.Join(append(lines, line), "\n")
 }

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
@@ -249,3 +250,43 @@ func waitsUntil(deadline *time.Time) string {
 
 // CancelReasonWhy is why every front end requires a reason to cancel.
 const CancelReasonWhy = "it is kept on the run's Cancelled state for whoever looks next"
+
+// DescribeAfter words where a resumed run went (resume --wait). Every string
+// from the API in it is sanitised.
+func DescribeAfter(a Action, after *apiclient.AfterResume, wait time.Duration) Message {
+	state := StateName(after.State)
+	switch after.Kind {
+	case apiclient.AfterPausedAgain:
+		why := " (it logged no reason; see 'unpause show " + a.RunID + "')"
+		if after.Refusal != "" {
+			why = ": " + termsafe.Line(after.Refusal)
+		}
+		said := "The flow refused the answer and asks again" + why
+		return Message{
+			Tone: ToneError, TUI: said, Accessible: said,
+			CLI:      "paused again: " + cliName(a) + " refused the answer and asks again" + why,
+			CLIError: "the flow refused the answer and paused again; answer it again with 'unpause resume " + a.RunID + "'",
+			Exit:     ExitRefused,
+		}
+	case apiclient.AfterCompleted:
+		return Message{Tone: ToneSuccess, TUI: "The run completed.", Accessible: "The run completed.", CLI: "completed: " + cliName(a) + " finished", Final: true}
+	case apiclient.AfterFailed, apiclient.AfterCancelled:
+		msg := ""
+		if after.State != nil && after.State.Message != "" {
+			msg = ": " + termsafe.Line(after.State.Message)
+		}
+		said := "After the answer the run ended " + state + msg
+		return Message{
+			Tone: ToneError, TUI: said, Accessible: said,
+			CLI:      strings.ToLower(state) + " after the answer: " + cliName(a) + msg,
+			CLIError: "the run did not complete after the answer (" + state + "): see 'unpause show " + a.RunID + "' and its logs in Prefect",
+			Exit:     ExitRunFailed, Final: true,
+		}
+	}
+	said := fmt.Sprintf("Still %s after %s: it did not pause again.", strings.ToLower(state), wait)
+	return Message{
+		Tone: ToneSuccess, TUI: said, Accessible: said,
+		CLI:   fmt.Sprintf("still %s: %s did not pause again within %s", strings.ToLower(state), cliName(a), wait),
+		Final: true,
+	}
+}

@@ -205,3 +205,40 @@ func TestCancelEffect(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribeAfter(t *testing.T) {
+	a := Action{RunID: "id", RunName: "shirt"}
+	cases := []struct {
+		after apiclient.AfterResume
+		cli   string
+		exit  ExitCode
+	}{
+		{
+			apiclient.AfterResume{Kind: apiclient.AfterPausedAgain, Refusal: "Invalid order\x1b[2J"},
+			"paused again: shirt (id) refused the answer and asks again: Invalid order[2J", ExitRefused,
+		},
+		{
+			apiclient.AfterResume{Kind: apiclient.AfterPausedAgain},
+			"paused again: shirt (id) refused the answer and asks again (it logged no reason; see 'unpause show id')", ExitRefused,
+		},
+		{apiclient.AfterResume{Kind: apiclient.AfterCompleted}, "completed: shirt (id) finished", ExitOK},
+		{
+			apiclient.AfterResume{Kind: apiclient.AfterFailed, State: &apiclient.State{Type: "FAILED", Name: "Failed", Message: "boom"}},
+			"failed after the answer: shirt (id): boom", ExitRunFailed,
+		},
+		{
+			apiclient.AfterResume{Kind: apiclient.AfterCancelled, State: &apiclient.State{Type: "CANCELLED", Name: "Cancelled"}},
+			"cancelled after the answer: shirt (id)", ExitRunFailed,
+		},
+		{
+			apiclient.AfterResume{Kind: apiclient.AfterRunning, State: &apiclient.State{Type: "RUNNING", Name: "Running"}},
+			"still running: shirt (id) did not pause again within 2m0s", ExitOK,
+		},
+	}
+	for _, c := range cases {
+		m := DescribeAfter(a, &c.after, 2*time.Minute)
+		if m.CLI != c.cli || m.Exit != c.exit || (m.Exit == ExitOK) != (m.CLIError == "") {
+			t.Errorf("%s:\n got %q exit %d (error %q)\nwant %q exit %d", c.after.Kind, m.CLI, m.Exit, m.CLIError, c.cli, c.exit)
+		}
+	}
+}

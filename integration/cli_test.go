@@ -225,6 +225,26 @@ func TestCLIFlowSideValidationPausesAgain(t *testing.T) {
 	assertEqual(t, "attempts", res["attempts"], 2.0)
 }
 
+// resume --wait follows the run: the shirt flow refuses small+green and pauses again
+// (exit 9, with the reason it logged); the corrected answer completes it (exit 0).
+func TestCLIResumeWait(t *testing.T) {
+	t.Parallel()
+	f := startFlow(t, "shirt")
+	stdout, stderr, code := runUnpause(t, "resume", f.RunID, "--set", "size=small", "--set", "color=green", "--yes", "--wait=60s")
+	if code != 9 || !strings.Contains(stdout, "refused the answer and asks again: Invalid shirt order: Value error, Green is only in stock in medium and large.") {
+		t.Fatalf("resume --wait of a refused answer: exit %d, want 9 and the flow's reason\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	var res struct {
+		Outcome string                       `json:"outcome"`
+		After   struct{ Kind, State string } `json:"after"`
+	}
+	unpauseJSON(t, 0, &res, "resume", f.RunID, "--set", "size=medium", "--set", "color=green", "--yes", "--wait=60s", "-o", "json")
+	if res.Outcome != "resumed" || res.After.Kind != "completed" || res.After.State != "Completed" {
+		t.Errorf("resume --wait of the corrected answer: %+v, want resumed then completed", res)
+	}
+	assertEqual(t, "attempts", f.WaitResult(t, 30*time.Second)["attempts"], 2.0)
+}
+
 // TestCLICancelEachKind cancels each kind of paused run on the real server and checks
 // that it ends Cancelled with the operator's reason, and that unpause says truly what
 // became of the flow's process (src/prefect/server/orchestration/core_policy.py,

@@ -54,8 +54,10 @@ type Server struct {
 	flows    map[string]string            // flow id → name
 	deps     map[string]string            // deployment id → name
 	requests []Request
-	runners  map[string]time.Duration // run id → Run.RunnerStopsAfter
-	states   int                      // states written, for unique state ids
+	runners  map[string]time.Duration    // run id → Run.RunnerStopsAfter
+	logs     map[string][]map[string]any // run id → log lines, oldest first
+	pauses   map[string]int              // run id → pauses so far
+	states   int                         // states written, for unique state ids
 	// Override, when set for "METHOD /path", answers that route instead.
 	override map[string]func(w http.ResponseWriter, r *http.Request)
 }
@@ -65,7 +67,8 @@ func New(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{
 		runs: map[string]map[string]any{}, inputs: map[string]map[string]string{},
-		flows: map[string]string{}, deps: map[string]string{}, runners: map[string]time.Duration{}, override: map[string]func(http.ResponseWriter, *http.Request){},
+		flows: map[string]string{}, deps: map[string]string{}, runners: map[string]time.Duration{},
+		logs: map[string][]map[string]any{}, pauses: map[string]int{}, override: map[string]func(http.ResponseWriter, *http.Request){},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
@@ -164,6 +167,61 @@ func (s *Server) State(id string) (typ, name, message string) {
 	return st["type"].(string), st["name"].(string), msg
 }
 
+// Pause pauses a run again, as a flow does that refuses an answer and calls
+// pause_flow_run once more: a new PAUSED state with a new pause key, asking
+// with schema (none when "") and description.
+func (s *Server) Pause(id, schema, description string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	run := s.runs[id]
+	s.pauses[id]++
+	key := fmt.Sprintf("paused-%d", s.pauses[id]+1)
+	next := s.setRunState(run, "PAUSED", "Paused", nil)
+	details := next["state_details"].(map[string]any)
+	details["pause_key"] = key
+	if schema != "" {
+		details["run_input_keyset"] = map[string]any{"description": key + "-description", "response": key + "-response", "schema": key + "-schema"}
+		s.inputs[id][key+"-schema"] = schema
+		b, _ := json.Marshal(description)
+		s.inputs[id][key+"-description"] = string(b)
+	}
+}
+
+// Log adds a log line of the run (level as Python's logging: 40 is ERROR).
+func (s *Server) Log(id string, level int, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.logs[id] = append(s.logs[id], map[string]any{
+		"id": fmt.Sprintf("0198c7c0-1111-7222-8333-%012d", len(s.logs[id])+1), "name": "prefect.flow_runs", "level": level,
+		"message": message, "timestamp": time.Now().UTC().Format(time.RFC3339Nano), "flow_run_id": id, "task_run_id": nil,
+	})
+}
+
+// filterLogs answers /logs/filter for one run's id, newest first as asked.
+func (s *Server) filterLogs(w http.ResponseWriter, body []byte) {
+	var q struct {
+		Logs struct {
+			FlowRunID struct {
+				Any []string `json:"any_"`
+			} `json:"flow_run_id"`
+		} `json:"logs"`
+		Limit  int `json:"limit"`
+		Offset int `json:"offset"`
+	}
+	_ = json.Unmarshal(body, &q)
+	out := []map[string]any{}
+	for _, id := range q.Logs.FlowRunID.Any {
+		lines := s.logs[id]
+		for i := len(lines) - 1; i >= 0; i-- {
+			out = append(out, lines[i])
+		}
+	}
+	if q.Offset > 0 || (q.Limit > 0 && len(out) > q.Limit) {
+		out = out[min(q.Offset, len(out)):min(q.Offset+max(q.Limit, 0), len(out))]
+	}
+	reply(w, http.StatusOK, out)
+}
+
 // SetState moves a run to another state, as something outside unpause
 // would (the flow finishing, another operator).
 func (s *Server) SetState(id, typ, name, message string) {
@@ -225,6 +283,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.filterNames(w, body, "flows", s.flows)
 	case r.Method == http.MethodPost && path == "/deployments/filter":
 		s.filterNames(w, body, "deployments", s.deps)
+	case r.Method == http.MethodPost && path == "/logs/filter":
+		s.filterLogs(w, body)
 	case strings.HasPrefix(path, "/flow_runs/"):
 		s.serveRun(w, r.Method, strings.Split(strings.TrimPrefix(path, "/flow_runs/"), "/"), body)
 	default:
@@ -294,8 +354,8 @@ func (s *Server) resume(w http.ResponseWriter, run map[string]any, body []byte) 
 	}
 	_ = json.Unmarshal(body, &req)
 	id := run["id"].(string)
-	if len(req.RunInput) > 0 {
-		s.inputs[id]["paused-1-response"] = string(req.RunInput)
+	if ks, ok := st["state_details"].(map[string]any)["run_input_keyset"].(map[string]any); ok && len(req.RunInput) > 0 {
+		s.inputs[id][ks["response"].(string)] = string(req.RunInput)
 	}
 	typ, name := "RUNNING", "Running"
 	if st["state_details"].(map[string]any)["pause_reschedule"] == true {

@@ -73,6 +73,19 @@ type ActionJSON struct {
 	// waiting) and, when waiting, until when (RFC 3339, UTC).
 	Process    string     `json:"process,omitempty"`
 	WaitsUntil *time.Time `json:"process_waits_until,omitempty"`
+	// After (resume --wait): where the run went after the answer.
+	After *AfterJSON `json:"after,omitempty"`
+}
+
+// AfterJSON is where a resumed run went (resume --wait).
+type AfterJSON struct {
+	// Kind is paused-again, completed, failed, cancelled or running.
+	Kind  string `json:"kind"`
+	State string `json:"state,omitempty"`
+	// Message is the state's message; Refusal the flow's log line that
+	// refused the answer (paused-again).
+	Message string `json:"message,omitempty"`
+	Refusal string `json:"refusal,omitempty"`
 }
 
 // Report is what one resume or cancel achieved, to be told.
@@ -82,6 +95,10 @@ type Report struct {
 	Result  *apiclient.ActionResult
 	Payload json.RawMessage     // the answer as shown (secrets masked), or nil
 	Schema  *inputschema.Schema // to name the field a refusal is about, or nil
+	// After and Wait (resume --wait): where the run went, and how long
+	// unpause waited for it.
+	After *apiclient.AfterResume
+	Wait  time.Duration
 }
 
 // NotPaused is the report for a run that no longer waits: nothing was sent.
@@ -108,16 +125,33 @@ func ReportAction(io *IOStreams, output string, r Report) error {
 			out.Field = p
 		}
 	}
-	told := domain.Describe(domain.Action{Kind: r.Kind, RunID: r.Run.ID, RunName: r.Run.Name, Field: out.Field}, res)
+	act := domain.Action{Kind: r.Kind, RunID: r.Run.ID, RunName: r.Run.Name, Field: out.Field}
+	told := domain.Describe(act, res)
+	lines := []string{told.CLI}
+	if r.After != nil && told.Exit == domain.ExitOK {
+		out.After = afterJSON(r.After)
+		told = domain.DescribeAfter(act, r.After, r.Wait)
+		lines = append(lines, told.CLI)
+	}
 	if output == "json" {
 		if err := WriteJSON(io.Out, out); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintln(io.Out, told.CLI)
+		for _, l := range lines {
+			fmt.Fprintln(io.Out, l)
+		}
 	}
 	if told.Exit == domain.ExitOK {
 		return nil
 	}
 	return WithCode(told.Exit, errors.New(told.CLIError))
+}
+
+func afterJSON(a *apiclient.AfterResume) *AfterJSON {
+	out := &AfterJSON{Kind: string(a.Kind), Refusal: a.Refusal}
+	if a.State != nil {
+		out.State, out.Message = a.State.Name, a.State.Message
+	}
+	return out
 }

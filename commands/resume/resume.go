@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,6 +28,7 @@ type API interface {
 	cmdutil.RunResolver
 	InputRequest(ctx context.Context, r *apiclient.Run) (*apiclient.InputRequest, error)
 	Resume(ctx context.Context, runID string, input json.RawMessage) (*apiclient.ActionResult, error)
+	FollowResume(ctx context.Context, runID, pausedStateID string, since time.Time, wait time.Duration) (*apiclient.AfterResume, error)
 }
 
 // Options are resume's flags and collaborators.
@@ -44,6 +46,9 @@ type Options struct {
 	Yes       bool
 	DryRun    bool
 	Output    string
+	// Wait, when > 0, follows the run after the answer for at most this
+	// long, until it is past the pause or paused again (--wait).
+	Wait time.Duration
 }
 
 // NewCmdResume builds the command; runF replaces the run function in tests.
@@ -65,14 +70,24 @@ list, and field:=<json> to give raw JSON. The whole answer is validated
 against the schema, formats included, before anything is sent.
 
 Without --yes, unpause asks for confirmation on the terminal; when there is
-no terminal it refuses rather than resume a run unconfirmed.`,
+no terminal it refuses rather than resume a run unconfirmed.
+
+With --wait (for at most 2m, or --wait=DURATION), unpause follows the run after
+the answer until it completes, fails, is cancelled, or pauses again. A flow
+that refuses the answer (a model_validator that raises, then pause_flow_run
+again) exits 9 with the flow's logged reason; a run that fails after the
+answer exits 10.`,
 		Example: `  unpause resume crimson-falcon --set approve=true --set notes="checked the diff"
   unpause resume 0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88 --input-json '{"value": 42}' --yes
-  echo '{"size":"large","color":"red"}' | unpause resume shirt-run --input-file - --yes -o json`,
+  echo '{"size":"large","color":"red"}' | unpause resume shirt-run --input-file - --yes -o json
+  unpause resume shirt-run --set size=medium --set color=green --yes --wait=5m`,
 		Args: cmdutil.ExactlyOneRun,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckOutput(opts.Output, "text", "json"); err != nil {
 				return err
+			}
+			if opts.Wait < 0 {
+				return cmdutil.UsageErrorf("--wait takes a positive duration, such as --wait=5m")
 			}
 			if opts.InputJSON != "" && opts.InputFile != "" {
 				return cmdutil.UsageErrorf("give the answer with --input-json or --input-file, not both")
@@ -91,6 +106,8 @@ no terminal it refuses rather than resume a run unconfirmed.`,
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the answer that would be sent, without resuming")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	fl.DurationVar(&opts.Wait, "wait", 0, "follow the run after the answer until it is past the pause or paused again (--wait for 2m, or --wait=DURATION)")
+	fl.Lookup("wait").NoOptDefVal = "2m"
 	return cmd
 }
 
@@ -133,7 +150,17 @@ func resumeRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.ReportAction(opts.IO, opts.Output, cmdutil.Report{Kind: domain.Resume, Run: run, Result: res, Payload: ans.shown, Schema: ans.schema})
+	report := cmdutil.Report{Kind: domain.Resume, Run: run, Result: res, Payload: ans.shown, Schema: ans.schema, Wait: opts.Wait}
+	if opts.Wait > 0 && res.Outcome == apiclient.OutcomeResumed {
+		if opts.IO.ErrTTY {
+			fmt.Fprintf(opts.IO.ErrOut, "resumed; following the run for up to %s...\n", opts.Wait)
+		}
+		// Log lines from before this pause began are not the flow's answer to it.
+		if report.After, err = c.FollowResume(ctx, run.ID, run.State.ID, run.PausedSince(), opts.Wait); err != nil {
+			return fmt.Errorf("the run was resumed, but following it failed: %w", err)
+		}
+	}
+	return cmdutil.ReportAction(opts.IO, opts.Output, report)
 }
 
 // buildPayload reads what run asks for and builds the validated answer from

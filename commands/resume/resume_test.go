@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/unpause-dev/unpause/apiclient/prefecttest"
 	"github.com/unpause-dev/unpause/commands/cmdtest"
@@ -30,6 +31,10 @@ func TestNewCmdResumeFlags(t *testing.T) {
 		{[]string{"r", "-o", "table"}, Options{}, domain.ExitUsage},
 		{nil, Options{}, domain.ExitUsage},
 		{[]string{"r", "--bogus"}, Options{}, domain.ExitUsage},
+		{[]string{"r", "--wait"}, Options{Run: "r", Output: "text", Wait: 2 * time.Minute}, domain.ExitOK},
+		{[]string{"r", "--wait=30s"}, Options{Run: "r", Output: "text", Wait: 30 * time.Second}, domain.ExitOK},
+		{[]string{"r", "--wait=-1s"}, Options{}, domain.ExitUsage},
+		{[]string{"r", "--wait=soon"}, Options{}, domain.ExitUsage},
 	}
 	for _, c := range cases {
 		io := cmdtest.Streams("", false)
@@ -47,7 +52,8 @@ func TestNewCmdResumeFlags(t *testing.T) {
 			continue
 		}
 		if got.Run != c.want.Run || strings.Join(got.Sets, "|") != strings.Join(c.want.Sets, "|") || got.InputJSON != c.want.InputJSON ||
-			got.InputFile != c.want.InputFile || got.Yes != c.want.Yes || got.DryRun != c.want.DryRun || got.Output != c.want.Output {
+			got.InputFile != c.want.InputFile || got.Yes != c.want.Yes || got.DryRun != c.want.DryRun || got.Output != c.want.Output ||
+			got.Wait != c.want.Wait {
 			t.Errorf("%v: options %+v, want %+v", c.args, *got, c.want)
 		}
 	}
@@ -274,5 +280,58 @@ func TestResumeInputFromStdin(t *testing.T) {
 	bodies := srv.Bodies("POST", resumePath(id))
 	if len(bodies) != 1 || !strings.Contains(bodies[0], `"approved":true`) || !strings.Contains(bodies[0], `"notes":"from stdin"`) {
 		t.Errorf("resume bodies: %q", bodies)
+	}
+}
+
+// --wait follows the run after the answer: a flow that refuses it and pauses
+// again exits 9 with the reason it logged; one that completes exits 0; one
+// that fails exits 10. JSON says where it went.
+func TestResumeWait(t *testing.T) {
+	cases := []struct {
+		name   string
+		next   func(srv *prefecttest.Server, id string)
+		code   domain.ExitCode
+		kind   string
+		stdout string
+	}{
+		{
+			"refused", func(srv *prefecttest.Server, id string) {
+				srv.Log(id, 40, "Invalid order: Green is only in stock in medium and large.")
+				srv.Pause(id, cmdtest.ApprovalSchema, "pick again")
+			},
+			domain.ExitRefused, "paused-again", "refused the answer and asks again: Invalid order: Green is only in stock in medium and large.",
+		},
+		{"completed", func(srv *prefecttest.Server, id string) { srv.SetState(id, "COMPLETED", "Completed", "") }, domain.ExitOK, "completed", "completed: deploy-run"},
+		{"failed", func(srv *prefecttest.Server, id string) { srv.SetState(id, "FAILED", "Failed", "boom") }, domain.ExitRunFailed, "failed", "failed after the answer: deploy-run"},
+	}
+	for _, c := range cases {
+		for _, output := range []string{"text", "json"} {
+			t.Run(c.name+" "+output, func(t *testing.T) {
+				srv, id := approvalServer(t)
+				time.AfterFunc(300*time.Millisecond, func() { c.next(srv, id) })
+				io := cmdtest.Streams("", false)
+				code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil),
+					"deploy-run", "--set", "approved=true", "--set", "token=s3cret", "--yes", "--wait=20s", "-o", output)
+				if code != c.code {
+					t.Fatalf("exit %d (%v), want %d\n%s", code, err, c.code, io.OutBuf.String())
+				}
+				if output == "text" {
+					if out := io.OutBuf.String(); !strings.Contains(out, "resumed deploy-run") || !strings.Contains(out, c.stdout) {
+						t.Errorf("stdout %q, want the resume and %q", out, c.stdout)
+					}
+					return
+				}
+				var got struct {
+					Outcome string                         `json:"outcome"`
+					After   struct{ Kind, Refusal string } `json:"after"`
+				}
+				if err := json.Unmarshal(io.OutBuf.Bytes(), &got); err != nil {
+					t.Fatalf("%v\n%s", err, io.OutBuf.String())
+				}
+				if got.Outcome != "resumed" || got.After.Kind != c.kind {
+					t.Errorf("JSON %s, want resumed and after.kind %s", io.OutBuf.String(), c.kind)
+				}
+			})
+		}
 	}
 }
