@@ -302,10 +302,12 @@ func (c *Client) GetRun(ctx context.Context, id string) (*Run, error) {
 }
 
 // ResolveRun finds a run by id, or else by name: paused runs first, then any
-// run. A name shared by several runs gives an *Error of Kind ErrAmbiguous
+// run. A paused run found by name has SameName set to how many other runs
+// share its name, so that the caller can say so. A name shared by several runs gives an *Error of Kind ErrAmbiguous
 // whose Reason lists their ids; no match gives ErrNotFound.
 func (c *Client) ResolveRun(ctx context.Context, idOrName string) (*Run, error) {
 	const op = "find run"
+	var err error
 	key := strings.TrimSpace(idOrName)
 	if key == "" {
 		return nil, &Error{Op: op, Kind: ErrBadRequest, Reason: "no run id or name given"}
@@ -332,6 +334,12 @@ func (c *Client) ResolveRun(ctx context.Context, idOrName string) (*Run, error) 
 			if err := c.attachNames(ctx, op, runs); err != nil {
 				return nil, err
 			}
+			if pausedOnly {
+				if runs[0].SameName, err = c.countNamed(ctx, op, key); err != nil {
+					return nil, err
+				}
+				runs[0].SameName = max(runs[0].SameName-1, 0)
+			}
 			return &runs[0], nil
 		case len(found) > 1:
 			ids := make([]string, len(found))
@@ -349,4 +357,17 @@ func (c *Client) ResolveRun(ctx context.Context, idOrName string) (*Run, error) 
 		}
 	}
 	return nil, &Error{Op: op, Kind: ErrNotFound, Reason: fmt.Sprintf("no flow run is named %q", key)}
+}
+
+// countNamed counts the runs named name (any state), up to one page.
+func (c *Client) countNamed(ctx context.Context, op, name string) (int, error) {
+	var found []struct {
+		ID string `json:"id"`
+	}
+	if _, err := c.postFilter(ctx, op, "/flow_runs/filter", func(limit int) any {
+		return flowRunsQuery{FlowRuns: &flowRunFilter{Name: &anyFilter{Any: []string{name}}}, Sort: "START_TIME_DESC", Limit: limit}
+	}, &found); err != nil {
+		return 0, err
+	}
+	return len(found), nil
 }

@@ -61,6 +61,9 @@ type Run struct {
 	FlowRun
 	FlowName       string `json:"flow_name"`
 	DeploymentName string `json:"deployment_name,omitempty"`
+	// SameName (ResolveRun by name) is how many other runs, not paused, share
+	// the name of this paused one.
+	SameName int `json:"-"`
 }
 
 // Suspended reports whether the run was suspended (its process exited and a

@@ -78,7 +78,7 @@ func cancelRun(ctx context.Context, opts *Options) error {
 	if err := cmdutil.RefuseReadOnly(opts.Settings(), "cancel", false); err != nil {
 		return err
 	}
-	c, run, err := cmdutil.OpenRun(ctx, opts.API, opts.Run)
+	c, run, err := cmdutil.OpenRun(ctx, opts.IO, opts.API, opts.Run)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,10 @@ type RunResolver interface {
 // OpenRun builds a command's client with api and finds the run idOrName in
 // it: the first step of show, resume and cancel. Errors pass unchanged, so
 // that their exit codes (ExitCodeFor) stay those of the API's kinds.
-func OpenRun[C RunResolver](ctx context.Context, api func() (C, error), idOrName string) (C, *apiclient.Run, error) {
+//
+// A name that a paused run shares with other runs resolves to the paused one,
+// and a note on stderr says so.
+func OpenRun[C RunResolver](ctx context.Context, io *IOStreams, api func() (C, error), idOrName string) (C, *apiclient.Run, error) {
 	c, err := api()
 	if err != nil {
 		var none C
@@ -88,6 +91,10 @@ func OpenRun[C RunResolver](ctx context.Context, api func() (C, error), idOrName
 	run, err := c.ResolveRun(ctx, idOrName)
 	if err != nil {
 		return c, nil, err
+	}
+	if run.SameName > 0 {
+		fmt.Fprintf(io.ErrOut, "unpause: note: %d other run(s) not paused are also named %q; this is the paused one, %s (use an id for another)\n",
+			run.SameName, termsafe.Line(run.Name), run.ID)
 	}
 	return c, run, nil
 }

@@ -122,7 +122,7 @@ func resumeRun(ctx context.Context, opts *Options) error {
 	if err := cmdutil.RefuseReadOnly(opts.Settings(), "resume", opts.DryRun); err != nil {
 		return err
 	}
-	c, run, err := cmdutil.OpenRun(ctx, opts.API, opts.Run)
+	c, run, err := cmdutil.OpenRun(ctx, opts.IO, opts.API, opts.Run)
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ RUN is a run id or an unambiguous run name.`,
 }
 
 func showRun(ctx context.Context, opts *Options) error {
-	c, run, err := cmdutil.OpenRun(ctx, opts.API, opts.Run)
+	c, run, err := cmdutil.OpenRun(ctx, opts.IO, opts.API, opts.Run)
 	if err != nil {
 		return err
 	}

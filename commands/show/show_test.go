@@ -201,3 +201,36 @@ func TestShowNoLongerPaused(t *testing.T) {
 		}
 	}
 }
+
+// A name shared by a paused run and finished ones resolves to the paused run,
+// and says so on stderr; shared by two paused runs it is ambiguous (exit 2).
+func TestShowSharedName(t *testing.T) {
+	srv := prefecttest.New(t)
+	srv.Add(prefecttest.Run{Name: "nightly", StateType: "COMPLETED", StateName: "Completed"})
+	paused := srv.Add(prefecttest.Run{Name: "nightly"})
+	srv.Add(prefecttest.Run{Name: "nightly", StateType: "FAILED", StateName: "Failed"})
+	io := cmdtest.Streams("", false)
+	if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "nightly"); code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	if !strings.Contains(io.OutBuf.String(), paused) {
+		t.Errorf("show picked another run:\n%s", io.OutBuf.String())
+	}
+	if want := `2 other run(s) not paused are also named "nightly"; this is the paused one, ` + paused; !strings.Contains(io.ErrBuf.String(), want) {
+		t.Errorf("stderr %q, want %q", io.ErrBuf.String(), want)
+	}
+
+	srv.Add(prefecttest.Run{Name: "nightly"})
+	io = cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "nightly")
+	if code != domain.ExitUsage || !strings.Contains(cmdtest.ErrText(err), "2 paused runs are named") {
+		t.Errorf("two paused runs named alike: exit %d (%v), want %d", code, err, domain.ExitUsage)
+	}
+
+	// A name no paused run has resolves to the one run that has it, without a note.
+	srv.Add(prefecttest.Run{Name: "weekly", StateType: "COMPLETED", StateName: "Completed"})
+	io = cmdtest.Streams("", false)
+	if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "weekly"); code != domain.ExitOK || io.ErrBuf.Len() != 0 {
+		t.Errorf("weekly: exit %d (%v), stderr %q", code, err, io.ErrBuf.String())
+	}
+}
