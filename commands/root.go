@@ -52,7 +52,7 @@ codes; see 'unpause help exit-codes'.`,
 		Version:       fmt.Sprintf("%s (commit %s, built %s)", b.Version, b.Commit, b.Date),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          cmdutil.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Annotations["noConfig"] == "true" {
 				return nil
@@ -80,7 +80,7 @@ func newCmdMan(b cmdutil.BuildInfo) *cobra.Command {
 		Use:         "man",
 		Short:       "Print the man page (roff) to stdout",
 		Hidden:      true,
-		Args:        cobra.NoArgs,
+		Args:        cmdutil.NoArgs,
 		Annotations: map[string]string{"noConfig": "true"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return doc.GenMan(cmd.Root(), &doc.GenManHeader{Title: "UNPAUSE", Section: "1", Source: "unpause " + b.Version}, cmd.OutOrStdout())

@@ -66,6 +66,7 @@ type configFile struct {
 	// lower-cased profile name (viper lower-cases map keys).
 	readOnlyByProfile map[string]bool
 	warnings          []string
+	lines             []string // the file's text, to say on which line a key is
 }
 
 // defaultConfigPath picks the config directory: $UNPAUSE_CONFIG_DIR, else
@@ -89,6 +90,9 @@ func readConfigFile(path string, explicit bool) (*configFile, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
 		return cf, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("config file %s does not exist: create it, or give an existing file with --config "+
+			"(UNPAUSE_CONFIG_DIR takes a directory holding config.yaml)", path)
 	case err != nil:
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	case info.IsDir():
@@ -102,6 +106,9 @@ func readConfigFile(path string, explicit bool) (*configFile, error) {
 		// viper picks the format from the extension
 	default:
 		cf.v.SetConfigType("yaml")
+	}
+	if raw, err := os.ReadFile(path); err == nil {
+		cf.lines = strings.Split(string(raw), "\n")
 	}
 	if err := cf.v.ReadInConfig(); err != nil {
 		// The parser's own message carries the line ("yaml: line 3: ...").
@@ -191,6 +198,17 @@ func (cf *configFile) get(key string) (string, bool) {
 
 // source names the file as a Source.
 func (cf *configFile) source() Source { return Source("config " + cf.path) }
+
+// keySource names the file and the line a top-level key is set on, so that
+// an error about its value points there.
+func (cf *configFile) keySource(key string) Source {
+	for i, l := range cf.lines {
+		if k, _, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(k), key) && !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "\t") {
+			return Source(fmt.Sprintf("config %s line %d", cf.path, i+1))
+		}
+	}
+	return cf.source()
+}
 
 // command returns the argv of a *_cmd key: a YAML list (preferred, no
 // quoting issues) or a string split on whitespace. No shell is involved.

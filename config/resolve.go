@@ -208,7 +208,7 @@ func (r *resolver) boolean(key string, def bool, layers ...layer) bool {
 	if ok {
 		var err error
 		if b, err = parseBool(v); err != nil {
-			r.fail(fmt.Errorf("%s (%s): %w", key, src, err))
+			r.fail(fmt.Errorf("%s (%s): %w", key, r.at(key, src), err))
 		}
 	}
 	r.note(key, strconv.FormatBool(b), src, false)
@@ -222,9 +222,9 @@ func (r *resolver) duration(key string, def, minimum time.Duration, layers ...la
 		var err error
 		switch d, err = parseDuration(v); {
 		case err != nil:
-			r.fail(fmt.Errorf("%s (%s): %w", key, src, err))
+			r.fail(fmt.Errorf("%s (%s): %w", key, r.at(key, src), err))
 		case d < minimum:
-			r.fail(fmt.Errorf("%s (%s): %s is too short (minimum %s)", key, src, d, minimum))
+			r.fail(fmt.Errorf("%s (%s): %s is too short (minimum %s)", key, r.at(key, src), d, minimum))
 		}
 	}
 	r.note(key, d.String(), src, false)
@@ -239,7 +239,7 @@ func (r *resolver) theme(layers ...layer) string {
 		switch t {
 		case "auto", "dark", "light":
 		default:
-			r.fail(fmt.Errorf("%s (%s): %q is not one of auto, dark, light", keyTheme, src, v))
+			r.fail(fmt.Errorf("%s (%s): %q is not one of auto, dark, light", keyTheme, r.at(keyTheme, src), v))
 		}
 	}
 	r.note(keyTheme, t, src, false)
@@ -253,7 +253,7 @@ func (r *resolver) readOnlyRule() readOnlyRule {
 	parse := func(v string, src Source) *bool {
 		b, err := parseBool(v)
 		if err != nil {
-			r.fail(fmt.Errorf("%s (%s): %w", keyReadOnly, src, err))
+			r.fail(fmt.Errorf("%s (%s): %w", keyReadOnly, r.at(keyReadOnly, src), err))
 		}
 		return &b
 	}
@@ -267,4 +267,13 @@ func (r *resolver) readOnlyRule() readOnlyRule {
 		rule.global, rule.globalSrc = parse(v, src), src
 	}
 	return rule
+}
+
+// at is where a value came from, for an error about it: the config file's
+// line when it came from the file.
+func (r *resolver) at(key string, src Source) Source {
+	if r.file != nil && src == r.file.source() {
+		return r.file.keySource(key)
+	}
+	return src
 }

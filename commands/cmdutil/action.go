@@ -25,6 +25,18 @@ func ExactlyOneRun(_ *cobra.Command, args []string) error {
 	return nil
 }
 
+// NoArgs is the Args check of the commands that take none: an extra word is
+// a usage error (exit 2), most often a mistyped command.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd.HasSubCommands() {
+		return UsageErrorf("unknown command %q for %q; run '%s --help' to see the commands", args[0], cmd.CommandPath(), cmd.CommandPath())
+	}
+	return UsageErrorf("%q takes no arguments (got %q); run '%s --help' for its flags", cmd.CommandPath(), args[0], cmd.CommandPath())
+}
+
 // RefuseReadOnly stops resume and cancel in read-only mode (--read-only, or
 // read_only for the profile); a dry run sends nothing and may go on.
 func RefuseReadOnly(s *config.Settings, action string, dryRun bool) error {

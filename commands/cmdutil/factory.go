@@ -8,6 +8,7 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 )
 
@@ -29,7 +30,8 @@ type Factory struct {
 func (f *Factory) Load(cmd *cobra.Command) error {
 	s, err := config.Load(cmd.Context(), cmd.Flags(), nil)
 	if err != nil {
-		return err
+		// Every failure to load settings is the user's configuration to fix.
+		return WithCode(domain.ExitUsage, err)
 	}
 	f.Settings = s
 	for _, w := range s.Warnings {

@@ -27,7 +27,7 @@ func NewCmdConfig(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Show every setting and where it came from (secrets masked)",
-		Args:  cobra.NoArgs,
+		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cmdutil.CheckOutput(opts.Output, "table", "json"); err != nil {
 				return err

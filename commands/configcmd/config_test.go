@@ -23,7 +23,7 @@ func TestNewCmdConfigFlags(t *testing.T) {
 		{nil, "table", domain.ExitOK},
 		{[]string{"-o", "json"}, "json", domain.ExitOK},
 		{[]string{"--output", "text"}, "", domain.ExitUsage},
-		{[]string{"extra"}, "", domain.ExitError},
+		{[]string{"extra"}, "", domain.ExitUsage},
 		{[]string{"--bogus"}, "", domain.ExitUsage},
 	}
 	for _, c := range cases {

@@ -47,7 +47,7 @@ The table goes to stdout; with --output json, stdout carries a JSON array and
 nothing else.`,
 		Example: `  unpause list
   unpause list --needs-input --flow nightly-etl --output json | jq -r '.[].id'`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cmdutil.CheckOutput(opts.Output, "table", "json"); err != nil {
 				return err

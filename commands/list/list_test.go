@@ -28,7 +28,7 @@ func TestNewCmdListFlags(t *testing.T) {
 			domain.ExitOK,
 		},
 		{[]string{"-o", "yaml"}, Options{}, domain.ExitUsage},
-		{[]string{"extra"}, Options{}, domain.ExitError},
+		{[]string{"extra"}, Options{}, domain.ExitUsage},
 		{[]string{"--bogus"}, Options{}, domain.ExitUsage},
 	}
 	for _, c := range cases {

@@ -215,7 +215,14 @@ func buildAnswer(s *inputschema.Schema, opts *Options) (map[string]any, error) {
 	}
 	values, err := s.ApplySets(domain.InitialValues(s.Defaults(), whole), opts.Sets)
 	if err != nil {
-		return nil, cmdutil.WithCode(domain.ExitInvalidInput, err)
+		// A malformed --set is a usage mistake; a value that does not fit
+		// the field is invalid input. All of them are listed at once.
+		code := domain.ExitInvalidInput
+		var errs inputschema.SetErrors
+		if errors.As(err, &errs) && errs.Syntax() {
+			code = domain.ExitUsage
+		}
+		return nil, cmdutil.WithCode(code, fmt.Errorf("%w\nnothing was sent; 'unpause show RUN' lists the fields", err))
 	}
 	return values, nil
 }

@@ -141,6 +141,13 @@ func TestResumeRefusals(t *testing.T) {
 		{"required field missing", []string{"deploy-run", "--set", "notes=x", "--yes"}, false, domain.ExitInvalidInput, "approved"},
 		{"unknown field", []string{"deploy-run", "--set", "approved=true", "--set", "nope=1", "--yes"}, false, domain.ExitInvalidInput, "nope"},
 		{"answer not JSON", []string{"deploy-run", "--input-json", "{", "--yes"}, false, domain.ExitInvalidInput, "JSON"},
+		{"a malformed --set is a usage mistake", []string{"deploy-run", "--set", "approved=true", "--set", "reviewer", "--yes"}, false, domain.ExitUsage, "--set reviewer: expected field=value"},
+		{
+			"every wrong --set at once, no decoder words",
+			[]string{"deploy-run", "--set", "approved:=notjson", "--set", "nope=1", "--yes"},
+			false, domain.ExitInvalidInput,
+			"--set approved:=notjson: approved expects yes/no: \"notjson\" is not JSON; give a JSON value such as true, 3, \"text\", [1, 2] or {\"a\": 1}\n--set nope=1: unknown field",
+		},
 		{"no terminal, no --yes", []string{"deploy-run", "--set", "approved=true"}, false, domain.ExitUsage, "--yes"},
 		{"not confirmed", []string{"deploy-run", "--set", "approved=true"}, true, domain.ExitUsage, "not confirmed"},
 	}

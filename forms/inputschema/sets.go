@@ -27,47 +27,94 @@ func (s *Schema) ApplySets(base map[string]any, sets []string) (map[string]any, 
 		out = map[string]any{}
 	}
 	appended := map[string]bool{}
+	var errs SetErrors
 	for _, set := range sets {
-		key, raw, isJSON, err := splitSet(set)
-		if err != nil {
-			return nil, err
-		}
-		f, rest := s.lookupSetPath(key)
-		if f == nil {
-			return nil, fmt.Errorf("--set %s: unknown field %q; fields: %s", set, key, strings.Join(s.paths, ", "))
-		}
-		if rest != "" {
-			v := any(raw)
-			if isJSON {
-				if v, err = parseJSONText(raw); err != nil {
-					return nil, fmt.Errorf("--set %s: %s: %w", set, key, err)
-				}
-			} else if j, err := parseJSONText(raw); err == nil {
-				v = j
-			}
-			if err := putPath(out, f.Path+"."+rest, v); err != nil {
-				return nil, fmt.Errorf("--set %s: %w", set, err)
-			}
-			continue
-		}
-		v, err := s.setValue(f, raw, isJSON, appended[f.Path], getPath(out, f.Path))
-		if err != nil {
-			return nil, fmt.Errorf("--set %s: %s expects %s: %w", set, f.Path, f.TypeHint(), err)
-		}
-		if isArrayKind(f) {
-			appended[f.Path] = true
-		}
-		if err := putPath(out, f.Path, v); err != nil {
-			return nil, fmt.Errorf("--set %s: %w", set, err)
+		if e := s.applySet(out, set, appended); e != nil {
+			errs = append(errs, *e)
 		}
 	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
 	return out, nil
+}
+
+// applySet applies one assignment to out, or says why it cannot.
+func (s *Schema) applySet(out map[string]any, set string, appended map[string]bool) *SetError {
+	fail := func(syntax bool, format string, a ...any) *SetError {
+		return &SetError{Set: set, Syntax: syntax, Msg: fmt.Sprintf(format, a...)}
+	}
+	key, raw, isJSON, err := splitSet(set)
+	if err != nil {
+		return fail(true, "%v", err)
+	}
+	f, rest := s.lookupSetPath(key)
+	if f == nil {
+		return fail(false, "unknown field %q; fields: %s", key, strings.Join(s.paths, ", "))
+	}
+	if rest != "" {
+		v := any(raw)
+		if isJSON {
+			if v, err = parseJSONText(raw); err != nil {
+				return fail(false, "%s: %v", key, err)
+			}
+		} else if j, err := parseJSONText(raw); err == nil {
+			v = j
+		}
+		if err := putPath(out, f.Path+"."+rest, v); err != nil {
+			return fail(false, "%v", err)
+		}
+		return nil
+	}
+	v, err := s.setValue(f, raw, isJSON, appended[f.Path], getPath(out, f.Path))
+	if err != nil {
+		return fail(false, "%s expects %s: %v", f.Path, f.TypeHint(), err)
+	}
+	if isArrayKind(f) {
+		appended[f.Path] = true
+	}
+	if err := putPath(out, f.Path, v); err != nil {
+		return fail(false, "%v", err)
+	}
+	return nil
+}
+
+// SetError is one assignment that could not be applied.
+type SetError struct {
+	Set    string // the assignment as given
+	Syntax bool   // not field=value nor field:=<json> at all
+	Msg    string // what is wrong with it
+}
+
+func (e SetError) Error() string { return "--set " + e.Set + ": " + e.Msg }
+
+// SetErrors is every assignment of one ApplySets that could not be applied,
+// so that all of them can be fixed at once.
+type SetErrors []SetError
+
+func (es SetErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Syntax reports whether any assignment was malformed (a usage mistake
+// rather than a wrong value).
+func (es SetErrors) Syntax() bool {
+	for _, e := range es {
+		if e.Syntax {
+			return true
+		}
+	}
+	return false
 }
 
 func splitSet(set string) (key, raw string, isJSON bool, err error) {
 	i := strings.IndexByte(set, '=')
 	if i <= 0 {
-		return "", "", false, fmt.Errorf("--set %q: expected field=value or field:=<json>", set)
+		return "", "", false, fmt.Errorf("expected field=value or field:=<json>")
 	}
 	key, raw = set[:i], set[i+1:]
 	if strings.HasSuffix(key, ":") {
@@ -75,7 +122,7 @@ func splitSet(set string) (key, raw string, isJSON bool, err error) {
 	}
 	key = strings.TrimSpace(key)
 	if key == "" {
-		return "", "", false, fmt.Errorf("--set %q: missing field name", set)
+		return "", "", false, fmt.Errorf("missing field name before =")
 	}
 	return key, raw, isJSON, nil
 }

@@ -2,6 +2,7 @@ package inputschema
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -88,7 +89,7 @@ func TestApplySetsErrors(t *testing.T) {
 		"ids=x":          {"ids expects list of whole numbers"},
 		"home=x":         {"home expects group of fields", "home.<field>=value", "home:=<json>"},
 		"when=tomorrow":  {"when expects date and time"},
-		"count:={":       {"count", "not valid JSON"},
+		"count:={":       {"count", "is not JSON; give a JSON value"},
 		"=1":             {"expected field=value"},
 		"novalue":        {"expected field=value"},
 	}
@@ -108,6 +109,31 @@ func TestApplySetsErrors(t *testing.T) {
 	got, err := s.ApplySets(nil, []string{"approver=null"})
 	if err != nil || got["approver"] != "null" {
 		t.Errorf("approver=null: %#v %v", got, err)
+	}
+}
+
+// Every assignment that cannot be applied is reported at once, malformed
+// ones marked as such; the Go decoder's words never reach the operator.
+func TestApplySetsReportsAll(t *testing.T) {
+	s := mustSchema(t, "approval_input")
+	_, err := s.ApplySets(nil, []string{"count=abc", "approved=true", "reviewer", "approved:=notjson", "nope=1"})
+	var errs SetErrors
+	if !errors.As(err, &errs) || len(errs) != 4 {
+		t.Fatalf("err %v, want 4 SetErrors", err)
+	}
+	if !errs.Syntax() || errs[0].Syntax || !errs[1].Syntax {
+		t.Errorf("syntax marks: %+v", errs)
+	}
+	for _, want := range []string{"--set count=abc: count expects whole number", "--set reviewer: expected field=value", `--set approved:=notjson: approved expects yes/no: "notjson" is not JSON`, `--set nope=1: unknown field "nope"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%s", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "invalid character") {
+		t.Errorf("the JSON decoder's words leak:\n%s", err)
+	}
+	if _, err := s.ApplySets(nil, []string{"count=abc"}); !errors.As(err, &errs) || errs.Syntax() {
+		t.Errorf("a wrong value is not a syntax mistake: %v", err)
 	}
 }
 

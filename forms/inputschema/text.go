@@ -203,11 +203,13 @@ func parseJSONText(text string) (any, error) {
 	dec := json.NewDecoder(strings.NewReader(text))
 	dec.UseNumber()
 	var v any
+	// The decoder's own words ("invalid character 'o' in literal null") say
+	// little to an operator: say what was given and what JSON looks like.
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("not valid JSON: %w", err)
+		return nil, fmt.Errorf("%s is not JSON; give a JSON value such as true, 3, \"text\", [1, 2] or {\"a\": 1}", quoteShort(text))
 	}
 	if dec.More() {
-		return nil, errors.New("not valid JSON: extra data after the value")
+		return nil, fmt.Errorf("%s holds more than one JSON value; give exactly one", quoteShort(text))
 	}
 	return normJSON(v), nil
 }
@@ -512,4 +514,12 @@ func (s *Schema) fits(vf *Field, v any) bool {
 		}
 	}
 	return s.CheckValue(vf, v) == nil
+}
+
+// quoteShort quotes text for a message, cut to 40 runes.
+func quoteShort(text string) string {
+	if r := []rune(text); len(r) > 40 {
+		text = string(r[:40]) + "…"
+	}
+	return strconv.Quote(text)
 }

@@ -2,6 +2,7 @@ package accessible
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -126,13 +127,11 @@ func (a *session) askItems(f *inputschema.Field) ([]string, error) {
 // setError drops the command-line wording ("--set a=b: ") of ApplySets
 // errors: here the operator answered a question.
 func setError(err error) string {
-	msg := err.Error()
-	if rest, ok := strings.CutPrefix(msg, "--set "); ok {
-		if i := strings.Index(rest, ": "); i >= 0 {
-			return rest[i+2:]
-		}
+	var errs inputschema.SetErrors
+	if errors.As(err, &errs) && len(errs) > 0 {
+		return errs[0].Msg // one question, one assignment
 	}
-	return msg
+	return err.Error()
 }
 
 func fieldLabel(f *inputschema.Field) string {
