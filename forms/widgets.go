@@ -171,7 +171,7 @@ func (fm *Form) inputSpec(h *holder) spec {
 		if f.Format == "password" {
 			in.EchoMode(huh.EchoModePassword)
 		}
-		if p := placeholder(f); p != "" {
+		if p := fm.placeholder(f); p != "" {
 			in.Placeholder(p)
 		}
 		return in.DescriptionFunc(func() string { return fm.liveHelp(h, hint) }, &h.text)
@@ -222,10 +222,10 @@ func (fm *Form) tupleEmpty(h *holder) bool {
 	return true
 }
 
-func placeholder(f *inputschema.Field) string {
+func (fm *Form) placeholder(f *inputschema.Field) string {
 	switch f.Format {
 	case "date-time":
-		return "2026-11-21 14:00"
+		return inputschema.DateTimeExample(fm.schema.TimeZone(), time.Now())
 	case "date":
 		return "YYYY-MM-DD"
 	case "time":
@@ -439,7 +439,7 @@ func (fm *Form) hint(f *inputschema.Field) string {
 		}
 	}
 	if f.Format == "date-time" {
-		parts = append(parts, "time zone "+zoneName(fm.schema.TimeZone(), time.Now()))
+		parts = append(parts, "time zone "+inputschema.ZoneName(fm.schema.TimeZone(), time.Now()))
 	}
 	if c := f.ConstraintText(); c != "" {
 		parts = append(parts, oneLine(fm.clean(c)))
@@ -483,20 +483,6 @@ func emptyAllowed(s *inputschema.Schema, f *inputschema.Field) bool {
 		return s.CheckValue(f, []any{}) == nil
 	}
 	return false
-}
-
-// zoneName names a time zone the way an operator reads it: "UTC",
-// "CET (+01:00)"; "Local" alone would say nothing.
-func zoneName(loc *time.Location, now time.Time) string {
-	name, offset := now.In(loc).Zone()
-	off := now.In(loc).Format("-07:00")
-	if offset == 0 && (name == "UTC" || name == "GMT") {
-		return "UTC"
-	}
-	if name == "" || strings.HasPrefix(name, "+") || strings.HasPrefix(name, "-") {
-		return off
-	}
-	return name + " (" + off + ")"
 }
 
 func (fm *Form) positionHint(tuple, pos *inputschema.Field) string {

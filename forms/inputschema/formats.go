@@ -29,8 +29,8 @@ var dateTimeLocalLayouts = []string{
 }
 
 // parseDateTime accepts RFC 3339 and the friendly forms "2026-11-21 14:00",
-// "2026-11-21T14:00" and "2026-11-21" (in loc), and returns RFC 3339 with
-// an offset, which is what is sent.
+// "2026-11-21T14:00" and "2026-11-21" (in loc, the schema's TimeZone), and
+// returns RFC 3339 with an offset, which is what is sent.
 func parseDateTime(text string, loc *time.Location) (string, error) {
 	t := strings.TrimSpace(text)
 	if len(t) > 10 && (t[10] == 't') {
@@ -49,14 +49,44 @@ func parseDateTime(text string, loc *time.Location) (string, error) {
 			return tm.Format(time.RFC3339Nano), nil
 		}
 	}
-	return "", fmt.Errorf("%q is not a date and time; use e.g. 2026-11-21 14:00 (local time) or 2026-11-21T14:00:00+01:00", clip(t))
+	ex := exampleTime(loc, time.Now())
+	return "", fmt.Errorf("%q is not a date and time; use e.g. %s (time zone %s) or %s",
+		clip(t), ex.Format("2006-01-02 15:04"), ZoneName(loc, ex), ex.Format(time.RFC3339))
+}
+
+// exampleTime is the date-time examples show: tomorrow at 09:00 in loc, so
+// that an example is never already past.
+func exampleTime(loc *time.Location, now time.Time) time.Time {
+	d := now.In(loc).AddDate(0, 0, 1)
+	return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, loc)
+}
+
+// DateTimeExample is how a date-time is typed, for a placeholder: tomorrow
+// at 09:00 in loc.
+func DateTimeExample(loc *time.Location, now time.Time) string {
+	return exampleTime(loc, now).Format("2006-01-02 15:04")
+}
+
+// ZoneName names a time zone the way an operator reads it: "UTC",
+// "CET (+01:00)"; "Local" alone would say nothing. Every front end says the
+// time zone of friendly date-times this way.
+func ZoneName(loc *time.Location, now time.Time) string {
+	name, offset := now.In(loc).Zone()
+	off := now.In(loc).Format("-07:00")
+	if offset == 0 && (name == "UTC" || name == "GMT") {
+		return "UTC"
+	}
+	if name == "" || strings.HasPrefix(name, "+") || strings.HasPrefix(name, "-") {
+		return off
+	}
+	return name + " (" + off + ")"
 }
 
 func parseDate(text string) (string, error) {
 	t := strings.TrimSpace(text)
 	tm, err := time.Parse("2006-01-02", t)
 	if err != nil {
-		return "", fmt.Errorf("%q is not a date; use YYYY-MM-DD, e.g. 2026-11-21", clip(t))
+		return "", fmt.Errorf("%q is not a date; use YYYY-MM-DD, e.g. %s", clip(t), time.Now().AddDate(0, 0, 1).Format("2006-01-02"))
 	}
 	return tm.Format("2006-01-02"), nil
 }

@@ -44,7 +44,7 @@ func (s *Schema) ParseText(f *Field, text string) (any, bool, error) {
 	switch {
 	case text == "" || (trimmed == "" && f.Kind != String):
 		if f.Required {
-			return nil, false, RequiredError{Hint: requiredHint(f)}
+			return nil, false, RequiredError{Hint: s.requiredHint(f)}
 		}
 		return nil, false, nil
 	case trimmed == NullCommand:
@@ -119,16 +119,23 @@ func commandsFor(f *Field) []string {
 	return out
 }
 
-func requiredHint(f *Field) string {
+// requiredHint says how to answer a required field left empty, offering
+// \empty only where an empty text or list is a valid answer.
+func (s *Schema) requiredHint(f *Field) string {
+	emptyOK := (f.Kind == String && s.CheckValue(f, "") == nil) || (f.Kind == List && s.CheckValue(f, []any{}) == nil)
 	switch {
-	case f.Kind == String && f.Nullable:
+	case emptyOK && f.Kind == String && f.Nullable:
 		return "type a value, " + EmptyCommand + " for an empty text, or " + NullCommand + " for none"
-	case f.Kind == String:
+	case emptyOK && f.Kind == String:
 		return "type a value (" + EmptyCommand + " for an empty text)"
-	case f.Kind == List && f.Nullable:
+	case emptyOK && f.Kind == List && f.Nullable:
 		return "enter items, " + EmptyCommand + " for an empty list, or " + NullCommand + " for none"
-	case f.Kind == List:
+	case emptyOK && f.Kind == List:
 		return "enter items (" + EmptyCommand + " for an empty list)"
+	case f.Kind == List && f.Nullable:
+		return "enter items, or " + NullCommand + " for none"
+	case f.Kind == List:
+		return "enter items"
 	case f.Nullable:
 		return "type a value or " + NullCommand + " for none"
 	}
