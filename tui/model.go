@@ -54,6 +54,7 @@ type openRun struct {
 	submitted     *drafts.Draft
 	pendingAnswer bool // "a" was pressed before the form could be built
 	sending       bool
+	resumed       bool // the banner says "resumed"; the next GET shows what became of it
 }
 
 // Model is the root model. It is used through a pointer: it holds 10,000
@@ -329,6 +330,11 @@ func (m *Model) refresh(manual bool) tea.Cmd {
 	cmds := []tea.Cmd{m.listCmd()}
 	if m.cur != nil && !m.cur.sending {
 		cmds = append(cmds, m.getRunCmd(m.cur.id))
+		if manual && m.screen == scrRun {
+			// r in the run view reloads all of it: what the run logged and
+			// the answers it received since it was opened.
+			cmds = append(cmds, m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
+		}
 	}
 	if manual {
 		m.setStatus("Refreshing…", false)
@@ -380,6 +386,10 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case m.cur.resumed && !msg.run.Paused():
+		// The banner said the run would leave the inbox: now it has.
+		m.cur.resumed = false
+		m.runview.SetBanner(runview.BannerSuccess, "Resumed: the run continues (now "+domain.StateName(msg.run.State)+"); it has left the inbox.")
 	case old.Paused() && !msg.run.Paused():
 		if k, _ := m.runview.Banner(); k == runview.BannerNone {
 			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): someone else answered it, or it ended.")
@@ -387,6 +397,7 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 	case msg.run.Paused() && msg.run.NeedsInput() && m.cur.input != nil && inputCacheKey(msg.run) != m.cur.input.cacheKey:
 		// It paused again (e.g. the flow refused the answer and asks anew):
 		// load the new request; the last answer sent is offered again.
+		m.cur.resumed = false
 		m.cur.input, m.cur.inputFailed, m.cur.draftLoaded = nil, false, false
 		delete(m.answers, m.cur.id)
 		if m.screen == scrAnswer {
@@ -679,6 +690,7 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 		m.backToRun(told, onScreen)
 		if onScreen {
 			m.runview.SetNotice("")
+			m.cur.resumed = true
 		}
 		cmds = append(cmds, m.afterResumeCmd(msg.id, msg.schemaKey, msg.values), m.refresh(false))
 	case apiclient.OutcomeCancelled:

@@ -835,3 +835,46 @@ func TestReviewHidesSecrets(t *testing.T) {
 		t.Fatalf("resume calls %+v", calls)
 	}
 }
+
+func TestRefreshInRunViewReloadsLogsAndResponses(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	h.keys("j", "enter")
+	h.keys("G")
+	h.mustSee("Waiting for approval")
+	h.mustNotSee("Approved by ops", "paused-1-response")
+	api.mu.Lock()
+	api.logs["r-deploy"] = append(api.logs["r-deploy"], apiclient.LogLine{Timestamp: testNow, Level: 20, Message: "Approved by ops"})
+	api.responses["r-deploy"] = append(api.responses["r-deploy"], apiclient.Response{Key: "paused-1-response", Created: testNow, Value: json.RawMessage(`{"approve":true}`)})
+	api.mu.Unlock()
+	h.keys("r", "G")
+	h.mustSee("Approved by ops", "paused-1-response")
+}
+
+func TestResumedBannerReplacedOnceRefreshShowsRunGone(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	answerShirt(h, 2, 3)
+	h.keys("y")
+	// The refresh that follows the resume saw the run running: the banner
+	// must not promise what already happened.
+	h.mustNotSee("It leaves the inbox on the next refresh")
+	h.mustSee("Resumed", "now Running", "left the inbox")
+}
+
+func TestRunViewOffersActionsOnlyWhilePaused(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("j", "enter")
+	if hs := ansi.Strip(h.m.hints()); !strings.Contains(hs, "a answer") || !strings.Contains(hs, "x/c cancel") {
+		t.Fatalf("paused run's key bar lacks the actions: %q", hs)
+	}
+	h.keys("esc", "k")
+	answerShirt(h, 2, 3)
+	h.keys("y")
+	if hs := ansi.Strip(h.m.hints()); strings.Contains(hs, "a answer") || strings.Contains(hs, "x/c cancel") {
+		t.Fatalf("finished run's key bar offers actions: %q", hs)
+	}
+	h.keys("a")
+	h.mustSee("no longer paused")
+	h.keys("x")
+	h.mustSee("no longer paused")
+}

@@ -292,7 +292,9 @@ func (m *Model) hints() string {
 		}
 		bs = append(bs, k.Filter, k.Sort, k.Refresh, k.Profiles, k.Help, k.Quit)
 	case m.screen == scrRun:
-		if !ro {
+		// Only a paused run can be answered or cancelled (pressing a or x
+		// on another still says why not).
+		if !ro && m.cur != nil && m.cur.run.Paused() {
 			bs = append(bs, k.Answer, k.Cancel)
 		}
 		bs = append(bs, k.Down, k.Back, k.Refresh, k.Help, k.Quit)
