@@ -87,6 +87,7 @@ type Model struct {
 	tickGen     int
 	draftGen    int
 	resizeGen   int
+	followGen   int // follow-up log fetches: a new action or run supersedes them
 	refreshing  bool
 	lastRefresh time.Time
 	listErr     error
@@ -267,6 +268,8 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.onAction(msg), true
 	case profileMsg:
 		return m.onProfile(msg), true
+	case followLogsMsg:
+		return m.onFollowLogs(msg), true
 	}
 	return nil, false
 }
@@ -410,12 +413,28 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 	return nil
 }
 
+// followLogs starts the follow-up fetches of the run's logs (and answers)
+// after an action on it.
+func (m *Model) followLogs(id string) tea.Cmd {
+	m.followGen++
+	return m.followLogsCmd(id, 0)
+}
+
+// onFollowLogs fetches the logs again while the same run is on screen.
+func (m *Model) onFollowLogs(msg followLogsMsg) tea.Cmd {
+	if msg.gen != m.followGen || m.cur == nil || m.cur.id != msg.id || m.screen == scrInbox {
+		return nil
+	}
+	return tea.Batch(m.logsCmd(msg.id), m.responsesCmd(msg.id), m.followLogsCmd(msg.id, msg.step+1))
+}
+
 // openRunView shows a run and loads its details in parallel.
 func (m *Model) openRunView(r *apiclient.Run) tea.Cmd {
 	if r == nil {
 		return nil
 	}
 	if m.cur == nil || m.cur.id != r.ID {
+		m.followGen++ // the previous run's follow-ups are not for this one
 		m.cur = &openRun{id: r.ID, run: r}
 		m.runview.SetRun(r, m.api.RunURL(r.ID))
 	} else {
@@ -693,11 +712,17 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 			m.cur.resumed = true
 		}
 		cmds = append(cmds, m.afterResumeCmd(msg.id, msg.schemaKey, msg.values), m.refresh(false))
+		if onScreen {
+			cmds = append(cmds, m.followLogs(msg.id))
+		}
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
 		m.backToRun(told, onScreen)
 		cmds = append(cmds, m.refresh(false))
+		if onScreen {
+			cmds = append(cmds, m.followLogs(msg.id))
+		}
 	case apiclient.OutcomeRejected:
 		if act.Answering {
 			if onScreen {

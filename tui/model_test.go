@@ -878,3 +878,82 @@ func TestRunViewOffersActionsOnlyWhilePaused(t *testing.T) {
 	h.keys("x")
 	h.mustSee("no longer paused")
 }
+
+func isFollowLogs(m tea.Msg) bool { _, ok := m.(followLogsMsg); return ok }
+
+func TestLogsFetchedAgainAfterResume(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	answerShirt(h, 1, 2)
+	h.keys("y")
+	h.mustSee("Resumed")
+	// Prefect writes the flow's log line a moment after the resume.
+	api.mu.Lock()
+	api.logs["r-shirt"] = []apiclient.LogLine{{Timestamp: testNow, Level: 40, Message: "green is not available in small"}}
+	api.mu.Unlock()
+	h.keys("G")
+	h.mustNotSee("green is not available")
+	var delays []time.Duration
+	for _, tk := range h.ticks {
+		if isFollowLogs(tk.msg) {
+			delays = append(delays, tk.d)
+		}
+	}
+	if !reflect.DeepEqual(delays, []time.Duration{2 * time.Second}) {
+		t.Fatalf("follow-up log fetches pending: %v", delays)
+	}
+	h.fireTicks(isFollowLogs)
+	h.keys("G")
+	h.mustSee("green is not available")
+	// One more, later; then none.
+	n := 0
+	for _, tk := range h.ticks {
+		if isFollowLogs(tk.msg) {
+			n++
+			if tk.d != 3*time.Second {
+				t.Fatalf("second follow-up after %v", tk.d)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d second follow-ups", n)
+	}
+	h.fireTicks(isFollowLogs)
+	for _, tk := range h.ticks {
+		if isFollowLogs(tk.msg) {
+			t.Fatal("follow-ups never end")
+		}
+	}
+}
+
+func TestLogFollowUpDroppedOnceRunLeftScreen(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	answerShirt(h, 1, 2)
+	h.keys("y")
+	h.keys("esc") // back to the inbox
+	api.mu.Lock()
+	before := api.logCalls
+	api.mu.Unlock()
+	h.fireTicks(isFollowLogs)
+	api.mu.Lock()
+	after := api.logCalls
+	api.mu.Unlock()
+	if after != before {
+		t.Fatalf("logs fetched for a run no longer on screen (%d -> %d calls)", before, after)
+	}
+	// Another run opened: a follow-up of the first is dropped too.
+	h = newHarness(t, api)
+	answerShirt(h, 1, 2)
+	h.keys("y", "esc", "j", "enter")
+	api.mu.Lock()
+	before = api.logCalls
+	api.mu.Unlock()
+	h.fireTicks(isFollowLogs)
+	api.mu.Lock()
+	after = api.logCalls
+	api.mu.Unlock()
+	if after != before {
+		t.Fatalf("follow-up of another run fetched logs (%d -> %d calls)", before, after)
+	}
+}
