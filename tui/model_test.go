@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/drafts"
 )
@@ -622,7 +623,7 @@ func TestResizeFollowsTerminal(t *testing.T) {
 func TestHelpOverlayListsKeys(t *testing.T) {
 	h := newHarness(t, fixture(t))
 	h.keys("?")
-	h.mustSee("Keys", "Inbox", "Run", "Form and review", "Everywhere", "filter", "refresh", "profiles", "quit (anywhere)", "cancel run")
+	h.mustSee("Keys", "Inbox", "Run", "Form and review", "Everywhere", "filter", "refresh", "switch profile", "quit (anywhere)", "cancel run")
 	h.keys("esc")
 	h.mustNotSee("Form and review")
 }
@@ -955,5 +956,64 @@ func TestLogFollowUpDroppedOnceRunLeftScreen(t *testing.T) {
 	api.mu.Unlock()
 	if after != before {
 		t.Fatalf("follow-up of another run fetched logs (%d -> %d calls)", before, after)
+	}
+}
+
+func TestKeyBarOffersOnlyPossibleMoves(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 16})
+	bar := func() string { return ansi.Strip(h.m.hints()) }
+	if b := bar(); strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
+		t.Fatalf("first row: %q", b)
+	}
+	h.keys("j")
+	if b := bar(); !strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
+		t.Fatalf("middle row: %q", b)
+	}
+	h.keys("G")
+	if b := bar(); !strings.Contains(b, "↑/k up") || strings.Contains(b, "↓/j down") {
+		t.Fatalf("last row: %q", b)
+	}
+	// The run view scrolls: up only below the top, down only above the end.
+	h.keys("g", "j", "enter")
+	if b := bar(); strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
+		t.Fatalf("run view at the top: %q", b)
+	}
+	h.keys("G")
+	if b := bar(); !strings.Contains(b, "↑/k up") || strings.Contains(b, "↓/j down") {
+		t.Fatalf("run view at the end: %q", b)
+	}
+}
+
+func TestProfilePickerBarSaysWhatEnterDoes(t *testing.T) {
+	h := newHarness(t, fixture(t), func(o *Options) {
+		o.SwitchProfile = func(name string) (API, ProfileInfo, error) { return nil, ProfileInfo{}, errors.New("no") }
+	})
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 30})
+	h.keys("P")
+	b := ansi.Strip(h.m.hints())
+	if !strings.Contains(b, "enter switch profile") || strings.Contains(b, "open run") {
+		t.Fatalf("profile picker bar: %q", b)
+	}
+	if strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
+		t.Fatalf("profile picker on its first entry: %q", b)
+	}
+	h.keys("j")
+	if b := ansi.Strip(h.m.hints()); !strings.Contains(b, "↑/k up") || strings.Contains(b, "↓/j down") {
+		t.Fatalf("profile picker on its last entry: %q", b)
+	}
+}
+
+func TestHelpListsEveryWorkingKeyAndFits(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 30}} {
+		h := newHarness(t, fixture(t))
+		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		h.keys("?")
+		h.mustSee("↑/k", "↓/j", "g/G", "pgup/pgdn", "r ", "refresh", "ctrl+e", "ctrl+j", "space",
+			inputschema.DefaultCommand, inputschema.NullCommand, inputschema.EmptyCommand,
+			"answer", "cancel run", "quit (anywhere)", "switch profile")
+		if !strings.Contains(h.view(), "╰") || !strings.Contains(h.view(), "╭") {
+			t.Fatalf("%dx%d: the help box is cut:\n%s", sz[0], sz[1], h.view())
+		}
 	}
 }

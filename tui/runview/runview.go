@@ -230,6 +230,12 @@ func (m *Model) Update(msg tea.Msg) bool {
 	return true
 }
 
+// AtTop reports whether the scrollable part shows its first line.
+func (m *Model) AtTop() bool { return m.vp.AtTop() }
+
+// AtBottom reports whether the scrollable part shows its last line.
+func (m *Model) AtBottom() bool { return m.vp.AtBottom() }
+
 // ScrollPercent is how far the viewport is scrolled (0..1).
 func (m *Model) ScrollPercent() float64 { return m.vp.ScrollPercent() }
 
