@@ -3,6 +3,7 @@ package tui
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -1016,4 +1017,26 @@ func TestHelpListsEveryWorkingKeyAndFits(t *testing.T) {
 			t.Fatalf("%dx%d: the help box is cut:\n%s", sz[0], sz[1], h.view())
 		}
 	}
+}
+
+func TestReviewSaysMoreLinesFollowAndScrolls(t *testing.T) {
+	api := newFake()
+	api.setRuns(mkRun(t, runSpec{ID: "r-long", Name: "long-1", Flow: "bulk", PausedAgo: time.Minute, ExpiresIn: in(time.Hour)}))
+	var items []string
+	for i := range 40 {
+		items = append(items, fmt.Sprintf(`"item-%02d"`, i))
+	}
+	api.inputs["r-long"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"title":"bulk","type":"object","properties":{"items":{"title":"Items","type":"array","items":{"type":"string"},"default":[` + strings.Join(items, ",") + `]}}}`)}
+	h := newHarness(t, api)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.keys("enter", "a", "enter")
+	h.mustSee("Review the answer for long-1", `"item-00"`)
+	h.mustNotSee(`"item-39"`)
+	h.mustSee("more lines below", "j/k")
+	h.keys("G")
+	h.mustSee(`"item-39"`, "Send it?")
+	h.mustNotSee("more lines below", `"item-00"`)
+	h.mustSee("lines above")
+	h.keys("g")
+	h.mustSee(`"item-00"`, "more lines below")
 }
