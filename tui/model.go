@@ -322,22 +322,23 @@ func (m *Model) onMouseWheel(msg tea.MouseWheelMsg) {
 
 // refresh reloads the inbox (and the open run). manual=true is the r key.
 func (m *Model) refresh(manual bool) tea.Cmd {
+	var cmds []tea.Cmd
+	if manual && m.screen == scrRun && m.cur != nil {
+		// r in the run view reloads all of it: what the run logged and the
+		// answers it received since it was opened.
+		cmds = append(cmds, m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
+	}
 	if m.refreshing {
 		if manual {
 			m.setStatus("Already refreshing…", false)
 		}
-		return nil
+		return tea.Batch(cmds...)
 	}
 	m.refreshing = true
 	m.tickGen++ // a pending tick is superseded; the result schedules the next
-	cmds := []tea.Cmd{m.listCmd()}
+	cmds = append(cmds, m.listCmd())
 	if m.cur != nil && !m.cur.sending {
 		cmds = append(cmds, m.getRunCmd(m.cur.id))
-		if manual && m.screen == scrRun {
-			// r in the run view reloads all of it: what the run logged and
-			// the answers it received since it was opened.
-			cmds = append(cmds, m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
-		}
 	}
 	if manual {
 		m.setStatus("Refreshing…", false)
@@ -409,6 +410,18 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 		m.runview.ResetInput()
 		m.runview.SetBanner(runview.BannerInfo, "The run paused again and asks for input.")
 		return tea.Batch(m.inputCmd(msg.run), m.draftLoadCmd(m.cur.id), m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
+	case msg.run.Paused() && !old.Paused():
+		// It had left the pause and paused anew (a run that asks no input,
+		// or whose form was not loaded): it is back in the inbox.
+		m.cur.resumed = false
+		m.runview.SetBanner(runview.BannerInfo, "The run paused again.")
+		cmds := []tea.Cmd{m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id)}
+		if msg.run.NeedsInput() {
+			m.cur.input, m.cur.inputFailed = nil, false
+			m.runview.ResetInput()
+			cmds = append(cmds, m.inputCmd(msg.run))
+		}
+		return tea.Batch(cmds...)
 	}
 	return nil
 }

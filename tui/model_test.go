@@ -1040,3 +1040,30 @@ func TestReviewSaysMoreLinesFollowAndScrolls(t *testing.T) {
 	h.keys("g")
 	h.mustSee(`"item-00"`, "more lines below")
 }
+
+func TestResumedBannerGivesWayWhenRunPausesAgain(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	h.keys("G", "enter", "a", "y") // nightly-etl: asks no input
+	h.mustSee("Resumed")
+	again := mkRun(t, runSpec{ID: "r-nightly", Name: "nightly-etl", Flow: "etl", PausedAgo: time.Minute, Suspended: true, NoInput: true, PauseKey: "2"})
+	api.mu.Lock()
+	api.runs = append(api.runs, again)
+	delete(api.getRun, "r-nightly")
+	api.mu.Unlock()
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
+	h.mustSee("paused again")
+	h.mustNotSee("leaves the inbox", "left the inbox")
+}
+
+func TestRefreshKeyReloadsLogsEvenWhileARefreshRuns(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	h.keys("j", "enter")
+	api.mu.Lock()
+	api.logs["r-deploy"] = []apiclient.LogLine{{Timestamp: testNow, Level: 20, Message: "Approved by ops"}}
+	api.mu.Unlock()
+	h.m.refreshing = true // an interval refresh is in flight
+	h.keys("r", "G")
+	h.mustSee("Approved by ops")
+}
