@@ -156,11 +156,20 @@ func NewForm(s *inputschema.Schema, initial map[string]any, o FormOptions) *Form
 		}
 		groups = append(groups, hg)
 	}
-	fm.form = huh.NewForm(groups...).WithShowHelp(true).WithAccessible(o.Accessible).WithTheme(fm.theme)
+	fm.form = huh.NewForm(groups...).WithShowHelp(true).WithAccessible(o.Accessible).WithTheme(fm.theme).WithKeyMap(keyMap())
 	if o.Width > 0 {
 		fm.form = fm.form.WithWidth(o.Width)
 	}
 	return fm
+}
+
+// keyMap is huh's, with the multi-select's toggle shown as space in the
+// help bar, as its field hint says (huh's bar says "x", though both keys
+// toggle: charm.land/huh/v2 keymap.go NewDefaultKeyMap).
+func keyMap() *huh.KeyMap {
+	k := huh.NewDefaultKeyMap()
+	k.MultiSelect.Toggle.SetHelp("space", "toggle")
+	return k
 }
 
 // Huh returns the underlying huh form (embed it in a Bubble Tea model).

@@ -702,3 +702,23 @@ func TestRefusedChoiceHasOneAsterisk(t *testing.T) {
 		t.Errorf("title carries two asterisks:\n%s", v)
 	}
 }
+
+// The help bar under a multi-select names the toggle key the field's own
+// hint names (huh's default bar says "x toggle"; both keys work).
+func TestMultiSelectHelpAgreesWithHint(t *testing.T) {
+	s := mustSchema(t, "choices")
+	d := newDriver(t, NewForm(s, nil, FormOptions{}))
+	d.enter()
+	d.down() // required_color: red
+	for range 4 {
+		d.enter()
+	}
+	d.expectFocus("multi")
+	v := ansi.Strip(d.Form.View())
+	if !strings.Contains(v, "space toggles") {
+		t.Fatalf("field hint lacks the toggle key:\n%s", v)
+	}
+	if strings.Contains(v, "x toggle") || !strings.Contains(v, "space toggle") {
+		t.Fatalf("help bar does not say space toggles:\n%s", v)
+	}
+}

@@ -124,6 +124,7 @@ type fakeAPI struct {
 	resumes      []resumeCall
 	cancels      []cancelCall
 	inputCalls   int
+	logCalls     int
 }
 
 func newFake() *fakeAPI {
@@ -242,6 +243,7 @@ func (f *fakeAPI) Responses(ctx context.Context, runID string) ([]apiclient.Resp
 func (f *fakeAPI) Logs(ctx context.Context, runID string, limit int) ([]apiclient.LogLine, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.logCalls++
 	return f.logs[runID], nil
 }
 

@@ -54,6 +54,7 @@ type openRun struct {
 	submitted     *drafts.Draft
 	pendingAnswer bool // "a" was pressed before the form could be built
 	sending       bool
+	resumed       bool // the banner says "resumed"; the next GET shows what became of it
 }
 
 // Model is the root model. It is used through a pointer: it holds 10,000
@@ -86,6 +87,7 @@ type Model struct {
 	tickGen     int
 	draftGen    int
 	resizeGen   int
+	followGen   int // follow-up log fetches: a new action or run supersedes them
 	refreshing  bool
 	lastRefresh time.Time
 	listErr     error
@@ -266,6 +268,8 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.onAction(msg), true
 	case profileMsg:
 		return m.onProfile(msg), true
+	case followLogsMsg:
+		return m.onFollowLogs(msg), true
 	}
 	return nil, false
 }
@@ -318,15 +322,21 @@ func (m *Model) onMouseWheel(msg tea.MouseWheelMsg) {
 
 // refresh reloads the inbox (and the open run). manual=true is the r key.
 func (m *Model) refresh(manual bool) tea.Cmd {
+	var cmds []tea.Cmd
+	if manual && m.screen == scrRun && m.cur != nil {
+		// r in the run view reloads all of it: what the run logged and the
+		// answers it received since it was opened.
+		cmds = append(cmds, m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
+	}
 	if m.refreshing {
 		if manual {
 			m.setStatus("Already refreshing…", false)
 		}
-		return nil
+		return tea.Batch(cmds...)
 	}
 	m.refreshing = true
 	m.tickGen++ // a pending tick is superseded; the result schedules the next
-	cmds := []tea.Cmd{m.listCmd()}
+	cmds = append(cmds, m.listCmd())
 	if m.cur != nil && !m.cur.sending {
 		cmds = append(cmds, m.getRunCmd(m.cur.id))
 	}
@@ -380,6 +390,10 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case m.cur.resumed && !msg.run.Paused():
+		// The banner said the run would leave the inbox: now it has.
+		m.cur.resumed = false
+		m.runview.SetBanner(runview.BannerSuccess, "Resumed: the run continues (now "+domain.StateName(msg.run.State)+"); it has left the inbox.")
 	case old.Paused() && !msg.run.Paused():
 		if k, _ := m.runview.Banner(); k == runview.BannerNone {
 			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): someone else answered it, or it ended.")
@@ -387,6 +401,7 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 	case msg.run.Paused() && msg.run.NeedsInput() && m.cur.input != nil && inputCacheKey(msg.run) != m.cur.input.cacheKey:
 		// It paused again (e.g. the flow refused the answer and asks anew):
 		// load the new request; the last answer sent is offered again.
+		m.cur.resumed = false
 		m.cur.input, m.cur.inputFailed, m.cur.draftLoaded = nil, false, false
 		delete(m.answers, m.cur.id)
 		if m.screen == scrAnswer {
@@ -395,8 +410,35 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 		m.runview.ResetInput()
 		m.runview.SetBanner(runview.BannerInfo, "The run paused again and asks for input.")
 		return tea.Batch(m.inputCmd(msg.run), m.draftLoadCmd(m.cur.id), m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
+	case msg.run.Paused() && !old.Paused():
+		// It had left the pause and paused anew (a run that asks no input,
+		// or whose form was not loaded): it is back in the inbox.
+		m.cur.resumed = false
+		m.runview.SetBanner(runview.BannerInfo, "The run paused again.")
+		cmds := []tea.Cmd{m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id)}
+		if msg.run.NeedsInput() {
+			m.cur.input, m.cur.inputFailed = nil, false
+			m.runview.ResetInput()
+			cmds = append(cmds, m.inputCmd(msg.run))
+		}
+		return tea.Batch(cmds...)
 	}
 	return nil
+}
+
+// followLogs starts the follow-up fetches of the run's logs (and answers)
+// after an action on it.
+func (m *Model) followLogs(id string) tea.Cmd {
+	m.followGen++
+	return m.followLogsCmd(id, 0)
+}
+
+// onFollowLogs fetches the logs again while the same run is on screen.
+func (m *Model) onFollowLogs(msg followLogsMsg) tea.Cmd {
+	if msg.gen != m.followGen || m.cur == nil || m.cur.id != msg.id || m.screen == scrInbox {
+		return nil
+	}
+	return tea.Batch(m.logsCmd(msg.id), m.responsesCmd(msg.id), m.followLogsCmd(msg.id, msg.step+1))
 }
 
 // openRunView shows a run and loads its details in parallel.
@@ -405,6 +447,7 @@ func (m *Model) openRunView(r *apiclient.Run) tea.Cmd {
 		return nil
 	}
 	if m.cur == nil || m.cur.id != r.ID {
+		m.followGen++ // the previous run's follow-ups are not for this one
 		m.cur = &openRun{id: r.ID, run: r}
 		m.runview.SetRun(r, m.api.RunURL(r.ID))
 	} else {
@@ -679,13 +722,20 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 		m.backToRun(told, onScreen)
 		if onScreen {
 			m.runview.SetNotice("")
+			m.cur.resumed = true
 		}
 		cmds = append(cmds, m.afterResumeCmd(msg.id, msg.schemaKey, msg.values), m.refresh(false))
+		if onScreen {
+			cmds = append(cmds, m.followLogs(msg.id))
+		}
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
 		m.backToRun(told, onScreen)
 		cmds = append(cmds, m.refresh(false))
+		if onScreen {
+			cmds = append(cmds, m.followLogs(msg.id))
+		}
 	case apiclient.OutcomeRejected:
 		if act.Answering {
 			if onScreen {

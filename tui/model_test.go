@@ -3,6 +3,7 @@ package tui
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/drafts"
 )
@@ -622,7 +624,7 @@ func TestResizeFollowsTerminal(t *testing.T) {
 func TestHelpOverlayListsKeys(t *testing.T) {
 	h := newHarness(t, fixture(t))
 	h.keys("?")
-	h.mustSee("Keys", "Inbox", "Run", "Form and review", "Everywhere", "filter", "refresh", "profiles", "quit (anywhere)", "cancel run")
+	h.mustSee("Keys", "Inbox", "Run", "Form and review", "Everywhere", "filter", "refresh", "switch profile", "quit (anywhere)", "cancel run")
 	h.keys("esc")
 	h.mustNotSee("Form and review")
 }
@@ -834,4 +836,234 @@ func TestReviewHidesSecrets(t *testing.T) {
 	if calls := api.resumeCalls(); len(calls) != 1 || string(calls[0].Input) != `{"token":"hunter2"}` {
 		t.Fatalf("resume calls %+v", calls)
 	}
+}
+
+func TestRefreshInRunViewReloadsLogsAndResponses(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	h.keys("j", "enter")
+	h.keys("G")
+	h.mustSee("Waiting for approval")
+	h.mustNotSee("Approved by ops", "paused-1-response")
+	api.mu.Lock()
+	api.logs["r-deploy"] = append(api.logs["r-deploy"], apiclient.LogLine{Timestamp: testNow, Level: 20, Message: "Approved by ops"})
+	api.responses["r-deploy"] = append(api.responses["r-deploy"], apiclient.Response{Key: "paused-1-response", Created: testNow, Value: json.RawMessage(`{"approve":true}`)})
+	api.mu.Unlock()
+	h.keys("r", "G")
+	h.mustSee("Approved by ops", "paused-1-response")
+}
+
+func TestResumedBannerReplacedOnceRefreshShowsRunGone(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	answerShirt(h, 2, 3)
+	h.keys("y")
+	// The refresh that follows the resume saw the run running: the banner
+	// must not promise what already happened.
+	h.mustNotSee("It leaves the inbox on the next refresh")
+	h.mustSee("Resumed", "now Running", "left the inbox")
+}
+
+func TestRunViewOffersActionsOnlyWhilePaused(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.keys("j", "enter")
+	if hs := ansi.Strip(h.m.hints()); !strings.Contains(hs, "a answer") || !strings.Contains(hs, "x/c cancel") {
+		t.Fatalf("paused run's key bar lacks the actions: %q", hs)
+	}
+	h.keys("esc", "k")
+	answerShirt(h, 2, 3)
+	h.keys("y")
+	if hs := ansi.Strip(h.m.hints()); strings.Contains(hs, "a answer") || strings.Contains(hs, "x/c cancel") {
+		t.Fatalf("finished run's key bar offers actions: %q", hs)
+	}
+	h.keys("a")
+	h.mustSee("no longer paused")
+	h.keys("x")
+	h.mustSee("no longer paused")
+}
+
+func isFollowLogs(m tea.Msg) bool { _, ok := m.(followLogsMsg); return ok }
+
+func TestLogsFetchedAgainAfterResume(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	answerShirt(h, 1, 2)
+	h.keys("y")
+	h.mustSee("Resumed")
+	// Prefect writes the flow's log line a moment after the resume.
+	api.mu.Lock()
+	api.logs["r-shirt"] = []apiclient.LogLine{{Timestamp: testNow, Level: 40, Message: "green is not available in small"}}
+	api.mu.Unlock()
+	h.keys("G")
+	h.mustNotSee("green is not available")
+	var delays []time.Duration
+	for _, tk := range h.ticks {
+		if isFollowLogs(tk.msg) {
+			delays = append(delays, tk.d)
+		}
+	}
+	if !reflect.DeepEqual(delays, []time.Duration{2 * time.Second}) {
+		t.Fatalf("follow-up log fetches pending: %v", delays)
+	}
+	h.fireTicks(isFollowLogs)
+	h.keys("G")
+	h.mustSee("green is not available")
+	// One more, later; then none.
+	n := 0
+	for _, tk := range h.ticks {
+		if isFollowLogs(tk.msg) {
+			n++
+			if tk.d != 3*time.Second {
+				t.Fatalf("second follow-up after %v", tk.d)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d second follow-ups", n)
+	}
+	h.fireTicks(isFollowLogs)
+	for _, tk := range h.ticks {
+		if isFollowLogs(tk.msg) {
+			t.Fatal("follow-ups never end")
+		}
+	}
+}
+
+func TestLogFollowUpDroppedOnceRunLeftScreen(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	answerShirt(h, 1, 2)
+	h.keys("y")
+	h.keys("esc") // back to the inbox
+	api.mu.Lock()
+	before := api.logCalls
+	api.mu.Unlock()
+	h.fireTicks(isFollowLogs)
+	api.mu.Lock()
+	after := api.logCalls
+	api.mu.Unlock()
+	if after != before {
+		t.Fatalf("logs fetched for a run no longer on screen (%d -> %d calls)", before, after)
+	}
+	// Another run opened: a follow-up of the first is dropped too.
+	h = newHarness(t, api)
+	answerShirt(h, 1, 2)
+	h.keys("y", "esc", "j", "enter")
+	api.mu.Lock()
+	before = api.logCalls
+	api.mu.Unlock()
+	h.fireTicks(isFollowLogs)
+	api.mu.Lock()
+	after = api.logCalls
+	api.mu.Unlock()
+	if after != before {
+		t.Fatalf("follow-up of another run fetched logs (%d -> %d calls)", before, after)
+	}
+}
+
+func TestKeyBarOffersOnlyPossibleMoves(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 16})
+	bar := func() string { return ansi.Strip(h.m.hints()) }
+	if b := bar(); strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
+		t.Fatalf("first row: %q", b)
+	}
+	h.keys("j")
+	if b := bar(); !strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
+		t.Fatalf("middle row: %q", b)
+	}
+	h.keys("G")
+	if b := bar(); !strings.Contains(b, "↑/k up") || strings.Contains(b, "↓/j down") {
+		t.Fatalf("last row: %q", b)
+	}
+	// The run view scrolls: up only below the top, down only above the end.
+	h.keys("g", "j", "enter")
+	if b := bar(); strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
+		t.Fatalf("run view at the top: %q", b)
+	}
+	h.keys("G")
+	if b := bar(); !strings.Contains(b, "↑/k up") || strings.Contains(b, "↓/j down") {
+		t.Fatalf("run view at the end: %q", b)
+	}
+}
+
+func TestProfilePickerBarSaysWhatEnterDoes(t *testing.T) {
+	h := newHarness(t, fixture(t), func(o *Options) {
+		o.SwitchProfile = func(name string) (API, ProfileInfo, error) { return nil, ProfileInfo{}, errors.New("no") }
+	})
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 30})
+	h.keys("P")
+	b := ansi.Strip(h.m.hints())
+	if !strings.Contains(b, "enter switch profile") || strings.Contains(b, "open run") {
+		t.Fatalf("profile picker bar: %q", b)
+	}
+	if strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
+		t.Fatalf("profile picker on its first entry: %q", b)
+	}
+	h.keys("j")
+	if b := ansi.Strip(h.m.hints()); !strings.Contains(b, "↑/k up") || strings.Contains(b, "↓/j down") {
+		t.Fatalf("profile picker on its last entry: %q", b)
+	}
+}
+
+func TestHelpListsEveryWorkingKeyAndFits(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 30}} {
+		h := newHarness(t, fixture(t))
+		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		h.keys("?")
+		h.mustSee("↑/k", "↓/j", "g/G", "pgup/pgdn", "r ", "refresh", "ctrl+e", "ctrl+j", "space",
+			inputschema.DefaultCommand, inputschema.NullCommand, inputschema.EmptyCommand,
+			"answer", "cancel run", "quit (anywhere)", "switch profile")
+		if !strings.Contains(h.view(), "╰") || !strings.Contains(h.view(), "╭") {
+			t.Fatalf("%dx%d: the help box is cut:\n%s", sz[0], sz[1], h.view())
+		}
+	}
+}
+
+func TestReviewSaysMoreLinesFollowAndScrolls(t *testing.T) {
+	api := newFake()
+	api.setRuns(mkRun(t, runSpec{ID: "r-long", Name: "long-1", Flow: "bulk", PausedAgo: time.Minute, ExpiresIn: in(time.Hour)}))
+	var items []string
+	for i := range 40 {
+		items = append(items, fmt.Sprintf(`"item-%02d"`, i))
+	}
+	api.inputs["r-long"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"title":"bulk","type":"object","properties":{"items":{"title":"Items","type":"array","items":{"type":"string"},"default":[` + strings.Join(items, ",") + `]}}}`)}
+	h := newHarness(t, api)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.keys("enter", "a", "enter")
+	h.mustSee("Review the answer for long-1", `"item-00"`)
+	h.mustNotSee(`"item-39"`)
+	h.mustSee("more lines below", "j/k")
+	h.keys("G")
+	h.mustSee(`"item-39"`, "Send it?")
+	h.mustNotSee("more lines below", `"item-00"`)
+	h.mustSee("lines above")
+	h.keys("g")
+	h.mustSee(`"item-00"`, "more lines below")
+}
+
+func TestResumedBannerGivesWayWhenRunPausesAgain(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	h.keys("G", "enter", "a", "y") // nightly-etl: asks no input
+	h.mustSee("Resumed")
+	again := mkRun(t, runSpec{ID: "r-nightly", Name: "nightly-etl", Flow: "etl", PausedAgo: time.Minute, Suspended: true, NoInput: true, PauseKey: "2"})
+	api.mu.Lock()
+	api.runs = append(api.runs, again)
+	delete(api.getRun, "r-nightly")
+	api.mu.Unlock()
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
+	h.mustSee("paused again")
+	h.mustNotSee("leaves the inbox", "left the inbox")
+}
+
+func TestRefreshKeyReloadsLogsEvenWhileARefreshRuns(t *testing.T) {
+	api := fixture(t)
+	h := newHarness(t, api)
+	h.keys("j", "enter")
+	api.mu.Lock()
+	api.logs["r-deploy"] = []apiclient.LogLine{{Timestamp: testNow, Level: 20, Message: "Approved by ops"}}
+	api.mu.Unlock()
+	h.m.refreshing = true // an interval refresh is in flight
+	h.keys("r", "G")
+	h.mustSee("Approved by ops")
 }

@@ -89,6 +89,17 @@ type profileMsg struct {
 
 type resizeRenderMsg struct{ gen int }
 
+// followLogsMsg fetches the open run's logs again a moment after a resume
+// or cancel: Prefect ships a flow's log lines in batches (APILogWorker in
+// src/prefect/logging/handlers.py, at most every
+// PREFECT_LOGGING_TO_API_BATCH_INTERVAL, 2 s by default), so what the flow
+// logged on waking arrives after the outcome. gen is Model.followGen.
+type followLogsMsg struct {
+	gen  int
+	id   string
+	step int // index in followLogDelays of the delay that led here
+}
+
 // newTick makes the app's timers (refresh interval, draft debounce, resize
 // debounce). Tests replace it to fire timers on demand.
 var newTick = tea.Tick
@@ -181,6 +192,19 @@ func (m *Model) logsCmd(id string) tea.Cmd {
 	}, func(gen int, ls []apiclient.LogLine, err error) tea.Msg {
 		return logsMsg{gen: gen, id: id, logs: ls, err: err}
 	})
+}
+
+// followLogDelays are the waits between the follow-up log fetches after an
+// action: at about 2 s and 5 s.
+var followLogDelays = []time.Duration{2 * time.Second, 3 * time.Second}
+
+// followLogsCmd waits followLogDelays[step], then asks for another fetch.
+func (m *Model) followLogsCmd(id string, step int) tea.Cmd {
+	if step >= len(followLogDelays) {
+		return nil
+	}
+	gen := m.followGen
+	return newTick(followLogDelays[step], func(time.Time) tea.Msg { return followLogsMsg{gen: gen, id: id, step: step} })
 }
 
 func (m *Model) draftLoadCmd(id string) tea.Cmd {

@@ -282,20 +282,23 @@ func (m *Model) hints() string {
 	case m.overlay == ovHelp:
 		bs = []key.Binding{k.Help, k.Back}
 	case m.overlay == ovProfiles:
-		bs = []key.Binding{k.Up, k.Down, k.Open, k.Back}
+		bs = append(moves(k, m.pickIndex > 0, m.pickIndex < len(m.opts.Profiles)-1), k.SwitchProfile, k.Back)
 	case m.screen == scrInbox && m.inbox.Filtering():
 		return m.c.Styles.KeyDesc.Render("type to filter · enter keep · esc clear")
 	case m.screen == scrInbox:
-		bs = []key.Binding{k.Up, k.Down, k.Open}
+		bs = append(moves(k, m.inbox.Cursor() > 0, m.inbox.Cursor() < m.inbox.Shown()-1), k.Open)
 		if !ro {
 			bs = append(bs, k.Answer, k.Cancel)
 		}
 		bs = append(bs, k.Filter, k.Sort, k.Refresh, k.Profiles, k.Help, k.Quit)
 	case m.screen == scrRun:
-		if !ro {
+		// Only a paused run can be answered or cancelled (pressing a or x
+		// on another still says why not).
+		if !ro && m.cur != nil && m.cur.run.Paused() {
 			bs = append(bs, k.Answer, k.Cancel)
 		}
-		bs = append(bs, k.Down, k.Back, k.Refresh, k.Help, k.Quit)
+		bs = append(bs, moves(k, !m.runview.AtTop(), !m.runview.AtBottom())...)
+		bs = append(bs, k.Back, k.Refresh, k.Help, k.Quit)
 	case m.screen == scrAnswer:
 		if a := m.currentAnswer(); a != nil && a.Stage() != answer.StageForm {
 			bs = []key.Binding{k.Confirm, k.Deny, k.ForceQuit}
@@ -322,6 +325,18 @@ func (m *Model) hints() string {
 	}
 }
 
+// moves are the up and down hints, each only where it can move.
+func moves(k *common.KeyMap, up, down bool) []key.Binding {
+	var bs []key.Binding
+	if up {
+		bs = append(bs, k.Up)
+	}
+	if down {
+		bs = append(bs, k.Down)
+	}
+	return bs
+}
+
 func renderHints(s *common.Styles, bs []key.Binding) string {
 	parts := make([]string, 0, len(bs))
 	for _, b := range bs {
@@ -343,19 +358,25 @@ func (m *Model) helpView() string {
 		}
 		cols = append(cols, b.String())
 	}
-	var content string
+	// Sections (common.KeyMap.HelpSections): 0 moving, 1 inbox, 2 run,
+	// 3 form, 4 everywhere. Two columns fit 80x24; wider, three.
+	groups := [][]int{{0, 1, 4}, {2, 3}}
 	if m.width >= 110 {
-		styled := make([]string, len(cols))
-		for i, c := range cols {
-			styled[i] = lipgloss.NewStyle().MarginRight(3).Render(c)
-		}
-		content = lipgloss.JoinHorizontal(lipgloss.Top, styled...)
-	} else {
-		// Two columns of two sections each fit 80x24.
-		left := cols[0] + "\n\n" + cols[3]
-		right := cols[1] + "\n\n" + cols[2]
-		content = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().MarginRight(3).Render(left), right)
+		groups = [][]int{{0, 1}, {2, 4}, {3}}
 	}
+	styled := make([]string, len(groups))
+	for i, g := range groups {
+		parts := make([]string, len(g))
+		for j, c := range g {
+			parts[j] = cols[c]
+		}
+		col := strings.Join(parts, "\n\n")
+		if i < len(groups)-1 {
+			col = lipgloss.NewStyle().MarginRight(3).Render(col)
+		}
+		styled[i] = col
+	}
+	content := lipgloss.JoinHorizontal(lipgloss.Top, styled...)
 	title := s.OverlayTitle.Render("Keys") + s.Dim.Render("   (? or esc closes)")
 	if v := termsafe.Line(m.opts.Version); v != "" {
 		title += s.Dim.Render("   unpause " + v)

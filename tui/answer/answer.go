@@ -390,8 +390,30 @@ func (m *Model) updateReview(msg tea.Msg) (tea.Cmd, Event) {
 		m.review.PageUp()
 	case key.Matches(kp, k.PageDown):
 		m.review.PageDown()
+	case key.Matches(kp, k.Top):
+		m.review.GotoTop()
+	case key.Matches(kp, k.Bottom):
+		m.review.GotoBottom()
 	}
 	return nil, EventNone
+}
+
+// scrollLine says what of the JSON is out of view and how to see it; ""
+// when all of it shows.
+func (m *Model) scrollLine() string {
+	above := m.review.YOffset()
+	below := max(0, m.review.TotalLineCount()-above-m.review.Height())
+	if above == 0 && below == 0 {
+		return ""
+	}
+	var parts []string
+	if above > 0 {
+		parts = append(parts, "↑ "+common.Plural(above, "line", "lines")+" above")
+	}
+	if below > 0 {
+		parts = append(parts, "↓ "+common.Plural(below, "more line", "more lines")+" below")
+	}
+	return strings.Join(parts, " · ") + " · j/k, pgup/pgdn, g/G scroll"
 }
 
 // View renders the current stage.
@@ -419,7 +441,8 @@ func (m *Model) View() string {
 		b.WriteString(s.Label.Render("This exact JSON will be sent as the run input:"))
 		b.WriteString("\n")
 		b.WriteString(m.review.View())
-		b.WriteString("\n\n")
+		// The line under the JSON says when some of it is out of view.
+		b.WriteString("\n" + s.Warning.Render(m.scrollLine()) + "\n")
 		if m.stage == StageSending {
 			b.WriteString(s.Info.Render("Sending…"))
 		} else {

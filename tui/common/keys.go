@@ -24,6 +24,8 @@ type KeyMap struct {
 	Deny             key.Binding
 	FormNext         key.Binding
 	FormPrev         key.Binding
+	// SwitchProfile is enter in the profile picker.
+	SwitchProfile key.Binding
 }
 
 // DefaultKeyMap returns the bindings (k9s / gh-dash conventions).
@@ -51,6 +53,28 @@ func DefaultKeyMap() *KeyMap {
 		Deny:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "go back")),
 		FormNext: key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "next field")),
 		FormPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+
+		SwitchProfile: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "switch profile")),
+	}
+}
+
+// helpOnly is a line of the help overlay for keys the app does not handle
+// itself (huh's, in forms) or for two bindings shown as one.
+func helpOnly(keys, desc string) key.Binding { return key.NewBinding(key.WithHelp(keys, desc)) }
+
+// formHelp is what works inside a form besides moving between fields: huh's
+// own keys (charm.land/huh/v2 keymap.go: space toggles a multi-select
+// option, ctrl+j adds a line, ctrl+e opens $EDITOR on the JSON fields that
+// enable it) and the text commands of forms/inputschema/text.go
+// (NullCommand, DefaultCommand, EmptyCommand).
+func formHelp() []key.Binding {
+	return []key.Binding{
+		helpOnly("space", "toggle an option"),
+		helpOnly("ctrl+j", "new line (lists, JSON)"),
+		helpOnly("ctrl+e", "edit JSON in $EDITOR"),
+		helpOnly(`\default`, "the field's default"),
+		helpOnly(`\null`, "send null"),
+		helpOnly(`\empty`, "send empty text or list"),
 	}
 }
 
@@ -71,9 +95,12 @@ func (k *KeyMap) HelpSections(readOnly bool) []HelpSection {
 		return b
 	}
 	return []HelpSection{
-		{"Inbox", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Filter, k.Sort, k.Refresh}},
-		{"Run (or the selected row)", append(act(k.Answer, k.Cancel), k.Down, k.Back)},
-		{"Form and review", []key.Binding{k.FormNext, k.FormPrev, k.Back, k.Confirm, k.Deny}},
-		{"Everywhere", []key.Binding{k.Help, k.Profiles, k.Quit, k.ForceQuit}},
+		{"Inbox and run view", []key.Binding{
+			k.Up, k.Down, helpOnly("pgup/pgdn", "page up/down"), helpOnly("g/G", "first/last"), k.Refresh,
+		}},
+		{"Inbox", []key.Binding{k.Open, k.Filter, k.Sort}},
+		{"Run (or the selected row)", append(act(k.Answer, k.Cancel), k.Back)},
+		{"Form and review", append([]key.Binding{k.FormNext, k.FormPrev, k.Back, k.Confirm, k.Deny}, formHelp()...)},
+		{"Everywhere", []key.Binding{k.Help, helpOnly(k.Profiles.Help().Key, "switch profile"), k.Quit, k.ForceQuit}},
 	}
 }

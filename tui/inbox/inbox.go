@@ -342,11 +342,7 @@ func (m *Model) View() string {
 		if i > 0 {
 			b.WriteString(gap)
 		}
-		title := c.Title
-		if sortColumn(m.sort) == c.ID {
-			title += "▾"
-		}
-		b.WriteString(s.TableHeader.Render(common.PadRight(title, c.Width)))
+		b.WriteString(s.TableHeader.Render(common.PadRight(m.title(c), c.Width)))
 	}
 
 	h := m.rowsHeight()
@@ -374,6 +370,18 @@ func (m *Model) View() string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// title is a column's title, with the sort arrow on the sorted column; a
+// title cut to a narrow column keeps the arrow.
+func (m *Model) title(c Placed) string {
+	if sortColumn(m.sort) != c.ID {
+		return c.Title
+	}
+	if common.Width(c.Title)+1 > c.Width {
+		return common.Truncate(c.Title, c.Width-1) + SortArrow
+	}
+	return c.Title + SortArrow
 }
 
 func sortColumn(s domain.SortKey) Column {

@@ -246,3 +246,33 @@ func TestScrollKeepsCursorVisible(t *testing.T) {
 		t.Fatalf("page down did not move: %d", m.Cursor())
 	}
 }
+
+// The column the inbox is sorted by shows its whole title and the arrow at
+// every width, whatever the sort.
+func TestSortArrowAndTitleFit(t *testing.T) {
+	full := map[domain.SortKey]string{
+		domain.SortExpiry: "EXPIRES▾", domain.SortAge: "WAITING▾",
+		domain.SortFlow: "FLOW/DEPLOYMENT▾", domain.SortName: "RUN▾",
+	}
+	for _, w := range []int{40, 60, 80, 100, 120, 140, 200} {
+		for s := range domain.SortKey(domain.NumSortKeys) {
+			m := newModel()
+			m.SetSize(w, 20)
+			m.SetSort(s)
+			head := strings.Split(ansi.Strip(m.View()), "\n")[0]
+			// At 40 columns the waiting time is not shown at all (the
+			// footer says the sort).
+			if !strings.Contains(head, "▾") && (w > 40 || s != domain.SortAge) {
+				t.Errorf("width %d, sort %s: no arrow in %q", w, s, head)
+			}
+			if ansi.StringWidth(head) > w {
+				t.Errorf("width %d, sort %s: header %d wide", w, s, ansi.StringWidth(head))
+			}
+			// At 80 columns and wider the title is whole (flow names here
+			// are short, so the flow column is as wide as its title).
+			if w >= 80 && !strings.Contains(head, full[s]) {
+				t.Errorf("width %d, sort %s: %q lacks %q", w, s, head, full[s])
+			}
+		}
+	}
+}

@@ -26,15 +26,16 @@ type ColumnSpec struct {
 	Comfort  int // width it gets before lower-priority columns are added
 	Max      int // never wider than this
 	Flex     bool
+	Sortable bool // the inbox can be sorted by it: its title has room for the arrow
 }
 
 // Specs lists the columns in display order.
 var Specs = [numColumns]ColumnSpec{
-	{ID: ColFlow, Title: "FLOW/DEPLOYMENT", Priority: 1, Min: 8, Comfort: 20, Max: 48, Flex: true},
-	{ID: ColName, Title: "RUN", Priority: 0, Min: 8, Comfort: 20, Max: 40, Flex: true},
+	{ID: ColFlow, Title: "FLOW/DEPLOYMENT", Priority: 1, Min: 8, Comfort: 20, Max: 48, Flex: true, Sortable: true},
+	{ID: ColName, Title: "RUN", Priority: 0, Min: 8, Comfort: 20, Max: 40, Flex: true, Sortable: true},
 	{ID: ColState, Title: "STATE", Priority: 4, Min: 9, Comfort: 9, Max: 9},
-	{ID: ColWaiting, Title: "WAITING", Priority: 2, Min: 7, Comfort: 7, Max: 7},
-	{ID: ColExpires, Title: "EXPIRES", Priority: 0, Min: 8, Comfort: 8, Max: 8},
+	{ID: ColWaiting, Title: "WAITING", Priority: 2, Min: 8, Comfort: 8, Max: 8, Sortable: true},
+	{ID: ColExpires, Title: "EXPIRES", Priority: 0, Min: 8, Comfort: 8, Max: 8, Sortable: true},
 	{ID: ColInput, Title: "INPUT", Priority: 3, Min: 5, Comfort: 5, Max: 5},
 	{ID: ColTags, Title: "TAGS", Priority: 5, Min: 8, Comfort: 14, Max: 40, Flex: true},
 	{ID: ColPool, Title: "WORK POOL", Priority: 6, Min: 9, Comfort: 12, Max: 24, Flex: true},
@@ -42,6 +43,18 @@ var Specs = [numColumns]ColumnSpec{
 
 // MarkerWidth is the selection marker column ("▸ ").
 const MarkerWidth = 2
+
+// SortArrow marks the column the inbox is sorted by, after its title.
+const SortArrow = "▾"
+
+// titleWidth is the room a column's title needs: a sortable column's has
+// the arrow too, so that sorting does not move the columns.
+func titleWidth(s ColumnSpec) int {
+	if s.Sortable {
+		return len(s.Title) + 1
+	}
+	return len(s.Title)
+}
 
 // Placed is a column chosen for the current width.
 type Placed struct {
@@ -85,10 +98,7 @@ func Layout(width int, want [numColumns]int) []Placed {
 
 // wantOf is the width a column's content asks for, within its bounds.
 func wantOf(s ColumnSpec, want [numColumns]int) int {
-	w := want[s.ID]
-	if w < len(s.Title) {
-		w = len(s.Title)
-	}
+	w := max(want[s.ID], titleWidth(s))
 	if !s.Flex || w > s.Max {
 		w = s.Max
 	}

@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/domain"
@@ -230,6 +231,12 @@ func (m *Model) Update(msg tea.Msg) bool {
 	return true
 }
 
+// AtTop reports whether the scrollable part shows its first line.
+func (m *Model) AtTop() bool { return m.vp.AtTop() }
+
+// AtBottom reports whether the scrollable part shows its last line.
+func (m *Model) AtBottom() bool { return m.vp.AtBottom() }
+
 // ScrollPercent is how far the viewport is scrolled (0..1).
 func (m *Model) ScrollPercent() float64 { return m.vp.ScrollPercent() }
 
@@ -252,18 +259,42 @@ func (m *Model) topLines() []string {
 		lines = append(lines, m.label("Expires")+m.expiryText(), m.label("Input")+m.inputText())
 	}
 	lines = append(lines, m.tagLines()...)
-	if m.url != "" {
-		lines = append(lines, m.label("Link")+s.Link.Render(termsafe.Line(m.url)))
-	}
-	lines = append(lines, s.Dim.Render(strings.Repeat("─", max(0, m.width))))
 	for i, l := range lines {
 		lines[i] = common.Truncate(l, m.width)
+	}
+	lines = append(lines, m.linkLines()...)
+	return append(lines, s.Dim.Render(strings.Repeat("─", max(0, m.width))))
+}
+
+// linkLines show the run's URL in full, wrapped under its label, so that
+// it can be copied at any width. It is not an OSC 8 hyperlink: the app's
+// output carries SGR sequences only (termsafe.OnlySGR, checked by
+// TestHostileStringsNeverReachTheTerminal).
+func (m *Model) linkLines() []string {
+	url := termsafe.Line(m.url)
+	if url == "" {
+		return nil
+	}
+	indent := strings.Repeat(" ", labelWidth)
+	pieces := strings.Split(ansi.Hardwrap(url, max(1, m.width-labelWidth), true), "\n")
+	lines := make([]string, len(pieces))
+	for i, p := range pieces {
+		head := indent
+		if i == 0 {
+			head = m.label("Link")
+		}
+		lines[i] = common.Truncate(head+m.c.Styles.Link.Render(p), m.width)
 	}
 	return lines
 }
 
+// labelWidth is the width of a fact's name, before its value.
+const labelWidth = 10
+
 // label is a fact's name, padded to line up the values.
-func (m *Model) label(l string) string { return m.c.Styles.Label.Render(common.PadRight(l, 10)) }
+func (m *Model) label(l string) string {
+	return m.c.Styles.Label.Render(common.PadRight(l, labelWidth))
+}
 
 // headLines are the run's name and flow, the banner and the notice.
 func (m *Model) headLines() []string {
