@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
+	"strings"
+	"time"
+
+	"github.com/unpause-dev/unpause/apiclient"
 )
 
 // InitialValues is where an answer starts: the schema's defaults (for
@@ -30,4 +34,29 @@ func IndentJSON(raw json.RawMessage, prefix string) string {
 		return string(raw)
 	}
 	return prefix + buf.String()
+}
+
+// PreviousAnswer is the newest answer the run received for an earlier pause
+// (a "*-response" input whose key is not current's, the response key of the
+// pause it waits in now), decoded; ok is false when there is none or it is
+// not a JSON object. A flow that refused an answer and paused again is
+// offered it as the starting values: the server keeps it, so unpause need
+// not.
+func PreviousAnswer(rs []apiclient.Response, current string) (values map[string]any, at time.Time, ok bool) {
+	for i := len(rs) - 1; i >= 0; i-- {
+		r := rs[i]
+		if r.Key == current || !strings.HasSuffix(r.Key, "-response") {
+			continue
+		}
+		if at.IsZero() || r.Created.After(at) {
+			dec := json.NewDecoder(bytes.NewReader(r.Value))
+			dec.UseNumber()
+			var v map[string]any
+			if dec.Decode(&v) != nil || v == nil {
+				continue
+			}
+			values, at, ok = v, r.Created, true
+		}
+	}
+	return values, at, ok
 }

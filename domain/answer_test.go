@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"maps"
 	"testing"
+	"time"
+
+	"github.com/unpause-dev/unpause/apiclient"
 )
 
 func TestInitialValues(t *testing.T) {
@@ -40,5 +43,25 @@ func TestIndentJSON(t *testing.T) {
 		if got := IndentJSON(json.RawMessage(c.raw), c.prefix); got != c.want {
 			t.Errorf("IndentJSON(%s, %q)\n got %q\nwant %q", c.raw, c.prefix, got, c.want)
 		}
+	}
+}
+
+func TestPreviousAnswer(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2026, 12, 2, 20, m, 0, 0, time.UTC) }
+	rs := []apiclient.Response{
+		{Key: "paused-1-response", Created: at(1), Value: json.RawMessage(`{"size":"small","color":"green"}`)},
+		{Key: "paused-2-response", Created: at(3), Value: json.RawMessage(`{"size":"medium","count":3}`)},
+		{Key: "paused-3-response", Created: at(5), Value: json.RawMessage(`{"size":"large"}`)},
+		{Key: "other-response", Created: at(4), Value: json.RawMessage(`"not an object"`)},
+	}
+	v, when, ok := PreviousAnswer(rs, "paused-3-response")
+	if !ok || v["size"] != "medium" || v["count"] != json.Number("3") || !when.Equal(at(3)) {
+		t.Errorf("got %v %v %v, want the paused-2 answer", v, when, ok)
+	}
+	if _, _, ok := PreviousAnswer(rs[:1], "paused-1-response"); ok {
+		t.Error("the current pause's own response counted as a previous answer")
+	}
+	if _, _, ok := PreviousAnswer(nil, "x"); ok {
+		t.Error("an answer from nothing")
 	}
 }

@@ -196,8 +196,26 @@ func (f *fakeAPI) Resume(ctx context.Context, runID string, input json.RawMessag
 	} else {
 		res, err = fn(runID, input)
 	}
+	if err == nil && res != nil && res.Outcome == apiclient.OutcomeResumed && len(input) > 0 {
+		f.recordAnswer(runID, input)
+	}
 	f.settle(runID, res)
 	return res, err
+}
+
+// recordAnswer keeps an accepted answer as the server does: under the
+// response key of the pause it answered (src/prefect/server/api/flow_runs.py
+// resume_flow_run).
+func (f *fakeAPI) recordAnswer(runID string, input json.RawMessage) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.runs {
+		if r.ID == runID && r.State != nil && r.State.Details.RunInputKeyset != nil {
+			f.responses[runID] = append(f.responses[runID], apiclient.Response{
+				Key: r.State.Details.RunInputKeyset.Response, Created: testNow, Value: append(json.RawMessage(nil), input...),
+			})
+		}
+	}
 }
 
 // settle applies an accepted action like the server: the run leaves the

@@ -51,8 +51,8 @@ type openRun struct {
 	inputFailed   bool
 	draftLoaded   bool
 	draft         *drafts.Draft
-	submitted     *drafts.Draft
-	pendingAnswer bool // "a" was pressed before the form could be built
+	previous      *drafts.Draft // the answer to an earlier pause (server's, or sent in this session)
+	pendingAnswer bool          // "a" was pressed before the form could be built
 	sending       bool
 	resumed       bool // the banner says "resumed"; the next GET shows what became of it
 }
@@ -108,7 +108,6 @@ func New(ctx context.Context, o Options) (*Model, error) {
 	if storeErr != nil {
 		store, _ = drafts.Open("", o.Now)
 	}
-	_ = store.PruneSubmitted(7 * 24 * time.Hour)
 	c := common.New(o.Now())
 	c.ReadOnly = o.ReadOnly
 	m := &Model{
@@ -409,7 +408,7 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 		}
 		m.runview.ResetInput()
 		m.runview.SetBanner(runview.BannerInfo, "The run paused again and asks for input.")
-		return tea.Batch(m.inputCmd(msg.run), m.draftLoadCmd(m.cur.id), m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
+		return tea.Batch(m.inputCmd(msg.run), m.draftLoadCmd(msg.run), m.responsesCmd(m.cur.id), m.logsCmd(m.cur.id))
 	case msg.run.Paused() && !old.Paused():
 		// It had left the pause and paused anew (a run that asks no input,
 		// or whose form was not loaded): it is back in the inbox.
@@ -457,7 +456,7 @@ func (m *Model) openRunView(r *apiclient.Run) tea.Cmd {
 	}
 	m.screen = scrRun
 	m.setStatus("", false)
-	cmds := []tea.Cmd{m.getRunCmd(r.ID), m.responsesCmd(r.ID), m.logsCmd(r.ID), m.draftLoadCmd(r.ID)}
+	cmds := []tea.Cmd{m.getRunCmd(r.ID), m.responsesCmd(r.ID), m.logsCmd(r.ID), m.draftLoadCmd(r)}
 	if r.NeedsInput() {
 		if in, ok := m.inputs[inputCacheKey(r)]; ok {
 			cmds = append(cmds, m.applyInput(in))
@@ -555,7 +554,7 @@ func (m *Model) onDraftLoaded(msg draftLoadedMsg) tea.Cmd {
 		return nil
 	}
 	m.cur.draftLoaded = true
-	m.cur.draft, m.cur.submitted = msg.draft, msg.submitted
+	m.cur.draft, m.cur.previous = msg.draft, msg.previous
 	if msg.err != nil {
 		m.setStatus("Could not read the saved draft: "+termsafe.Line(msg.err.Error()), true)
 	}
@@ -563,8 +562,8 @@ func (m *Model) onDraftLoaded(msg draftLoadedMsg) tea.Cmd {
 		switch {
 		case msg.draft != nil:
 			m.runview.SetNotice("Restored draft from " + common.Stamp(msg.draft.SavedAt.In(m.c.Now.Location())) + " (a to continue answering).")
-		case msg.submitted != nil && m.cur.run.Paused():
-			m.runview.SetNotice("Your previous answer from " + common.Stamp(msg.submitted.SavedAt.In(m.c.Now.Location())) + " is offered as the starting values.")
+		case msg.previous != nil && m.cur.run.Paused():
+			m.runview.SetNotice("The previous answer, sent " + common.Stamp(msg.previous.SavedAt.In(m.c.Now.Location())) + ", is offered as the starting values.")
 		}
 	}
 	return m.maybeStartPending()
@@ -626,9 +625,10 @@ func (m *Model) startAnswer() tea.Cmd {
 	case cur.draft != nil:
 		saved, raw = cur.draft.Values, cur.draft.Raw
 		note = "Restored draft from " + common.Stamp(cur.draft.SavedAt.In(m.c.Now.Location()))
-	case cur.submitted != nil:
-		saved = cur.submitted.Values
-		note = "Starting from your previous answer (" + common.Stamp(cur.submitted.SavedAt.In(m.c.Now.Location())) + ")"
+	case cur.previous != nil:
+		// Secrets are typed anew, never offered from an earlier answer.
+		saved = cur.input.schema.Reusable(cur.previous.Values)
+		note = "Starting from the previous answer, sent " + common.Stamp(cur.previous.SavedAt.In(m.c.Now.Location()))
 	}
 	schemaKey := cur.run.State.Details.RunInputKeyset.Schema
 	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, domain.InitialValues(cur.input.schema.Defaults(), saved), raw)
@@ -643,15 +643,15 @@ func (m *Model) startAnswer() tea.Cmd {
 func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 	switch ev {
 	case answer.EventChanged:
-		m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
+		m.saveDraft(a)
 		return m.draftDebounceCmd()
 	case answer.EventBack:
-		m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
+		m.saveDraft(a)
 		m.screen = scrRun
 		m.setStatus("Answer kept as a draft; a to continue.", false)
 		return m.draftFlushCmd()
 	case answer.EventInvalid:
-		m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
+		m.saveDraft(a)
 		m.setStatus("Some values need fixing (marked in the form).", true)
 		return m.draftFlushCmd()
 	case answer.EventSend:
@@ -715,7 +715,7 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 		if onScreen {
 			m.cur.draft = nil
 			if msg.values != nil {
-				m.cur.submitted = &drafts.Draft{RunID: msg.id, SchemaKey: msg.schemaKey, Values: msg.values, SavedAt: m.c.Now}
+				m.cur.previous = &drafts.Draft{RunID: msg.id, SchemaKey: msg.schemaKey, Values: msg.values, SavedAt: m.c.Now}
 			}
 		}
 		m.inbox.Remove(msg.id)
@@ -724,7 +724,7 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 			m.runview.SetNotice("")
 			m.cur.resumed = true
 		}
-		cmds = append(cmds, m.afterResumeCmd(msg.id, msg.schemaKey, msg.values), m.refresh(false))
+		cmds = append(cmds, m.afterResumeCmd(msg.id), m.refresh(false))
 		if onScreen {
 			cmds = append(cmds, m.followLogs(msg.id))
 		}
@@ -825,7 +825,7 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	if a := m.currentAnswer(); a != nil && a.Stage() == answer.StageForm {
 		a.Snapshot()
-		m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
+		m.saveDraft(a)
 	}
 	m.quitting = true
 	return tea.Sequence(m.draftFlushCmd(), tea.Quit)
@@ -1086,10 +1086,16 @@ func (m *Model) handleProfileKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if a := m.currentAnswer(); a != nil {
-			m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw())
+			m.saveDraft(a)
 		}
 		m.setStatus("Switching to profile "+termsafe.Line(name)+"…", false)
 		return tea.Batch(m.draftFlushCmd(), m.switchProfileCmd(name))
 	}
 	return nil
+}
+
+// saveDraft records the answer being typed for the next flush, secrets left
+// out (see drafts.Store.Set).
+func (m *Model) saveDraft(a *answer.Model) {
+	m.drafts.Set(a.RunID, a.SchemaKey, a.Values(), a.Raw(), a.Schema().SecretPaths())
 }

@@ -61,10 +61,10 @@ type logsMsg struct {
 }
 
 type draftLoadedMsg struct {
-	id        string
-	draft     *drafts.Draft
-	submitted *drafts.Draft
-	err       error
+	id       string
+	draft    *drafts.Draft
+	previous *drafts.Draft // the newest answer to an earlier pause, from the server
+	err      error
 }
 
 type actionMsg struct {
@@ -207,16 +207,27 @@ func (m *Model) followLogsCmd(id string, step int) tea.Cmd {
 	return newTick(followLogDelays[step], func(time.Time) tea.Msg { return followLogsMsg{gen: gen, id: id, step: step} })
 }
 
-func (m *Model) draftLoadCmd(id string) tea.Cmd {
+// draftLoadCmd reads the run's draft, and the answer it received for an
+// earlier pause: a flow that refused an answer and paused again starts the
+// new form from it. The server keeps that answer (the pause's "-response"
+// input), so nothing sent is kept on disk.
+func (m *Model) draftLoadCmd(r *apiclient.Run) tea.Cmd {
 	store := m.drafts
-	return func() tea.Msg {
-		d, err := store.Load(id)
-		s, err2 := store.LoadSubmitted(id)
-		if err == nil {
-			err = err2
-		}
-		return draftLoadedMsg{id: id, draft: d, submitted: s, err: err}
+	id, current := r.ID, ""
+	if r.State != nil && r.State.Details.RunInputKeyset != nil {
+		current = r.State.Details.RunInputKeyset.Response
 	}
+	return apiCmd(m, func(ctx context.Context, api API) (draftLoadedMsg, error) {
+		d, err := store.Load(id)
+		msg := draftLoadedMsg{id: id, draft: d, err: err}
+		// Without the earlier answers the form starts from the defaults.
+		if rs, rerr := api.Responses(ctx, id); rerr == nil {
+			if v, at, ok := domain.PreviousAnswer(rs, current); ok {
+				msg.previous = &drafts.Draft{RunID: id, Values: v, SavedAt: at}
+			}
+		}
+		return msg, nil
+	}, func(_ int, msg draftLoadedMsg, _ error) tea.Msg { return msg })
 }
 
 func (m *Model) draftFlushCmd() tea.Cmd {
@@ -233,18 +244,11 @@ func (m *Model) draftDebounceCmd() tea.Cmd {
 	return newTick(draftDebounce, func(time.Time) tea.Msg { return draftFlushMsg{gen: gen} })
 }
 
-// afterResumeCmd forgets the draft and records what was sent, after a resume.
-func (m *Model) afterResumeCmd(id, schemaKey string, values map[string]any) tea.Cmd {
+// afterResumeCmd forgets the draft after a resume: what was sent is on the
+// server now.
+func (m *Model) afterResumeCmd(id string) tea.Cmd {
 	store := m.drafts
-	return func() tea.Msg {
-		err := store.Delete(id)
-		if values != nil {
-			if e := store.SetSubmitted(id, schemaKey, values); err == nil {
-				err = e
-			}
-		}
-		return draftSavedMsg{err: err}
-	}
+	return func() tea.Msg { return draftSavedMsg{err: store.Delete(id)} }
 }
 
 func (m *Model) resumeCmd(id string, payload json.RawMessage, values map[string]any, schemaKey string) tea.Cmd {

@@ -37,6 +37,62 @@ func maskObject(fields []*Field, m map[string]any) map[string]any {
 	return out
 }
 
+// DropSecrets returns a copy of answer without its secret (SecretStr)
+// values, for what is kept or offered again: a secret is typed anew, never
+// restored from disk or from a previous answer.
+func (s *Schema) DropSecrets(answer map[string]any) map[string]any {
+	return dropObject(s.Fields, answer)
+}
+
+// Reusable is what of an answer to an earlier pause can start this form:
+// the schema's own top-level fields, secrets left out. The flow may ask
+// something else now, and its model forbids unknown fields.
+func (s *Schema) Reusable(answer map[string]any) map[string]any {
+	out := s.DropSecrets(answer)
+	for k := range out {
+		if s.byPath[k] == nil {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
+func dropObject(fields []*Field, m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for _, f := range fields {
+		v, ok := m[f.Name]
+		if !ok {
+			continue
+		}
+		switch {
+		case f.Format == "password":
+			delete(out, f.Name)
+		case f.Kind == Object:
+			if sub, isMap := v.(map[string]any); isMap {
+				out[f.Name] = dropObject(f.Children, sub)
+			}
+		}
+	}
+	return out
+}
+
+// SecretPaths are the paths of the secret (SecretStr) fields.
+func (s *Schema) SecretPaths() []string {
+	var out []string
+	for _, p := range s.paths {
+		if f := s.byPath[p]; f != nil && f.Format == "password" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // MaskedDefault reports whether the default is pydantic's mask for a
 // SecretStr ("**********"): never pre-filled, never sent.
 func (f *Field) MaskedDefault() bool {

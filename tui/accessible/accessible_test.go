@@ -33,15 +33,19 @@ func runAccessible(t *testing.T, api *fakeAPI, input string, mod ...func(*Option
 
 func TestAccessibleAnswerAndResume(t *testing.T) {
 	api := fixture(t)
-	// Run 2 (deploy approval): keep approve and environment, reviewer bob,
-	// keep notes, confirm with yes, then quit.
+	// Run 2 (deploy approval) paused again after an earlier answer
+	// (approve false, reviewer bo): it starts from that answer. Keep approve
+	// and environment, reviewer bob, keep notes, confirm with yes, then quit.
 	out, err := runAccessible(t, api, "2\na\n\n\nbob\n\nyes\nq\n")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	if !strings.Contains(out, "Starting from the previous answer, sent") {
+		t.Errorf("the previous answer is not said to be offered:\n%s", out)
+	}
 	calls := api.resumeCalls()
 	if len(calls) != 1 || calls[0].ID != "r-deploy" ||
-		string(calls[0].Input) != `{"approve":true,"environment":"production","reviewer":"bob","notes":""}` {
+		string(calls[0].Input) != `{"approve":false,"environment":"production","reviewer":"bob","notes":""}` {
 		t.Fatalf("resume calls %+v\n%s", calls, out)
 	}
 	for _, want := range []string{

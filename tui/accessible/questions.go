@@ -19,7 +19,7 @@ func (a *session) askFields(s *inputschema.Schema, fields []*inputschema.Field, 
 			return values, err
 		}
 		values = v
-		a.store.Set(runID, schemaKey, values, nil)
+		a.store.Set(runID, schemaKey, values, nil, s.SecretPaths())
 		_ = a.store.Flush()
 	}
 	return values, nil

@@ -132,7 +132,7 @@ func (a *session) answer(r *apiclient.Run, schema *inputschema.Schema) (done boo
 		return false, nil
 	}
 	schemaKey := r.State.Details.RunInputKeyset.Schema
-	values := domain.InitialValues(schema.Defaults(), a.savedValues(r.ID))
+	values := domain.InitialValues(schema.Defaults(), a.savedValues(r, schema))
 	fields := leafFields(schema.Fields)
 	a.printf("%d question(s). Press enter to keep the value shown as current.\n", len(fields))
 	if values, err = a.askFields(schema, fields, values, r.ID, schemaKey); err != nil {
@@ -151,18 +151,23 @@ func (a *session) resumeNoInput(r *apiclient.Run) (done bool, err error) {
 		return false, err
 	}
 	res, err := a.api.Resume(a.ctx, r.ID, nil)
-	return a.outcome(domain.Action{Kind: domain.Resume, RunID: r.ID}, res, err, "", nil), nil
+	return a.outcome(domain.Action{Kind: domain.Resume, RunID: r.ID}, res, err), nil
 }
 
-// savedValues are the draft's values, else the last answer sent, else nil.
-func (a *session) savedValues(runID string) map[string]any {
-	if d, err := a.store.Load(runID); err == nil && d != nil {
+// savedValues are the draft's values, else the answer the run received for
+// an earlier pause (kept by the server; secrets are typed anew), else nil.
+func (a *session) savedValues(r *apiclient.Run, schema *inputschema.Schema) map[string]any {
+	if d, err := a.store.Load(r.ID); err == nil && d != nil {
 		a.printf("Restored draft from %s.\n", common.Stamp(d.SavedAt))
 		return d.Values
 	}
-	if s, err := a.store.LoadSubmitted(runID); err == nil && s != nil {
-		a.printf("Starting from your previous answer (%s).\n", common.Stamp(s.SavedAt))
-		return s.Values
+	rs, err := a.api.Responses(a.ctx, r.ID)
+	if err != nil {
+		return nil
+	}
+	if v, at, ok := domain.PreviousAnswer(rs, r.State.Details.RunInputKeyset.Response); ok {
+		a.printf("Starting from the previous answer, sent %s.\n", common.Stamp(at))
+		return schema.Reusable(v)
 	}
 	return nil
 }
@@ -209,7 +214,7 @@ func (a *session) reviewAndSend(r *apiclient.Run, schema *inputschema.Schema, fi
 			}
 			continue
 		}
-		done := a.outcome(act, res, sendErr, schemaKey, values)
+		done := a.outcome(act, res, sendErr)
 		if sendErr != nil || res.Outcome == apiclient.OutcomeWait {
 			continue // nothing changed on the server: the answer can be sent again
 		}
@@ -246,7 +251,7 @@ func rejectedFields(schema *inputschema.Schema, fields []*inputschema.Field, rea
 
 // outcome prints what a resume or cancel achieved (or why it failed) and
 // reports whether the run is done with.
-func (a *session) outcome(act domain.Action, res *apiclient.ActionResult, err error, schemaKey string, values map[string]any) bool {
+func (a *session) outcome(act domain.Action, res *apiclient.ActionResult, err error) bool {
 	if err != nil {
 		a.printf("%s\n", domain.Failed(act, err).Accessible)
 		return false
@@ -256,10 +261,7 @@ func (a *session) outcome(act domain.Action, res *apiclient.ActionResult, err er
 	switch res.Outcome {
 	case apiclient.OutcomeResumed:
 		a.sent = true
-		_ = a.store.Delete(act.RunID)
-		if values != nil {
-			_ = a.store.SetSubmitted(act.RunID, schemaKey, values)
-		}
+		_ = a.store.Delete(act.RunID) // what was sent is on the server now
 	case apiclient.OutcomeCancelled:
 		a.sent = true
 	}
@@ -288,5 +290,5 @@ func (a *session) cancel(r *apiclient.Run) (bool, error) {
 		return false, err
 	}
 	res, err := a.api.Cancel(a.ctx, r.ID, strings.TrimSpace(reason))
-	return a.outcome(domain.Action{Kind: domain.Cancel, RunID: r.ID}, res, err, "", nil), nil
+	return a.outcome(domain.Action{Kind: domain.Cancel, RunID: r.ID}, res, err), nil
 }

@@ -103,6 +103,9 @@ func (m *Model) Values() map[string]any { return m.values }
 // Raw is what each widget held at the last snapshot, valid or not.
 func (m *Model) Raw() forms.Entered { return m.raw }
 
+// Schema is the schema the form was built from.
+func (m *Model) Schema() *inputschema.Schema { return m.schema }
+
 // Widgets is what the form's widgets hold right now, valid or not.
 func (m *Model) Widgets() forms.Entered { return m.form.Entered() }
 

@@ -4,8 +4,11 @@
 // Layout under <state dir>/drafts (directory 0700, files 0600):
 //
 //	<run>.json            the draft being edited (removed once the run is resumed)
-//	<run>.submitted.json  the last answer sent for the run, offered again when
-//	                      the flow pauses once more (e.g. a model_validator refused it)
+//
+// Secret (SecretStr) values are never written: Set drops them, so a restored
+// draft asks for them again. An answer that was sent is not kept here: the
+// server holds it (the pause's "-response" input), and a flow that refuses it
+// and pauses again is offered it from there (domain.PreviousAnswer).
 //
 // The store is safe for concurrent use: Update only records values in
 // memory (Set); writes happen in Flush, which a tea.Cmd calls after a short
@@ -23,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,16 +77,32 @@ func Open(stateDir string, now func() time.Time) (*Store, error) {
 	if err := os.Chmod(s.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("restrict draft directory: %w", err)
 	}
+	s.removeSentCopies()
 	return s, nil
+}
+
+// removeSentCopies deletes the <run>.submitted.json copies of sent answers
+// that earlier versions kept for a week, secrets included.
+func (s *Store) removeSentCopies() {
+	matches, _ := filepath.Glob(filepath.Join(s.dir, "*.submitted.json"))
+	for _, p := range matches {
+		_ = os.Remove(p)
+	}
 }
 
 // Dir is the draft directory ("" for a memory-only store).
 func (s *Store) Dir() string { return s.dir }
 
 // Set records the current values of a run's draft in memory and marks it for
-// the next Flush. It does no I/O, so Update may call it.
-func (s *Store) Set(runID, schemaKey string, values map[string]any, raw forms.Entered) {
+// the next Flush. It does no I/O, so Update may call it. The values and
+// widget text at secrets (the schema's SecretPaths) are left out: a secret
+// never reaches the disk.
+func (s *Store) Set(runID, schemaKey string, values map[string]any, raw forms.Entered, secrets []string) {
 	d := &Draft{RunID: runID, SchemaKey: schemaKey, Values: clone(values), Raw: cloneRaw(raw), SavedAt: s.now()}
+	for _, p := range secrets {
+		deletePath(d.Values, p)
+		delete(d.Raw, p)
+	}
 	s.mu.Lock()
 	s.mem[runID] = d
 	s.dirty[runID] = true
@@ -181,44 +201,6 @@ func (s *Store) Delete(runID string) error {
 	s.deleted[runID] = true
 	s.mu.Unlock()
 	return s.Flush()
-}
-
-// SetSubmitted records the answer sent to a run, so that a later pause of the
-// same run (the flow refused the answer and asked again) can start from it.
-func (s *Store) SetSubmitted(runID, schemaKey string, values map[string]any) error {
-	if s.dir == "" {
-		return nil
-	}
-	d := &Draft{RunID: runID, SchemaKey: schemaKey, Values: clone(values), SavedAt: s.now()}
-	s.ioMu.Lock()
-	defer s.ioMu.Unlock()
-	return s.write(s.path(runID, ".submitted"), d)
-}
-
-// LoadSubmitted returns the last answer sent to a run, or (nil, nil).
-func (s *Store) LoadSubmitted(runID string) (*Draft, error) {
-	if s.dir == "" {
-		return nil, nil
-	}
-	return s.read(s.path(runID, ".submitted"))
-}
-
-// PruneSubmitted removes records of sent answers older than maxAge.
-func (s *Store) PruneSubmitted(maxAge time.Duration) error {
-	if s.dir == "" {
-		return nil
-	}
-	matches, err := filepath.Glob(filepath.Join(s.dir, "*.submitted.json"))
-	if err != nil {
-		return err
-	}
-	cutoff := s.now().Add(-maxAge)
-	for _, p := range matches {
-		if st, err := os.Stat(p); err == nil && st.ModTime().Before(cutoff) {
-			_ = os.Remove(p)
-		}
-	}
-	return nil
 }
 
 var safeID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,100}$`)
@@ -357,4 +339,20 @@ func cloneRaw(d forms.Entered) forms.Entered {
 		out[k] = v
 	}
 	return out
+}
+
+// deletePath removes the value at a dotted path of nested objects.
+func deletePath(m map[string]any, path string) {
+	for {
+		head, rest, nested := strings.Cut(path, ".")
+		if !nested {
+			delete(m, head)
+			return
+		}
+		sub, ok := m[head].(map[string]any)
+		if !ok {
+			return
+		}
+		m, path = sub, rest
+	}
 }

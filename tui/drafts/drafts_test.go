@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/unpause-dev/unpause/forms"
 )
 
 var t0 = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
@@ -23,7 +26,7 @@ func TestSetFlushLoadDelete(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o700 {
 		t.Fatalf("draft dir mode: %v %v", st.Mode(), err)
 	}
-	s.Set("run-1", "paused-1-schema", map[string]any{"size": "small", "n": int64(3), "tags": []any{"a"}}, nil)
+	s.Set("run-1", "paused-1-schema", map[string]any{"size": "small", "n": int64(3), "tags": []any{"a"}}, nil, nil)
 	// Nothing on disk until Flush.
 	if _, err := os.Stat(filepath.Join(dir, "drafts", "run-1.json")); !os.IsNotExist(err) {
 		t.Fatalf("Set wrote to disk: %v", err)
@@ -60,30 +63,58 @@ func TestSetFlushLoadDelete(t *testing.T) {
 	}
 }
 
-func TestSubmitted(t *testing.T) {
+// A secret never reaches the disk: its value and its widget text are left
+// out of the draft, top level and nested; the other values are kept.
+func TestSecretsNeverWritten(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := Open(dir, clock())
-	if d, err := s.LoadSubmitted("r"); d != nil || err != nil {
-		t.Fatalf("empty: %v %v", d, err)
-	}
-	if err := s.SetSubmitted("r", "k1", map[string]any{"color": "green"}); err != nil {
+	secret := "hunter2-s3cret"
+	text := secret
+	values := map[string]any{"token": secret, "db": map[string]any{"password": secret, "host": "db1"}, "note": "keep me"}
+	raw := forms.Entered{"token": {Text: &text}, "db.password": {Text: &text}, "note": {Text: new("keep me")}}
+	s.Set("r", "k", values, raw, []string{"token", "db.password"})
+	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := s.LoadSubmitted("r")
-	if err != nil || d.Values["color"] != "green" || d.SchemaKey != "k1" {
-		t.Fatalf("%+v %v", d, err)
+	files, _ := filepath.Glob(filepath.Join(dir, "drafts", "*"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if strings.Contains(string(b), secret) {
+			t.Fatalf("%s holds the secret:\n%s", f, b)
+		}
 	}
-	// Deleting the draft keeps the submitted answer.
-	_ = s.Delete("r")
-	if d, _ := s.LoadSubmitted("r"); d == nil {
-		t.Fatal("submitted answer lost with the draft")
+	d, err := s.Load("r")
+	if err != nil || d == nil || d.Values["note"] != "keep me" || d.Values["db"].(map[string]any)["host"] != "db1" {
+		t.Fatalf("other values lost: %+v %v", d, err)
+	}
+	if values["token"] != secret {
+		t.Error("Set changed the caller's values")
+	}
+}
+
+// The copies of sent answers earlier versions kept (secrets included) are
+// removed when the store opens.
+func TestSentCopiesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "drafts"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(dir, "drafts", "r.submitted.json")
+	if err := os.WriteFile(old, []byte(`{"values":{"token":"x"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, clock()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("%s still there (%v)", old, err)
 	}
 }
 
 func TestHostileRunIDStaysInDir(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := Open(dir, clock())
-	s.Set("../../etc/passwd", "", map[string]any{"x": 1}, nil)
+	s.Set("../../etc/passwd", "", map[string]any{"x": 1}, nil, nil)
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +135,7 @@ func TestConcurrentSetAndFlush(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range 50 {
-				s.Set("run", "", map[string]any{"i": i, "j": j}, nil)
+				s.Set("run", "", map[string]any{"i": i, "j": j}, nil, nil)
 				_ = s.Flush()
 			}
 		}()
@@ -120,7 +151,7 @@ func TestMemoryOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Set("r", "", map[string]any{"a": "b"}, nil)
+	s.Set("r", "", map[string]any{"a": "b"}, nil, nil)
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +163,7 @@ func TestMemoryOnly(t *testing.T) {
 func TestNumbersKeepTheirTypes(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := Open(dir, clock())
-	s.Set("r", "", map[string]any{"n": int64(3), "x": json.Number("0.5"), "big": int64(9007199254740993), "l": []any{int64(1)}}, nil)
+	s.Set("r", "", map[string]any{"n": int64(3), "x": json.Number("0.5"), "big": int64(9007199254740993), "l": []any{int64(1)}}, nil, nil)
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
 	}
