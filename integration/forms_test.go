@@ -98,7 +98,7 @@ func TestFormsDriven(t *testing.T) {
 			return schema && desc
 		})
 
-		// The TUI offers the previous answer (as saved on disk: JSON) as the starting values.
+		// The TUI offers the previous answer (read back from the server) as the starting values.
 		var previous map[string]any
 		if err := json.Unmarshal(first, &previous); err != nil {
 			t.Fatal(err)

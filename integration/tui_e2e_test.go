@@ -338,7 +338,7 @@ func TestTUIRejectedAnswerCorrected(t *testing.T) {
 	// on its refresh (every 2s here).
 	s.waitFor("the new pause", "The run paused again", "not available")
 	s.keys("a")
-	s.waitFor("the previous answer offered", "Starting from your previous answer", "> small", "> green")
+	s.waitFor("the previous answer offered (read back from the server)", "Starting from the previous answer", "> small", "> green")
 	s.waitFocus("Size")
 	s.keys("Down", "Enter") // small -> medium
 	s.waitFocus("Color")
