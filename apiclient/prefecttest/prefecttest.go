@@ -447,8 +447,8 @@ func (s *Server) setRunState(run map[string]any, typ, name string, message *stri
 	return next
 }
 
-// filterRuns answers /flow_runs/filter, honouring the name and state type
-// filters unpause sends; later pages are empty.
+// filterRuns answers /flow_runs/filter, honouring the run name, state type
+// and flow name filters unpause sends; later pages are empty.
 func (s *Server) filterRuns(w http.ResponseWriter, body []byte) {
 	var q struct {
 		FlowRuns struct {
@@ -461,6 +461,11 @@ func (s *Server) filterRuns(w http.ResponseWriter, body []byte) {
 				} `json:"type"`
 			} `json:"state"`
 		} `json:"flow_runs"`
+		Flows *struct {
+			Name *struct {
+				Any []string `json:"any_"`
+			} `json:"name"`
+		} `json:"flows"`
 		Offset int `json:"offset"`
 	}
 	if err := json.Unmarshal(body, &q); err != nil {
@@ -477,6 +482,9 @@ func (s *Server) filterRuns(w http.ResponseWriter, body []byte) {
 			continue
 		}
 		if st := q.FlowRuns.State; st != nil && st.Type != nil && !slices.Contains(st.Type.Any, run["state_type"].(string)) {
+			continue
+		}
+		if f := q.Flows; f != nil && f.Name != nil && !slices.Contains(f.Name.Any, s.flows[run["flow_id"].(string)]) {
 			continue
 		}
 		out = append(out, run)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -60,7 +61,7 @@ nothing else.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
-	fl.StringArrayVar(&opts.Flows, "flow", nil, "only runs of this flow (repeatable)")
+	fl.StringArrayVar(&opts.Flows, "flow", nil, "only runs of this flow, or flow/deployment as the FLOW column shows it (repeatable)")
 	fl.StringArrayVar(&opts.Tags, "tag", nil, "only runs with this tag (repeatable; all must match)")
 	fl.BoolVar(&opts.NeedsInput, "needs-input", false, "only runs that wait for input")
 	return cmd
@@ -71,10 +72,12 @@ func listRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	runs, _, err := c.ListPaused(ctx, apiclient.ListOptions{FlowNames: opts.Flows, Tags: opts.Tags, NeedsInputOnly: opts.NeedsInput})
+	flows, keep := flowFilter(opts.Flows)
+	runs, _, err := c.ListPaused(ctx, apiclient.ListOptions{FlowNames: flows, Tags: opts.Tags, NeedsInputOnly: opts.NeedsInput})
 	if err != nil {
 		return err
 	}
+	runs = slices.DeleteFunc(runs, func(r apiclient.Run) bool { return !keep(&r) })
 	rows := domain.NewRows(runs)
 	domain.SortRows(rows, domain.SortExpiry) // the inbox's order
 	if opts.Output == "json" {
@@ -117,4 +120,27 @@ func cell(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// flowFilter reads --flow values: a flow name, or flow/deployment as the FLOW
+// column shows it (Prefect forbids "/" in flow names). It returns the flow
+// names to ask the server for and the test each run listed must pass.
+func flowFilter(values []string) ([]string, func(*apiclient.Run) bool) {
+	var names []string
+	whole := map[string]bool{}      // flow names given alone
+	withDep := map[[2]string]bool{} // flow/deployment pairs
+	for _, v := range values {
+		flow, dep, pair := strings.Cut(v, "/")
+		if !slices.Contains(names, flow) {
+			names = append(names, flow)
+		}
+		if pair {
+			withDep[[2]string{flow, dep}] = true
+		} else {
+			whole[flow] = true
+		}
+	}
+	return names, func(r *apiclient.Run) bool {
+		return len(withDep) == 0 || whole[r.FlowName] || withDep[[2]string{r.FlowName, r.DeploymentName}]
+	}
 }

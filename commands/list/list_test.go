@@ -3,6 +3,7 @@ package list
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +152,42 @@ func TestRunTableIsSanitised(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "evil") || !strings.Contains(b.String(), "gnp.exe") {
 		t.Errorf("table lost the visible text: %q", b.String())
+	}
+}
+
+// --flow takes flow/deployment as the FLOW column shows it, as well as a
+// flow name alone.
+func TestListFlowDeployment(t *testing.T) {
+	srv := prefecttest.New(t)
+	srv.Add(prefecttest.Run{Name: "nightly-a", Flow: "etl", Deployment: "nightly"})
+	srv.Add(prefecttest.Run{Name: "hourly-a", Flow: "etl", Deployment: "hourly"})
+	srv.Add(prefecttest.Run{Name: "by-hand", Flow: "etl"})
+	srv.Add(prefecttest.Run{Name: "other", Flow: "report", Deployment: "nightly"})
+	for _, c := range []struct {
+		flags []string
+		want  []string
+	}{
+		{[]string{"--flow", "etl/nightly"}, []string{"nightly-a"}},
+		{[]string{"--flow", "etl"}, []string{"by-hand", "hourly-a", "nightly-a"}},
+		{[]string{"--flow", "etl/nightly", "--flow", "report"}, []string{"nightly-a", "other"}},
+		{[]string{"--flow", "etl/weekly"}, nil},
+	} {
+		io := cmdtest.Streams("", false)
+		code, err := cmdtest.Run(t, NewCmdList(cmdtest.Factory(io, srv.APIURL()), nil), append(c.flags, "-o", "json")...)
+		if code != domain.ExitOK {
+			t.Fatalf("%v: exit %d: %v", c.flags, code, err)
+		}
+		var got []struct{ Name string }
+		if err := json.Unmarshal(io.OutBuf.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, r := range got {
+			names = append(names, r.Name)
+		}
+		slices.Sort(names)
+		if !slices.Equal(names, c.want) {
+			t.Errorf("%v: listed %v, want %v", c.flags, names, c.want)
+		}
 	}
 }
