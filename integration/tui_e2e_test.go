@@ -337,6 +337,9 @@ func TestTUIRejectedAnswerCorrected(t *testing.T) {
 	// The flow refuses it and pauses again with a new keyset; the app notices
 	// on its refresh (every 2s here).
 	s.waitFor("the new pause", "The run paused again", "not available")
+	// The flow's refusal is logged just before the new pause; Prefect ships log lines
+	// in batches, and the run view fetches them again after the resume.
+	s.waitFor("the flow's refusal in the run's log lines", "Invalid shirt order")
 	s.keys("a")
 	s.waitFor("the previous answer offered (read back from the server)", "Starting from the previous answer", "> small", "> green")
 	s.waitFocus("Size")
