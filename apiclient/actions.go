@@ -27,11 +27,17 @@ func (a action) String() string {
 	return "resume"
 }
 
-// Verification after an ambiguous failure: a few reads spaced out so that a
-// request the server was still processing has time to land.
+// Verification after an ambiguous failure: reads spaced out so that a
+// request the server was still processing has time to land. When the server
+// answered (a 5xx, 429 or a body that is not Prefect's), the request is over
+// and a few reads settle it; when no answer came (a timeout, a connection cut
+// after sending, a gateway that gave up), it may still be queued at the
+// server, so reads go on for longer (unknownWait) before the outcome is said
+// to be unknown.
 const (
 	verifyRounds = 3
 	verifyDelay  = time.Second
+	unknownWait  = 15 * time.Second
 	// rolledBackRetries bounds how often a resume or cancel is sent again
 	// after the server answered 503/429 and the run read back unchanged.
 	rolledBackRetries = 3
@@ -64,7 +70,11 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 	for attempt := 0; ; attempt++ {
 		resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})
 		if err == nil {
-			return c.interpret(ctx, op, actionResume, runID, path, resp)
+			res, ierr := c.interpret(ctx, op, actionResume, runID, path, resp)
+			if ierr == nil {
+				return c.sameAnswerRecorded(ctx, op, before, input, res), nil
+			}
+			err = ierr // a body that is not Prefect's answer: read the run back
 		}
 		var e *Error
 		if errors.As(err, &e) && e.StatusCode == http.StatusConflict {
@@ -73,7 +83,7 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 			if fr, gerr := c.getFlowRun(ctx, op, runID); gerr == nil {
 				res.State = fr.State
 			}
-			return res, nil
+			return c.sameAnswerRecorded(ctx, op, before, input, res), nil
 		}
 		if !isAmbiguous(ctx, err) {
 			return nil, interrupted(ctx, op, actionResume, err)
@@ -83,6 +93,25 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 			return res, verr
 		}
 	}
+}
+
+// sameAnswerRecorded turns a "not paused any more" answer to a resume into
+// OutcomeAlreadyAnswered when the pause it answered holds exactly this
+// answer: another request (a second operator, or a retry) recorded the same
+// answer first.
+func (c *Client) sameAnswerRecorded(ctx context.Context, op string, before *FlowRun, input json.RawMessage, res *ActionResult) *ActionResult {
+	if res.Outcome != OutcomeNotPaused || len(input) == 0 || string(bytes.TrimSpace(input)) == "null" || before.State == nil {
+		return res
+	}
+	ks := before.State.Details.RunInputKeyset
+	if ks == nil || ks.Response == "" {
+		return res
+	}
+	if got, found, err := c.storedResponse(ctx, before.ID, ks.Response); err == nil && found && sameJSON(got, input) {
+		res.Outcome = OutcomeAlreadyAnswered
+		res.Reason = "the run already holds this exact answer, recorded by another request"
+	}
+	return res
 }
 
 // sendAgain decides whether a failed resume or cancel is sent once more.
@@ -147,13 +176,26 @@ func isAmbiguous(ctx context.Context, err error) bool {
 	if !errors.As(err, &e) || ctx.Err() != nil {
 		return false
 	}
-	switch e.StatusCode {
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout, http.StatusTooManyRequests:
-		return true
-	case 0:
+	switch {
+	case e.StatusCode == 0:
 		return e.Kind == ErrConnection && e.sent
+	case e.StatusCode >= 500, e.StatusCode == http.StatusTooManyRequests:
+		return true
+	case e.StatusCode >= 200 && e.StatusCode < 300:
+		return true // a 2xx whose body is not Prefect's answer
 	}
 	return false
+}
+
+// noAnswer reports failures after which the request may still be on its
+// way or queued at the server: no response at all, or a gateway that gave
+// up waiting for Prefect.
+func noAnswer(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return true
+	}
+	return e.StatusCode == 0 || e.StatusCode == http.StatusBadGateway || e.StatusCode == http.StatusGatewayTimeout
 }
 
 // interpret maps an OrchestrationResult to an ActionResult
@@ -214,8 +256,12 @@ func rejectOutcome(s *State) Outcome {
 // verify learns what an ambiguous resume or cancel did by reading the run.
 func (c *Client) verify(ctx context.Context, op string, act action, before *FlowRun, input json.RawMessage, cause error) (*ActionResult, error) {
 	causeText := failureText(cause)
+	rounds := verifyRounds
+	if noAnswer(cause) {
+		rounds = int(unknownWait/verifyDelay) + 1
+	}
 	var after *FlowRun
-	for round := 0; round < verifyRounds; round++ {
+	for round := 0; round < rounds; round++ {
 		if round > 0 {
 			if err := c.sleep(ctx, verifyDelay); err != nil {
 				break
@@ -235,9 +281,17 @@ func (c *Client) verify(ctx context.Context, op string, act action, before *Flow
 	}
 	if after == nil {
 		return nil, &Error{
-			Op: op, Kind: ErrConnection, Err: cause,
+			Op: op, Kind: ErrUnknownOutcome, Err: cause,
 			Reason: fmt.Sprintf("it is unknown whether the %s took effect: %s, and the run could not be read back; "+
 				"check the run's state before trying again", act, causeText),
+		}
+	}
+	if !stateChanged(before, after) && noAnswer(cause) {
+		return nil, &Error{
+			Op: op, Kind: ErrUnknownOutcome, Err: cause,
+			Reason: fmt.Sprintf("it is unknown whether the %s took effect: %s, and the run still shows %s after %s; "+
+				"the request may still land: check the run ('unpause show RUN') before trying again",
+				act, causeText, strings.ToLower(stateLabel(before.State)), unknownWait),
 		}
 	}
 	if !stateChanged(before, after) {

@@ -347,9 +347,11 @@ func TestResumeConnectionDroppedOtherAnswer(t *testing.T) {
 	}
 }
 
-// The run is still paused in the same state: the resume did not happen, and
-// the error says it is safe to retry.
-func TestResumeConnectionDroppedStillPaused(t *testing.T) {
+// The connection is cut after the resume was sent, and the run still shows
+// the same pause: the request may still be queued at the server and land
+// later, so the outcome is unknown, said so with its own kind, never "safe to
+// retry"; the run is read for a while before that is said.
+func TestResumeConnectionDroppedOutcomeUnknown(t *testing.T) {
 	f := newFake(t)
 	f.json("GET /api/flow_runs/{id}", 200, pausedRunJSON)
 	f.handle("POST /api/flow_runs/{id}/resume", hangUp)
@@ -359,23 +361,88 @@ func TestResumeConnectionDroppedStillPaused(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	if KindOf(err) != ErrConnection {
-		t.Errorf("Kind = %v, want connection", KindOf(err))
+	if KindOf(err) != ErrUnknownOutcome {
+		t.Errorf("Kind = %v, want unknown outcome", KindOf(err))
 	}
 	msg := err.Error()
-	for _, want := range []string{"did NOT take effect", "safe to retry", "resume"} {
+	for _, want := range []string{"unknown whether the resume took effect", "may still land", "before trying again"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
 	}
+	if strings.Contains(msg, "safe to retry") || strings.Contains(msg, "did NOT") {
+		t.Errorf("message %q claims the resume did not happen", msg)
+	}
 	if n := f.count("POST", "/api/flow_runs/"+runAID+"/resume"); n != 1 {
 		t.Errorf("resume POSTed %d times, want 1", n)
 	}
-	if n := f.count("GET", "/api/flow_runs/"+runAID); n != 1+verifyRounds {
-		t.Errorf("run read %d times, want %d", n, 1+verifyRounds)
+	var waited time.Duration
+	for _, d := range s.all() {
+		waited += d
 	}
-	if got := s.all(); len(got) != verifyRounds-1 || got[0] != verifyDelay {
-		t.Errorf("sleeps = %v", got)
+	if waited < unknownWait {
+		t.Errorf("read back for %s, want at least %s", waited, unknownWait)
+	}
+}
+
+// The server itself answered 500 and the run still shows the same pause: the
+// request is over and did not take effect; a 500 after which the run moved is
+// learnt from the run (it was resumed with this answer).
+func TestResumeServerErrorReadBack(t *testing.T) {
+	f := newFake(t)
+	f.json("GET /api/flow_runs/{id}", 200, pausedRunJSON)
+	f.json("POST /api/flow_runs/{id}/resume", 500, `{"exception_message":"Internal Server Error"}`)
+	c, _ := newClient(t, f)
+	_, err := c.Resume(context.Background(), runAID, json.RawMessage(resumeInput))
+	if err == nil || !strings.Contains(err.Error(), "did NOT take effect") {
+		t.Fatalf("500, run unchanged: err %v, want did NOT take effect", err)
+	}
+
+	f2 := newFake(t)
+	f2.sequence("GET /api/flow_runs/{id}", replyFn(200, pausedRunJSON), replyFn(200, runningRun(t)))
+	f2.json("POST /api/flow_runs/{id}/resume", 500, `{"exception_message":"Internal Server Error"}`)
+	f2.json("GET /api/flow_runs/{id}/input/{key}", 200, resumeInput)
+	c2, _ := newClient(t, f2)
+	res, err := c2.Resume(context.Background(), runAID, json.RawMessage(resumeInput))
+	if err != nil || res.Outcome != OutcomeResumed || !res.Verified {
+		t.Fatalf("500 after the server applied it: %+v %v, want verified resumed", res, err)
+	}
+}
+
+// A 2xx whose body is not Prefect's answer (a proxy's HTML page) is not an
+// error to report as such: the run is read back.
+func TestResumeUndecodableBodyReadBack(t *testing.T) {
+	f := newFake(t)
+	f.sequence("GET /api/flow_runs/{id}", replyFn(200, pausedRunJSON), replyFn(200, runningRun(t)))
+	f.json("POST /api/flow_runs/{id}/resume", 200, `<html><body>Welcome</body></html>`)
+	f.json("GET /api/flow_runs/{id}/input/{key}", 200, resumeInput)
+	c, _ := newClient(t, f)
+	res, err := c.Resume(context.Background(), runAID, json.RawMessage(resumeInput))
+	if err != nil || res.Outcome != OutcomeResumed || !res.Verified {
+		t.Fatalf("got %+v %v, want verified resumed", res, err)
+	}
+}
+
+// Two requests with the same answer: the one the server refused (ABORT, the
+// run is no longer paused) learns the same answer is already recorded.
+func TestResumeSameAnswerAlreadyRecorded(t *testing.T) {
+	f := newFake(t)
+	f.sequence("GET /api/flow_runs/{id}", replyFn(200, pausedRunJSON), replyFn(200, runningRun(t)))
+	f.json("POST /api/flow_runs/{id}/resume", 200, resumeAbortJSON)
+	f.json("GET /api/flow_runs/{id}/input/{key}", 200, resumeInput)
+	c, _ := newClient(t, f)
+	res, err := c.Resume(context.Background(), runAID, json.RawMessage(resumeInput))
+	if err != nil || res.Outcome != OutcomeAlreadyAnswered {
+		t.Fatalf("got %+v %v, want already-answered", res, err)
+	}
+	// A different answer recorded: someone else answered.
+	f2 := newFake(t)
+	f2.sequence("GET /api/flow_runs/{id}", replyFn(200, pausedRunJSON), replyFn(200, runningRun(t)))
+	f2.json("POST /api/flow_runs/{id}/resume", 200, resumeAbortJSON)
+	f2.json("GET /api/flow_runs/{id}/input/{key}", 200, `{"approve": false}`)
+	c2, _ := newClient(t, f2)
+	if res, err := c2.Resume(context.Background(), runAID, json.RawMessage(resumeInput)); err != nil || res.Outcome != OutcomeNotPaused {
+		t.Fatalf("got %+v %v, want not-paused", res, err)
 	}
 }
 
@@ -442,13 +509,13 @@ func TestCancelUnconfirmedIsNotCancelled(t *testing.T) {
 	if err == nil || res != nil && res.Outcome == OutcomeCancelled {
 		t.Fatalf("got %+v, %v; want an error and no cancelled outcome", res, err)
 	}
-	if !strings.Contains(err.Error(), "still cancelling") {
-		t.Errorf("err = %v, want it to say the run is still cancelling", err)
+	if !strings.Contains(err.Error(), "still shows cancelling") || KindOf(err) != ErrUnknownOutcome {
+		t.Errorf("err = %v, want an unknown outcome saying the run is still cancelling", err)
 	}
 }
 
-// A per-request timeout on resume is ambiguous: verified by reading back.
-func TestResumeTimeoutVerified(t *testing.T) {
+// A per-request timeout on resume: the run is read back for a while, and while it still shows the pause the outcome is unknown.
+func TestResumeTimeoutOutcomeUnknown(t *testing.T) {
 	f := newFake(t)
 	f.json("GET /api/flow_runs/{id}", 200, pausedRunJSON)
 	f.handle("POST /api/flow_runs/{id}/resume", func(w http.ResponseWriter, r *http.Request) {
@@ -456,8 +523,8 @@ func TestResumeTimeoutVerified(t *testing.T) {
 	})
 	c, _ := newClient(t, f, func(o *Options) { o.Timeout = 150 * time.Millisecond })
 	_, err := c.Resume(context.Background(), runAID, nil)
-	if err == nil || !strings.Contains(err.Error(), "did NOT take effect") {
-		t.Fatalf("err = %v", err)
+	if err == nil || KindOf(err) != ErrUnknownOutcome || strings.Contains(err.Error(), "did NOT take effect") {
+		t.Fatalf("err = %v, want an unknown outcome", err)
 	}
 }
 

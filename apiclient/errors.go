@@ -22,6 +22,10 @@ const (
 	ErrBadRequest           // other HTTP 4xx (400, 409, 422, ...) or invalid local input
 	ErrAmbiguous            // a run name matches several runs
 	ErrConfig               // bad Options (URL, CA file)
+	// ErrUnknownOutcome: a resume or cancel was sent, no definite answer
+	// came back, and the run does not show its effect (yet): it may still
+	// land. Never safe to retry blindly.
+	ErrUnknownOutcome
 )
 
 func (k ErrorKind) String() string {
@@ -40,6 +44,8 @@ func (k ErrorKind) String() string {
 		return "ambiguous"
 	case ErrConfig:
 		return "configuration"
+	case ErrUnknownOutcome:
+		return "unknown outcome"
 	default:
 		return "other"
 	}

@@ -150,8 +150,11 @@ const (
 	OutcomeCancelling Outcome = "cancelling"
 	OutcomeRejected   Outcome = "rejected"   // REJECT, run still paused: bad input; Reason says why
 	OutcomeExpired    Outcome = "expired"    // REJECT into FAILED: the pause timed out
-	OutcomeNotPaused  Outcome = "not-paused" // ABORT: someone else answered, or the run ended
-	OutcomeWait       Outcome = "wait"       // WAIT: try again after Delay
+	OutcomeNotPaused  Outcome = "not-paused" // ABORT: it was answered, or the run ended
+	// OutcomeAlreadyAnswered: not resumed by this request, but the pause it
+	// answered already holds exactly this answer (sent by another request).
+	OutcomeAlreadyAnswered Outcome = "already-answered"
+	OutcomeWait            Outcome = "wait" // WAIT: try again after Delay
 )
 
 // ActionResult is the typed result of Resume or Cancel.

@@ -13,13 +13,14 @@ const (
 	ExitError        ExitCode = 1  // unexpected failure
 	ExitUsage        ExitCode = 2  // bad flags or arguments, ambiguous run, confirmation needed
 	ExitInvalidInput ExitCode = 3  // the answer does not fit the run's schema (locally or per the server)
-	ExitNotPaused    ExitCode = 4  // the run is no longer paused: someone else answered, or it ended
+	ExitNotPaused    ExitCode = 4  // the run is no longer paused: it was answered, or it ended
 	ExitExpired      ExitCode = 5  // the pause timed out; the run has failed
 	ExitNotFound     ExitCode = 6  // no such run
 	ExitConnection   ExitCode = 7  // the server could not be reached or failed
 	ExitAuth         ExitCode = 8  // the server refused the credentials
 	ExitRefused      ExitCode = 9  // resume --wait: the flow refused the answer and paused again
 	ExitRunFailed    ExitCode = 10 // resume --wait: the run failed, crashed or was cancelled after the answer
+	ExitUnknown      ExitCode = 11 // a resume or cancel got no definite answer and the run does not show it yet
 )
 
 // ExitCodes is the table of exit codes and what each means, as the help
@@ -32,13 +33,14 @@ var ExitCodes = []struct {
 	{ExitError, "unexpected error"},
 	{ExitUsage, "usage: bad flags or arguments, an unknown command, an ambiguous run name, a config file that cannot be read, or a confirmation that could not be asked (add --yes)"},
 	{ExitInvalidInput, "invalid input: the answer does not fit the run's schema (checked locally, or rejected by the server); the run is still paused"},
-	{ExitNotPaused, "not paused any more: someone else answered it, or it ended"},
+	{ExitNotPaused, "not paused any more: it was answered (see unpause show RUN), or it ended"},
 	{ExitExpired, "expired: the pause timed out and the run has failed"},
 	{ExitNotFound, "not found: no run with that id or name"},
 	{ExitConnection, "connection: the server could not be reached, timed out or failed"},
 	{ExitAuth, "authentication: the server refused the credentials"},
 	{ExitRefused, "refused (resume --wait): the flow refused the answer and asks again; the run is paused again"},
 	{ExitRunFailed, "failed after the answer (resume --wait): the run failed, crashed or was cancelled"},
+	{ExitUnknown, "unknown outcome: no definite answer came and the run does not show the resume or cancel yet; it may still land, so check the run before trying again"},
 }
 
 // ExitCodeFor maps an error to its exit code by its apiclient kind: nil is
@@ -56,6 +58,8 @@ func ExitCodeFor(err error) ExitCode {
 		return ExitConnection
 	case apiclient.ErrAmbiguous, apiclient.ErrConfig:
 		return ExitUsage
+	case apiclient.ErrUnknownOutcome:
+		return ExitUnknown
 	}
 	return ExitError
 }

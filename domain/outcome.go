@@ -95,12 +95,19 @@ func Describe(a Action, res *apiclient.ActionResult) Message {
 	case apiclient.OutcomeRejected:
 		return rejected(a, reason)
 	case apiclient.OutcomeNotPaused:
-		now := "the run is no longer paused (now " + StateName(res.State) + "). Someone else may have answered it."
+		now := "the run is no longer paused (now " + StateName(res.State) + "): it was answered, or it ended."
 		return Message{
 			Tone: ToneWarning, TUI: "Not " + a.Kind.pastTense() + ": " + now, Accessible: "Not done: " + now,
 			CLI:      "not paused: " + cliName(a) + " is no longer waiting" + cliState(res),
-			CLIError: "the run is not paused any more; someone else may have answered it (see 'unpause show RUN')",
+			CLIError: "the run is not paused any more: it was answered, or it ended ('unpause show RUN' shows the answers it received)",
 			Exit:     ExitNotPaused, Final: true,
+		}
+	case apiclient.OutcomeAlreadyAnswered:
+		const said = "The run already holds this exact answer: another request sent it first."
+		return Message{
+			Tone: ToneSuccess, TUI: said, Accessible: said,
+			CLI:  "already answered: " + cliName(a) + " already holds this exact answer, sent by another request" + cliState(res),
+			Exit: ExitOK, Final: true,
 		}
 	case apiclient.OutcomeExpired:
 		const failed = "the pause expired and the run failed."
@@ -128,6 +135,11 @@ func Describe(a Action, res *apiclient.ActionResult) Message {
 // commands return err itself; Exit and CLIError say what they make of it.
 func Failed(a Action, err error) Message {
 	e := termsafe.Line(err.Error())
+	if apiclient.KindOf(err) == apiclient.ErrUnknownOutcome {
+		// Never "try again": the request may still land.
+		said := "Unknown whether the run was " + a.Kind.pastTense() + ": " + e + ". Check the run (r refreshes) before sending again."
+		return Message{Tone: ToneError, TUI: said, Accessible: said, CLIError: err.Error(), Exit: ExitUnknown}
+	}
 	acc := a.Kind.verb() + " failed: " + e + ". Nothing is lost; you can try again."
 	if a.Answering {
 		acc = "Sending failed: " + e + ". Nothing is lost; you can try again."

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,8 +128,8 @@ func TestDescribeTUIAndAccessible(t *testing.T) {
 		{
 			Action{},
 			apiclient.ActionResult{Outcome: apiclient.OutcomeNotPaused, State: completed},
-			"Not resumed: the run is no longer paused (now Completed). Someone else may have answered it.",
-			"Not done: the run is no longer paused (now Completed). Someone else may have answered it.", ToneWarning, true,
+			"Not resumed: the run is no longer paused (now Completed): it was answered, or it ended.",
+			"Not done: the run is no longer paused (now Completed): it was answered, or it ended.", ToneWarning, true,
 		},
 		{
 			Action{Kind: Cancel},
@@ -240,5 +241,23 @@ func TestDescribeAfter(t *testing.T) {
 		if m.CLI != c.cli || m.Exit != c.exit || (m.Exit == ExitOK) != (m.CLIError == "") {
 			t.Errorf("%s:\n got %q exit %d (error %q)\nwant %q exit %d", c.after.Kind, m.CLI, m.Exit, m.CLIError, c.cli, c.exit)
 		}
+	}
+}
+
+// An answer already recorded by another request is done with (exit 0); an
+// unknown outcome never says "try again" and has its own exit code.
+func TestDescribeAlreadyAnsweredAndUnknown(t *testing.T) {
+	a := Action{RunID: "id", RunName: "r", Answering: true}
+	m := Describe(a, &apiclient.ActionResult{Outcome: apiclient.OutcomeAlreadyAnswered})
+	if m.Exit != ExitOK || !m.Final || m.CLI != "already answered: r (id) already holds this exact answer, sent by another request" {
+		t.Errorf("already answered: %+v", m)
+	}
+	err := &apiclient.Error{Op: "resume run", Kind: apiclient.ErrUnknownOutcome, Reason: "it is unknown whether the resume took effect"}
+	f := Failed(a, err)
+	if f.Exit != ExitUnknown || strings.Contains(f.TUI, "try again") || !strings.Contains(f.TUI, "Unknown whether the run was resumed") {
+		t.Errorf("unknown: %+v", f)
+	}
+	if ExitCodeFor(err) != ExitUnknown {
+		t.Errorf("ExitCodeFor = %d", ExitCodeFor(err))
 	}
 }

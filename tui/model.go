@@ -395,7 +395,7 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 		m.runview.SetBanner(runview.BannerSuccess, "Resumed: the run continues (now "+domain.StateName(msg.run.State)+"); it has left the inbox.")
 	case old.Paused() && !msg.run.Paused():
 		if k, _ := m.runview.Banner(); k == runview.BannerNone {
-			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): someone else answered it, or it ended.")
+			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): it was answered, or it ended.")
 		}
 	case msg.run.Paused() && msg.run.NeedsInput() && m.cur.input != nil && inputCacheKey(msg.run) != m.cur.input.cacheKey:
 		// It paused again (e.g. the flow refused the answer and asks anew):
@@ -710,7 +710,7 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 	told := domain.Describe(act, res)
 	var cmds []tea.Cmd
 	switch res.Outcome {
-	case apiclient.OutcomeResumed:
+	case apiclient.OutcomeResumed, apiclient.OutcomeAlreadyAnswered:
 		delete(m.answers, msg.id)
 		if onScreen {
 			m.cur.draft = nil

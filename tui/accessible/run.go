@@ -259,7 +259,7 @@ func (a *session) outcome(act domain.Action, res *apiclient.ActionResult, err er
 	told := domain.Describe(act, res)
 	a.printf("%s\n", told.Accessible)
 	switch res.Outcome {
-	case apiclient.OutcomeResumed:
+	case apiclient.OutcomeResumed, apiclient.OutcomeAlreadyAnswered:
 		a.sent = true
 		_ = a.store.Delete(act.RunID) // what was sent is on the server now
 	case apiclient.OutcomeCancelled:
