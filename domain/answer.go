@@ -70,8 +70,10 @@ const refusalSlack = 2 * time.Second
 // at WARNING (30) or above stamped between that answer (answeredAt, when its
 // response was created) and the start of the current pause (pausedSince,
 // plus refusalSlack). A flow whose RunInput model_validator raised logs the
-// error and pauses again (prefect/flow_runs.py, pause_flow_run); the log is
+// error and pauses again (src/prefect/flow_runs.py, pause_flow_run); the log is
 // the only place the reason is kept. ok is false when no such line exists.
+// It is the rule resume --wait follows (apiclient.FollowResume), bounded
+// also by the pause so that a later warning is not taken for the refusal.
 // The message is not sanitised: it is the API's string.
 func Refusal(logs []apiclient.LogLine, answeredAt, pausedSince time.Time) (reason string, ok bool) {
 	if answeredAt.IsZero() || pausedSince.IsZero() {
