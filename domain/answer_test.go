@@ -65,3 +65,42 @@ func TestPreviousAnswer(t *testing.T) {
 		t.Error("an answer from nothing")
 	}
 }
+
+func TestRefusal(t *testing.T) {
+	answered := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	paused := answered.Add(5 * time.Second)
+	at := func(d time.Duration) time.Time { return answered.Add(d) }
+	const refused = "Invalid shirt order: Value error, Green is only in stock in medium and large."
+	tests := []struct {
+		name     string
+		logs     []apiclient.LogLine
+		answered time.Time
+		want     string
+		wantOK   bool
+	}{
+		{"no logs", nil, answered, "", false},
+		{"error between answer and pause", []apiclient.LogLine{
+			{Timestamp: at(-time.Minute), Level: 20, Message: "Pausing"},
+			{Timestamp: at(time.Second), Level: 20, Message: "Resumed"},
+			{Timestamp: at(2 * time.Second), Level: 40, Message: refused},
+		}, answered, refused, true},
+		{"warning counts", []apiclient.LogLine{{Timestamp: at(time.Second), Level: 30, Message: "odd size"}}, answered, "odd size", true},
+		{"info does not", []apiclient.LogLine{{Timestamp: at(time.Second), Level: 20, Message: "fine"}}, answered, "", false},
+		{"newest wins, whatever the order", []apiclient.LogLine{
+			{Timestamp: at(3 * time.Second), Level: 40, Message: "second"},
+			{Timestamp: at(time.Second), Level: 40, Message: "first"},
+		}, answered, "second", true},
+		{"before the answer: an older pause's", []apiclient.LogLine{{Timestamp: at(-time.Second), Level: 40, Message: "old"}}, answered, "", false},
+		{"just after the pause began: clocks differ", []apiclient.LogLine{{Timestamp: paused.Add(time.Second), Level: 40, Message: "late"}}, answered, "late", true},
+		{"long after the pause began: not the refusal", []apiclient.LogLine{{Timestamp: paused.Add(3 * time.Second), Level: 40, Message: "later"}}, answered, "", false},
+		{"no previous answer", []apiclient.LogLine{{Timestamp: at(time.Second), Level: 40, Message: refused}}, time.Time{}, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Refusal(tt.logs, tt.answered, paused)
+			if got != tt.want || ok != tt.wantOK {
+				t.Fatalf("Refusal = %q, %v; want %q, %v", got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}

@@ -51,8 +51,9 @@ type openRun struct {
 	inputFailed   bool
 	draftLoaded   bool
 	draft         *drafts.Draft
-	previous      *drafts.Draft // the answer to an earlier pause (server's, or sent in this session)
-	pendingAnswer bool          // "a" was pressed before the form could be built
+	previous      *drafts.Draft       // the answer to an earlier pause (server's, or sent in this session)
+	logs          []apiclient.LogLine // its latest log lines, as the run view shows them
+	pendingAnswer bool                // "a" was pressed before the form could be built
 	sending       bool
 	resumed       bool // the banner says "resumed"; the next GET shows what became of it
 }
@@ -247,6 +248,10 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case logsMsg:
 		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
 			m.runview.SetLogs(msg.logs, msg.err)
+			if msg.err == nil {
+				m.cur.logs = msg.logs
+				m.syncFormContext() // the refusal may arrive in a later batch
+			}
 		}
 		return nil, true
 	case markdown.RenderedMsg:
@@ -529,6 +534,7 @@ func (m *Model) ensureDescription() tea.Cmd {
 	}
 	if out, ok := m.md.Get(k); ok {
 		m.runview.SetDescription(out, false)
+		m.syncFormContext()
 		return nil
 	}
 	m.runview.DescriptionLoading()
@@ -545,8 +551,29 @@ func (m *Model) onRendered(msg markdown.RenderedMsg) tea.Cmd {
 	m.md.Put(msg.Key, msg.Out)
 	if k, _, ok := m.descKey(); ok && k == msg.Key {
 		m.runview.SetDescription(msg.Out, false)
+		m.syncFormContext()
 	}
 	return nil
+}
+
+// syncFormContext tells the open form what to show above it: the run's
+// description as the run view rendered it (from the cache; nothing is
+// rendered here) and, when the run paused again after an answer, why the
+// flow refused that answer, from the logs already fetched.
+func (m *Model) syncFormContext() {
+	a := m.currentAnswer()
+	if a == nil {
+		return
+	}
+	desc := ""
+	if k, _, ok := m.descKey(); ok {
+		desc, _ = m.md.Get(k)
+	}
+	refusal := ""
+	if p := m.cur.previous; p != nil && m.cur.run.Paused() {
+		refusal, _ = domain.Refusal(m.cur.logs, p.SavedAt, m.cur.run.PausedSince())
+	}
+	a.SetContext(desc, refusal)
 }
 
 func (m *Model) onDraftLoaded(msg draftLoadedMsg) tea.Cmd {
@@ -566,6 +593,7 @@ func (m *Model) onDraftLoaded(msg draftLoadedMsg) tea.Cmd {
 			m.runview.SetNotice("The previous answer, sent " + common.Stamp(msg.previous.SavedAt.In(m.c.Now.Location())) + ", is offered as the starting values.")
 		}
 	}
+	m.syncFormContext()
 	return m.maybeStartPending()
 }
 
@@ -602,6 +630,7 @@ func (m *Model) startAnswer() tea.Cmd {
 	if a, ok := m.answers[cur.id]; ok {
 		m.screen = scrAnswer
 		a.SetSize(m.width, m.bodyHeight())
+		m.syncFormContext()
 		if a.Stage() == answer.StageSending && !cur.sending {
 			a.SetStage(answer.StageReview)
 		}
@@ -635,6 +664,7 @@ func (m *Model) startAnswer() tea.Cmd {
 	a.SetNote(note)
 	a.SetSize(m.width, m.bodyHeight())
 	m.answers[cur.id] = a
+	m.syncFormContext()
 	m.screen = scrAnswer
 	m.setStatus("", false)
 	return a.Init()

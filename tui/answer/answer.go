@@ -19,6 +19,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/unpause-dev/unpause/forms"
 	"github.com/unpause-dev/unpause/forms/inputschema"
@@ -72,6 +73,8 @@ type Model struct {
 	errs    map[string]string // errors shown beside fields
 	formErr string            // error about the whole answer (sanitised)
 	note    string            // informational line, e.g. restored draft
+	desc    []string          // the run's rendered description, blank lines dropped
+	refusal string            // why the flow refused the previous answer (sanitised)
 
 	payload json.RawMessage
 	review  viewport.Model
@@ -120,6 +123,52 @@ func (m *Model) Payload() json.RawMessage { return m.payload }
 
 // SetNote shows an informational line above the form.
 func (m *Model) SetNote(s string) { m.note = s }
+
+// SetContext shows, above the form, the first lines of the run's
+// description, rendered (and sanitised) by package markdown, and why the
+// flow refused the previous answer ("" for none): a log line, sanitised
+// here. The form keeps most of the screen; the run view shows all of the
+// description.
+func (m *Model) SetContext(rendered, refusal string) {
+	var desc []string
+	for l := range strings.SplitSeq(rendered, "\n") {
+		if strings.TrimSpace(ansi.Strip(l)) != "" {
+			desc = append(desc, l)
+		}
+	}
+	refusal = termsafe.Line(refusal)
+	if slices.Equal(desc, m.desc) && refusal == m.refusal {
+		return
+	}
+	m.desc, m.refusal = desc, refusal
+	m.syncSize()
+}
+
+// contextLines is the block above the form: a few lines of the
+// description, a note when it goes on, and the refusal.
+func (m *Model) contextLines() []string {
+	s := m.c.Styles
+	var out []string
+	// 2 lines at 80x24 (21 rows for the body), 3 from 27 rows, 1 below 21.
+	n := min(len(m.desc), max(1, min(3, (m.height-9)/6)))
+	for _, l := range m.desc[:n] {
+		out = append(out, ansi.Truncate(l, max(1, m.width), "…"))
+	}
+	if n < len(m.desc) {
+		out = append(out, s.Dim.Render("… (description continues: esc to the run view)"))
+	}
+	if m.refusal != "" {
+		// At most two lines: the run view's logs show all of it.
+		w := strings.Split(common.Wrap("The flow refused the previous answer: "+m.refusal, max(1, m.width)), "\n")
+		if len(w) > 2 {
+			w = []string{w[0], ansi.Truncate(w[1]+" "+w[2], max(1, m.width-1), "") + "…"}
+		}
+		for _, l := range w {
+			out = append(out, s.Error.Render(l))
+		}
+	}
+	return out
+}
 
 // Huh exposes the embedded huh form (tests drive it).
 func (m *Model) Huh() *huh.Form { return m.form.Huh() }
@@ -197,6 +246,7 @@ func (m *Model) headerLines() int {
 	if m.note != "" {
 		n++
 	}
+	n += len(m.contextLines())
 	if m.formErr != "" {
 		n += strings.Count(common.Wrap(m.formErr, max(1, m.width)), "\n") + 1
 	}
@@ -429,6 +479,9 @@ func (m *Model) View() string {
 		b.WriteString("\n")
 		if m.note != "" {
 			b.WriteString(s.Info.Render(m.note) + "\n")
+		}
+		for _, l := range m.contextLines() {
+			b.WriteString(l + "\n")
 		}
 		if m.formErr != "" {
 			b.WriteString(s.Error.Render(common.Wrap(m.formErr, max(1, m.width))) + "\n")
