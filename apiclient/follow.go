@@ -26,8 +26,8 @@ const (
 type AfterResume struct {
 	Kind  AfterResumeKind
 	State *State
-	// Refusal, for AfterPausedAgain: the flow's last warning or error log line
-	// written since the resume, verbatim (unsanitised); "" when it logged none.
+	// Refusal, for AfterPausedAgain: the flow's last error log line written
+	// since the pause began, verbatim (unsanitised); "" when it logged none.
 	Refusal string
 }
 
@@ -38,9 +38,28 @@ const (
 	// before the new pause can arrive after it: read the logs a few times.
 	refusalReads = 4
 	refusalDelay = 2 * time.Second
-	// logWarning is Python's logging.WARNING.
-	logWarning = 30
+	// logError is Python's logging.ERROR: a flow that refuses an answer logs
+	// it as an error (Prefect's docs: logger.error, then pause_flow_run
+	// again). Warnings are not taken for refusals: flows often warn just
+	// before they pause ("Waiting for approval").
+	logError = 40
 )
+
+// LastRefusal is the newest ERROR log line stamped from from to until (no
+// upper bound when until is zero): what a flow that refused an answer logged
+// before it paused again. ok is false when there is none.
+func LastRefusal(lines []LogLine, from, until time.Time) (message string, ok bool) {
+	var at time.Time
+	for _, l := range lines {
+		if l.Level < logError || l.Timestamp.Before(from) || (!until.IsZero() && l.Timestamp.After(until)) {
+			continue
+		}
+		if !ok || !l.Timestamp.Before(at) {
+			message, at, ok = l.Message, l.Timestamp, true
+		}
+	}
+	return message, ok
+}
 
 // AfterResumeKindOf decides where a run resumed from the pause whose state
 // id is pausedStateID has gone, from its state now; false while it is still
@@ -94,7 +113,7 @@ func (c *Client) FollowResume(ctx context.Context, runID, pausedStateID string, 
 	return &AfterResume{Kind: AfterRunning, State: last}, nil
 }
 
-// refusal is the flow's last warning or error log line since the resume;
+// refusal is the flow's last error log line since the pause began;
 // "" when none arrives within a few log batches or the logs cannot be read.
 func (c *Client) refusal(ctx context.Context, runID string, since time.Time) string {
 	for read := 0; read < refusalReads; read++ {
@@ -105,10 +124,8 @@ func (c *Client) refusal(ctx context.Context, runID string, since time.Time) str
 		if err != nil {
 			continue
 		}
-		for i := len(lines) - 1; i >= 0; i-- {
-			if l := lines[i]; l.Level >= logWarning && !l.Timestamp.Before(since) {
-				return l.Message
-			}
+		if msg, ok := LastRefusal(lines, since, time.Time{}); ok {
+			return msg
 		}
 	}
 	return ""

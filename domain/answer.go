@@ -66,28 +66,14 @@ func PreviousAnswer(rs []apiclient.Response, current string) (values map[string]
 // log's timestamp is the worker's clock and the pause's the server's.
 const refusalSlack = 2 * time.Second
 
-// Refusal is why the flow refused the previous answer: the newest log line
-// at WARNING (30) or above stamped between that answer (answeredAt, when its
-// response was created) and the start of the current pause (pausedSince,
-// plus refusalSlack). A flow whose RunInput model_validator raised logs the
-// error and pauses again (src/prefect/flow_runs.py, pause_flow_run); the log is
-// the only place the reason is kept. ok is false when no such line exists.
-// It is the rule resume --wait follows (apiclient.FollowResume), bounded
-// also by the pause so that a later warning is not taken for the refusal.
+// Refusal is why the flow refused the previous answer: the newest ERROR log
+// line stamped between that answer (answeredAt, when its response was
+// created) and the start of the current pause (pausedSince, plus
+// refusalSlack); see apiclient.LastRefusal. ok is false when there is none.
 // The message is not sanitised: it is the API's string.
 func Refusal(logs []apiclient.LogLine, answeredAt, pausedSince time.Time) (reason string, ok bool) {
 	if answeredAt.IsZero() || pausedSince.IsZero() {
 		return "", false
 	}
-	until := pausedSince.Add(refusalSlack)
-	var at time.Time
-	for _, l := range logs {
-		if l.Level < 30 || l.Timestamp.Before(answeredAt) || l.Timestamp.After(until) {
-			continue
-		}
-		if !ok || !l.Timestamp.Before(at) {
-			reason, at, ok = l.Message, l.Timestamp, true
-		}
-	}
-	return reason, ok
+	return apiclient.LastRefusal(logs, answeredAt, pausedSince.Add(refusalSlack))
 }

@@ -84,7 +84,7 @@ func TestRefusal(t *testing.T) {
 			{Timestamp: at(time.Second), Level: 20, Message: "Resumed"},
 			{Timestamp: at(2 * time.Second), Level: 40, Message: refused},
 		}, answered, refused, true},
-		{"warning counts", []apiclient.LogLine{{Timestamp: at(time.Second), Level: 30, Message: "odd size"}}, answered, "odd size", true},
+		{"a warning is not a refusal (flows warn before pausing)", []apiclient.LogLine{{Timestamp: at(time.Second), Level: 30, Message: "odd size"}}, answered, "", false},
 		{"info does not", []apiclient.LogLine{{Timestamp: at(time.Second), Level: 20, Message: "fine"}}, answered, "", false},
 		{"newest wins, whatever the order", []apiclient.LogLine{
 			{Timestamp: at(3 * time.Second), Level: 40, Message: "second"},
