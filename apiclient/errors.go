@@ -128,6 +128,9 @@ func kindForStatus(code int) ErrorKind {
 	}
 }
 
+// notPrefect is said of a body that is an HTML page, not Prefect's JSON.
+const notPrefect = "the server answered with an HTML page, not Prefect's API (a proxy or a login page in between? check PREFECT_API_URL)"
+
 // maxReasonLen bounds how much of an error body ends up in a message.
 const maxReasonLen = 500
 
@@ -150,8 +153,8 @@ func parseReason(body []byte) string {
 	}
 	var v any
 	if err := json.Unmarshal([]byte(trimmed), &v); err != nil {
-		if strings.HasPrefix(trimmed, "<") { // HTML error page from a proxy: useless to a user
-			return ""
+		if strings.HasPrefix(trimmed, "<") { // an HTML page: its markup says nothing useful
+			return notPrefect
 		}
 		return clip(trimmed)
 	}

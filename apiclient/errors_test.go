@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -31,7 +32,7 @@ func TestParseReason(t *testing.T) {
 		{`{"message":"Database is not available"}`, "Database is not available"},
 		{`{"detail":{"code":7}}`, `{"code":7}`},
 		{`"CSRF protection is disabled."`, "CSRF protection is disabled."},
-		{`<html><body><h1>502 Bad Gateway</h1></body></html>`, ""},
+		{`<html><body><h1>502 Bad Gateway</h1></body></html>`, notPrefect},
 		{"upstream connect error\n or disconnect", "upstream connect error or disconnect"},
 		{``, ""},
 		{`   `, ""},
@@ -103,6 +104,47 @@ func TestErrorMessageAndKinds(t *testing.T) {
 	for k := ErrOther; k <= ErrConfig; k++ {
 		if k.String() == "" || (k != ErrOther && k.String() == "other") {
 			t.Errorf("ErrorKind(%d).String() = %q", k, k.String())
+		}
+	}
+}
+
+// A secret in an error body is scrubbed before the body is cut to a short
+// reason, whatever its offset around the cut: no part of it leaks.
+func TestSecretScrubbedBeforeCut(t *testing.T) {
+	const secret = "sk-test-SECRET1"
+	c, err := New(Options{BaseURL: "http://127.0.0.1:9/api", APIKey: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := maxReasonLen - len(secret) - 2; off <= maxReasonLen+2; off++ {
+		body := strings.Repeat("x", off) + "key=" + secret + " tail"
+		e := c.statusError(request{op: "test", method: "GET", path: "/x"}, &response{status: 500, body: []byte(body)})
+		for n := 4; n <= len(secret); n++ {
+			if strings.Contains(e.Reason, secret[:n]) {
+				t.Fatalf("offset %d: reason leaks %q of the secret: ...%s", off, secret[:n], e.Reason[max(0, len(e.Reason)-40):])
+			}
+		}
+	}
+}
+
+// 429: a connection-class failure (exit 7) that says when to try again, and
+// says so when the server asks for longer than unpause waits.
+func TestRateLimitedSaysWhen(t *testing.T) {
+	c, _ := New(Options{BaseURL: "http://127.0.0.1:9/api"})
+	for _, c2 := range []struct {
+		header, want string
+	}{
+		{"", "try again in a minute"},
+		{"30", "retry after 30s"},
+		{"120", "retry after 2m0s (longer than unpause waits, 1m0s): try again then"},
+	} {
+		h := http.Header{}
+		if c2.header != "" {
+			h.Set("Retry-After", c2.header)
+		}
+		e := c.statusError(request{op: "test", method: "POST", path: "/x"}, &response{status: 429, body: []byte(`{"detail":"Too many requests"}`), header: h})
+		if e.Kind != ErrServer || !strings.Contains(e.Reason, c2.want) || !strings.Contains(e.Reason, "Too many requests") {
+			t.Errorf("Retry-After %q: kind %v reason %q, want server and %q", c2.header, e.Kind, e.Reason, c2.want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package apiclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -118,10 +119,19 @@ func (c *Client) postFilter(ctx context.Context, op, path string, build func(lim
 	}
 }
 
+// decodeError is a body that could not be read as Prefect's answer. Go's
+// decoder message ("invalid character '<'") is kept in Err, not said: the
+// reason says what the body was.
 func (c *Client) decodeError(op, method, path string, resp *response, err error) *Error {
+	reason := "the server's answer is not Prefect's API response (it could not be read; truncated, or from something in between?)"
+	if b := bytes.TrimSpace(resp.body); len(b) > 0 && b[0] == '<' {
+		reason = notPrefect
+	} else if len(b) == 0 {
+		reason = "the server's answer was empty where Prefect sends JSON (a proxy in between?)"
+	}
 	return &Error{
 		Op: op, Method: method, URL: c.display + path, StatusCode: resp.status, Kind: ErrServer, Err: err,
-		Reason: "unexpected response body: " + err.Error(), sent: true,
+		Reason: reason, sent: true,
 	}
 }
 

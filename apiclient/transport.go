@@ -232,15 +232,24 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 
 // statusError turns a non-2xx response into an *Error.
 func (c *Client) statusError(r request, resp *response) *Error {
-	reason := c.scrub(parseReason(resp.body))
+	// Secrets are scrubbed from the whole body before it is cut to a short
+	// reason: a secret straddling the cut would otherwise leak in part.
+	reason := parseReason([]byte(c.scrub(string(resp.body))))
+	kind := kindForStatus(resp.status)
 	if resp.status == http.StatusTooManyRequests {
+		kind = ErrServer // the server is busy: a connection-class failure, exit 7
+		when := "try again in a minute"
 		if d, ok := retryAfter(resp.header); ok {
-			reason = strings.TrimPrefix(reason+fmt.Sprintf("; rate limited, retry after %s", d.Round(time.Second)), "; ")
+			when = fmt.Sprintf("it asks to retry after %s", d.Round(time.Second))
+			if d > maxRetryAfter {
+				when += fmt.Sprintf(" (longer than unpause waits, %s): try again then", maxRetryAfter)
+			}
 		}
+		reason = strings.TrimPrefix(reason+"; the server is rate limiting requests: "+when, "; ")
 	}
 	return &Error{
 		Op: r.op, Method: r.method, URL: c.display + r.path, StatusCode: resp.status,
-		Reason: reason, Kind: kindForStatus(resp.status), sent: true,
+		Reason: reason, Kind: kind, sent: true,
 	}
 }
 

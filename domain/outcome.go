@@ -192,6 +192,9 @@ func resumed(a Action, res *apiclient.ActionResult) Message {
 }
 
 func rejected(a Action, reason string) Message {
+	if reason == "" {
+		reason = "it gave no reason"
+	}
 	said := a.Kind.verb() + " refused by the server: " + reason
 	if a.Answering {
 		said = "The server refused the answer: " + reason

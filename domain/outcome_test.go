@@ -261,3 +261,11 @@ func TestDescribeAlreadyAnsweredAndUnknown(t *testing.T) {
 		t.Errorf("ExitCodeFor = %d", ExitCodeFor(err))
 	}
 }
+
+// A REJECT with no reason says so, never "rejected: ;".
+func TestDescribeRejectWithoutReason(t *testing.T) {
+	m := Describe(Action{RunID: "id", RunName: "r"}, &apiclient.ActionResult{Outcome: apiclient.OutcomeRejected})
+	if m.CLI != "rejected: it gave no reason; r (id) is still paused" || strings.Contains(m.TUI, ": ;") {
+		t.Errorf("got %q / %q", m.CLI, m.TUI)
+	}
+}
