@@ -111,12 +111,19 @@ func (c *Client) Responses(ctx context.Context, runID string) ([]Response, error
 	if err := json.Unmarshal(resp.body, &items); err != nil {
 		return nil, c.decodeError(op, http.MethodPost, path, resp, err)
 	}
+	schemas := map[string]json.RawMessage{}
+	for _, it := range items {
+		if k, ok := strings.CutSuffix(it.Key, "-schema"); ok {
+			schemas[k] = decodeInputValue(it.Value)
+		}
+	}
 	out := []Response{}
 	for _, it := range items {
-		if !strings.HasSuffix(it.Key, "-response") {
+		k, ok := strings.CutSuffix(it.Key, "-response")
+		if !ok {
 			continue
 		}
-		out = append(out, Response{Key: it.Key, Created: it.Created, Value: decodeInputValue(it.Value), Sender: it.Sender})
+		out = append(out, Response{Key: it.Key, Created: it.Created, Value: decodeInputValue(it.Value), Sender: it.Sender, Schema: schemas[k]})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	return out, nil

@@ -108,6 +108,10 @@ type Response struct {
 	Created time.Time       `json:"created"`
 	Value   json.RawMessage `json:"value"` // decoded once from the double-encoded wire value
 	Sender  string          `json:"sender,omitempty"`
+	// Schema is what the pause this answers asked with (its "-schema" input,
+	// read in the same listing), so that its secret fields can be masked;
+	// nil when the run no longer holds it.
+	Schema json.RawMessage `json:"-"`
 }
 
 // LogLine is one line of a flow run's log.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 )
 
 // InitialValues is where an answer starts: the schema's defaults (for
@@ -76,4 +77,32 @@ func Refusal(logs []apiclient.LogLine, answeredAt, pausedSince time.Time) (reaso
 		return "", false
 	}
 	return apiclient.LastRefusal(logs, answeredAt, pausedSince.Add(refusalSlack))
+}
+
+// MaskResponses returns the answers a run received with their secret
+// (SecretStr) values masked, by the schema each pause asked with: a secret
+// sent once is never shown again, in any output. An answer whose schema is
+// unknown or unreadable is kept as it is.
+func MaskResponses(rs []apiclient.Response) []apiclient.Response {
+	out := make([]apiclient.Response, len(rs))
+	for i, r := range rs {
+		out[i] = r
+		if len(r.Schema) == 0 {
+			continue
+		}
+		s, err := inputschema.ParseSchema(r.Schema)
+		if err != nil || len(s.SecretPaths()) == 0 {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(r.Value))
+		dec.UseNumber()
+		var v map[string]any
+		if dec.Decode(&v) != nil {
+			continue
+		}
+		if masked, err := s.Marshal(s.MaskSecrets(v)); err == nil {
+			out[i].Value = masked
+		}
+	}
+	return out
 }

@@ -446,3 +446,23 @@ func TestAccessibleModeAnswersARun(t *testing.T) {
 		t.Errorf("run is %s after input ended unconfirmed; want still PAUSED", r.StateType)
 	}
 }
+
+// TestCLISecretNeverShownAgain: a SecretStr answer reaches the flow, and neither
+// resume's output nor show (text or JSON) shows it afterwards.
+func TestCLISecretNeverShownAgain(t *testing.T) {
+	t.Parallel()
+	f := startFlow(t, "secret")
+	const token = "tok-s3cret-9f1c"
+	stdout, stderr, code := runUnpause(t, "resume", f.RunID, "--set", "token="+token, "--yes", "-o", "json")
+	if code != 0 || strings.Contains(stdout+stderr, token) {
+		t.Fatalf("resume: exit %d, or the secret shown:\n%s\n%s", code, stdout, stderr)
+	}
+	got := f.WaitResult(t, 60*time.Second)["received"].(map[string]any)
+	assertEqual(t, "token the flow received", got["token"], token)
+	for _, args := range [][]string{{"show", f.RunID}, {"show", f.RunID, "-o", "json"}} {
+		stdout, stderr, code := runUnpause(t, args...)
+		if code != 0 || strings.Contains(stdout+stderr, token) || !strings.Contains(stdout, "**********") {
+			t.Errorf("unpause %v: exit %d; the secret must be masked:\n%s\n%s", args, code, stdout, stderr)
+		}
+	}
+}

@@ -180,7 +180,8 @@ func (m *Model) inputCmd(r *apiclient.Run) tea.Cmd {
 
 func (m *Model) responsesCmd(id string) tea.Cmd {
 	return apiCmd(m, func(ctx context.Context, api API) ([]apiclient.Response, error) {
-		return api.Responses(ctx, id)
+		rs, err := api.Responses(ctx, id)
+		return domain.MaskResponses(rs), err // a secret sent once is never shown
 	}, func(gen int, rs []apiclient.Response, err error) tea.Msg {
 		return responsesMsg{gen: gen, id: id, rs: rs, err: err}
 	})

@@ -187,6 +187,13 @@ func (s *Server) Pause(id, schema, description string) {
 	}
 }
 
+// SetInput stores a run input (JSON text) under key, as flow_run_input does.
+func (s *Server) SetInput(id, key, value string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inputs[id][key] = value
+}
+
 // Log adds a log line of the run (level as Python's logging: 40 is ERROR).
 func (s *Server) Log(id string, level int, message string) {
 	s.mu.Lock()

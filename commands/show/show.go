@@ -92,6 +92,7 @@ func showRun(ctx context.Context, opts *Options) error {
 	if out.Responses, err = c.Responses(ctx, run.ID); err != nil {
 		return err
 	}
+	out.Responses = domain.MaskResponses(out.Responses) // a secret sent once is never shown
 	if out.Responses == nil {
 		out.Responses = []apiclient.Response{}
 	}

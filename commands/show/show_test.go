@@ -234,3 +234,26 @@ func TestShowSharedName(t *testing.T) {
 		t.Errorf("weekly: exit %d (%v), stderr %q", code, err, io.ErrBuf.String())
 	}
 }
+
+// A secret in an answer the run already received is masked in show's text
+// and JSON, by the schema of the pause it answered.
+func TestShowMasksSecretsInPastAnswers(t *testing.T) {
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "deploy-run", Schema: cmdtest.ApprovalSchema})
+	srv.Pause(id, cmdtest.ApprovalSchema, "again") // paused-2: paused-1's schema stays on the run
+	// The answer to the first pause, as Prefect stores it.
+	srv.SetInput(id, "paused-1-response", `{"approved": true, "notes": "ok", "token": "hunter2-s3cret"}`)
+	for _, output := range []string{"text", "json"} {
+		io := cmdtest.Streams("", false)
+		if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "deploy-run", "-o", output); code != domain.ExitOK {
+			t.Fatalf("exit %d: %v", code, err)
+		}
+		out := io.OutBuf.String()
+		if strings.Contains(out, "hunter2") {
+			t.Errorf("%s output shows the secret:\n%s", output, out)
+		}
+		if !strings.Contains(out, "ok") || !strings.Contains(out, "**********") {
+			t.Errorf("%s output lacks the answer with its secret masked:\n%s", output, out)
+		}
+	}
+}

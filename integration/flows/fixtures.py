@@ -37,7 +37,7 @@ from enum import Enum
 from typing import Any, Callable, List, Literal, Optional
 
 import pydantic
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_core import to_jsonable_python
 
 from prefect import flow, get_run_logger, tags
@@ -129,6 +129,11 @@ class ShirtOrder(RunInput):
         if self.size == "small" and self.color == "green":
             raise ValueError("Green is only in stock in medium and large.")
         return self
+
+
+class Credentials(RunInput):
+    user: str = "deploy-bot"
+    token: SecretStr = Field(description="The deploy token")
 
 
 class Priority(str, Enum):
@@ -290,7 +295,18 @@ def suspend(out: str = "", timeout: Optional[int] = None) -> dict:
     return answer.model_dump(mode="json")
 
 
+@flow(name="unpause-secret")
+def secret(timeout: int = DEFAULT_TIMEOUT) -> dict:
+    """A SecretStr field: the flow gets the value; nothing shows it again."""
+    run_id = announce()
+    answer = pause_flow_run(wait_for_input=Credentials, timeout=timeout, poll_interval=POLL)
+    got = {"user": answer.user, "token": answer.token.get_secret_value()}
+    write_out(resumed("secret", run_id, got))
+    return {"user": answer.user}
+
+
 PAUSING_FLOWS: dict[str, Callable[..., Any]] = {
+    "secret": secret,
     "greeting": greeting,
     "number": number,
     "image-label": image_label,

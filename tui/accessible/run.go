@@ -102,7 +102,7 @@ func (a *session) printDetails(r *apiclient.Run, req *apiclient.InputRequest, no
 	}
 	if rs, err := a.api.Responses(a.ctx, r.ID); err == nil && len(rs) > 0 {
 		a.printf("Answers already received: %d\n", len(rs))
-		for _, resp := range rs {
+		for _, resp := range domain.MaskResponses(rs) { // a secret sent once is never shown
 			a.printf("  %s %s: %s\n", common.Stamp(resp.Created.In(now.Location())), termsafe.Line(resp.Key), termsafe.Line(string(resp.Value)))
 		}
 	}
