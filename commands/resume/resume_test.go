@@ -35,6 +35,7 @@ func TestNewCmdResumeFlags(t *testing.T) {
 		{[]string{"r", "--wait=30s"}, Options{Run: "r", Output: "text", Wait: 30 * time.Second}, domain.ExitOK},
 		{[]string{"r", "--wait=-1s"}, Options{}, domain.ExitUsage},
 		{[]string{"r", "--wait=soon"}, Options{}, domain.ExitUsage},
+		{[]string{"r", "--skip-slow-pattern-checks"}, Options{Run: "r", Output: "text", SkipSlowPatterns: true}, domain.ExitOK},
 	}
 	for _, c := range cases {
 		io := cmdtest.Streams("", false)
@@ -53,7 +54,7 @@ func TestNewCmdResumeFlags(t *testing.T) {
 		}
 		if got.Run != c.want.Run || strings.Join(got.Sets, "|") != strings.Join(c.want.Sets, "|") || got.InputJSON != c.want.InputJSON ||
 			got.InputFile != c.want.InputFile || got.Yes != c.want.Yes || got.DryRun != c.want.DryRun || got.Output != c.want.Output ||
-			got.Wait != c.want.Wait {
+			got.Wait != c.want.Wait || got.SkipSlowPatterns != c.want.SkipSlowPatterns {
 			t.Errorf("%v: options %+v, want %+v", c.args, *got, c.want)
 		}
 	}
@@ -340,5 +341,27 @@ func TestResumeWait(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A value whose pattern check does not finish in time is refused, even in a
+// dry run, with the way out; --skip-slow-pattern-checks sends it anyway.
+func TestResumeSlowPattern(t *testing.T) {
+	const schema = `{"type":"object","properties":{"f":{"type":"string","pattern":"^(a+)+$"}},"required":["f"]}`
+	evil := "f=" + strings.Repeat("a", 30) + "!"
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "slow-run", Schema: schema})
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "slow-run", "--set", evil, "--dry-run")
+	if code != domain.ExitInvalidInput || !strings.Contains(cmdtest.ErrText(err), "--skip-slow-pattern-checks") {
+		t.Errorf("dry run: exit %d (%v), want %d naming --skip-slow-pattern-checks", code, err, domain.ExitInvalidInput)
+	}
+	code, err = cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "slow-run", "--set", evil, "--yes")
+	if code != domain.ExitInvalidInput || srv.Writes() != 0 {
+		t.Errorf("without the flag: exit %d (%v), %d writes; want %d and none", code, err, srv.Writes(), domain.ExitInvalidInput)
+	}
+	code, err = cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "slow-run", "--set", evil, "--yes", "--skip-slow-pattern-checks")
+	if code != domain.ExitOK || len(srv.Bodies("POST", resumePath(id))) != 1 {
+		t.Errorf("with the flag: exit %d (%v), want it sent", code, err)
 	}
 }

@@ -112,6 +112,7 @@ type Schema struct {
 	sub      map[string]*jsonschema.Schema
 	subErr   map[string]error
 	patterns map[string]pyRegexp
+	slow     *slowMatches
 }
 
 // TimeZone is the zone friendly date-time text is read in: Location, or
