@@ -365,3 +365,22 @@ func TestResumeSlowPattern(t *testing.T) {
 		t.Errorf("with the flag: exit %d (%v), want it sent", code, err)
 	}
 }
+
+// A property named with a dot (a pydantic alias "a.b") is set by its name
+// and sent as it is, beside a model "a" set with the quoted form.
+func TestResumeDottedFieldName(t *testing.T) {
+	const schema = `{"type":"object","properties":{"a.b":{"type":"string"},` +
+		`"a":{"type":"object","properties":{"b":{"type":"string"}},"additionalProperties":false}},` +
+		`"required":["a.b"],"additionalProperties":false}`
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "dot-run", Schema: schema})
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "dot-run", "--set", "a.b=x", "--set", "[a].b=y", "--yes")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	bodies := srv.Bodies("POST", resumePath(id))
+	if len(bodies) != 1 || !strings.Contains(bodies[0], `{"run_input":{"a.b":"x","a":{"b":"y"}}}`) {
+		t.Errorf("sent %q, want a.b and a.b nested apart, in schema order", bodies)
+	}
+}
