@@ -308,7 +308,6 @@ func appendItem(current, item any, appending bool) []any {
 	return append(append([]any{}, list...), item)
 }
 
-
 func getNames(m map[string]any, names []string) any {
 	var cur any = m
 	for _, p := range names {
