@@ -184,7 +184,7 @@ func buildPayload(ctx context.Context, c API, run *apiclient.Run, opts *Options)
 	}
 	schema, err := inputschema.ParseSchema(req.Schema)
 	if err != nil {
-		return answer{}, fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
+		return answer{}, cmdutil.WithCode(domain.ExitError, fmt.Errorf("run %s: %w", run.ID, err))
 	}
 	values, err := buildAnswer(schema, opts)
 	if err != nil {

@@ -384,3 +384,17 @@ func TestResumeDottedFieldName(t *testing.T) {
 		t.Errorf("sent %q, want a.b and a.b nested apart, in schema order", bodies)
 	}
 }
+
+// A schema unpause cannot read: one error, one exit code, nothing sent.
+func TestResumeUnreadableSchema(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 300) + "1" + strings.Repeat("}", 300)
+	for _, schema := range []string{deep, `{"type":`, `{"type":"string"}`} {
+		srv := prefecttest.New(t)
+		srv.Add(prefecttest.Run{Name: "odd-run", Schema: schema})
+		io := cmdtest.Streams("", false)
+		code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "odd-run", "--set", "a=1", "--yes")
+		if code != domain.ExitError || !strings.Contains(cmdtest.ErrText(err), "the run's input request cannot be read") || srv.Writes() != 0 {
+			t.Errorf("%.20s: exit %d (%v), %d writes; want %d, nothing sent", schema, code, err, srv.Writes(), domain.ExitError)
+		}
+	}
+}
