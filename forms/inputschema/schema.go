@@ -113,6 +113,7 @@ type Schema struct {
 	subErr   map[string]error
 	patterns map[string]pyRegexp
 	slow     *slowMatches
+	members  map[*Field]*memberIndex
 }
 
 // TimeZone is the zone friendly date-time text is read in: Location, or

@@ -270,7 +270,7 @@ func (s *Schema) setValue(f *Field, raw string, isJSON, appending bool, current 
 		if f.Kind == List {
 			item, err = s.parseValue(f.Items, raw)
 		} else {
-			item, err = matchMember(f.Enum, strings.TrimSpace(raw))
+			item, err = s.member(f, strings.TrimSpace(raw))
 		}
 		if err != nil {
 			return nil, err
