@@ -51,6 +51,19 @@ func TestApplySetsDottedNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each field has a path of its own, which --set reads back.
+	if got := s.Paths(); !reflect.DeepEqual(got, []string{"a", "[a].[b]", "a.b"}) {
+		t.Errorf("paths %q", got)
+	}
+	if f := s.Field("[a].[b]"); f == nil || f.Name != "b" {
+		t.Errorf("Field([a].[b]) = %+v", f)
+	}
+	if f := s.Field("a.b"); f == nil || f.Name != "a.b" {
+		t.Errorf("Field(a.b) = %+v", f)
+	}
+	if got, err := s.ApplySets(nil, []string{"[a].[b]=y"}); err != nil || !reflect.DeepEqual(got, map[string]any{"a": map[string]any{"b": "y"}}) {
+		t.Errorf("set by the listed path: %v %v", got, err)
+	}
 	for _, bad := range []string{"[a=x", "[a]b=x", "[]=x", "[nope].b=x"} {
 		if _, err := s.ApplySets(nil, []string{bad}); err == nil {
 			t.Errorf("%s: accepted", bad)

@@ -81,6 +81,7 @@ func buildSchema(raw []byte, root *jobj) (*Schema, error) {
 	if s.automatic && len(fields) == 1 && fields[0].Name == "value" {
 		fields[0].automatic = true
 	}
+	quoteClashingPaths(s.Fields)
 	walkFields(s.Fields, func(f *Field) bool {
 		s.byPath[f.Path] = f
 		s.paths = append(s.paths, f.Path)

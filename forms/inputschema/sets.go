@@ -358,3 +358,53 @@ func deepCopy(v any) any {
 	}
 	return v
 }
+
+// quoteClashingPaths gives every field a path of its own. Two fields share a
+// dotted path when a property name holds a dot (a property "a.b" beside a
+// model "a" with a field "b"): the one the plain path sets (the exact name,
+// see lookupSetKey) keeps it, the others get their names in brackets
+// ("[a].[b]"), which --set reads back.
+func quoteClashingPaths(root []*Field) {
+	type entry struct {
+		f     *Field
+		names []string
+	}
+	byPath := map[string][]entry{}
+	var walk func(fs []*Field, names []string)
+	walk = func(fs []*Field, names []string) {
+		for _, f := range fs {
+			n := append(names[:len(names):len(names)], f.Name)
+			byPath[f.Path] = append(byPath[f.Path], entry{f, n})
+			if f.Kind == Object {
+				walk(f.Children, n)
+			}
+		}
+	}
+	walk(root, nil)
+	for path, es := range byPath {
+		if len(es) < 2 {
+			continue
+		}
+		owner, _, _ := walkDotted(root, path, nil)
+		for _, e := range es {
+			if e.f != owner {
+				repath(e.f, e.f.Path, "["+strings.Join(e.names, "].[")+"]")
+			}
+		}
+	}
+}
+
+// repath moves f and everything under it from the path prefix old to new.
+func repath(f *Field, old, new string) {
+	if f == nil || !strings.HasPrefix(f.Path, old) {
+		return
+	}
+	f.Path = new + f.Path[len(old):]
+	for _, c := range f.Children {
+		repath(c, old, new)
+	}
+	for _, v := range f.Variants {
+		repath(v, old, new)
+	}
+	repath(f.Items, old, new)
+}
