@@ -48,6 +48,22 @@ func (m *slowMatches) note(pattern, value string) {
 	m.seen[[2]string{pattern, value}] = true
 }
 
+// hasValue reports whether value timed out against any pattern (a key of
+// patternProperties, which the validator reports as unexpected).
+func (m *slowMatches) hasValue(value string) bool {
+	if m == nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k := range m.seen {
+		if k[1] == value {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *slowMatches) has(pattern, value string) bool {
 	if m == nil {
 		return false

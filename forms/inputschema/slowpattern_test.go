@@ -41,3 +41,17 @@ func TestSlowPatternIsUndecided(t *testing.T) {
 		t.Errorf("WithoutSlowPatterns dropped a plain mismatch")
 	}
 }
+
+// A key whose patternProperties check does not finish in time is undecided
+// too, not an unexpected field nor a match.
+func TestSlowPatternPropertyKey(t *testing.T) {
+	s, err := ParseSchema([]byte(`{"type":"object","properties":{"d":{"type":"object",` +
+		`"patternProperties":{"^(a+)+$":{"type":"integer"}},"additionalProperties":false}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := s.Validate(map[string]any{"d": map[string]any{strings.Repeat("a", 30) + "!": int64(1)}})
+	if len(errs) != 1 || !errs[0].SlowPattern || errs[0].Path != "d" {
+		t.Errorf("Validate = %+v, want one slow-pattern error on d", errs)
+	}
+}

@@ -243,7 +243,17 @@ func (s *Schema) collect(e *jsonschema.ValidationError, out *[]FieldError) {
 			return
 		}
 	case *kind.AdditionalProperties:
-		*out = append(*out, FieldError{Path: loc, Message: "unexpected field(s): " + strings.Join(k.Properties, ", ")})
+		var unexpected []string
+		for _, p := range k.Properties {
+			if s.slow.hasValue(p) {
+				*out = append(*out, FieldError{Path: loc, Message: SlowPatternMessage, SlowPattern: true})
+				continue
+			}
+			unexpected = append(unexpected, p)
+		}
+		if len(unexpected) > 0 {
+			*out = append(*out, FieldError{Path: loc, Message: "unexpected field(s): " + strings.Join(unexpected, ", ")})
+		}
 		return
 	case *kind.AnyOf, *kind.OneOf:
 		if len(e.Causes) == 0 {
