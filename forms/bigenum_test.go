@@ -66,3 +66,35 @@ func TestLargeEnumIsTyped(t *testing.T) {
 		t.Errorf("a 20-member enum is typed:\n%s", small.Form.View())
 	}
 }
+
+// A long multiple choice is typed too, one member per line.
+func TestLargeMultiEnumIsTyped(t *testing.T) {
+	members := make([]string, 3000)
+	for i := range members {
+		members[i] = fmt.Sprintf("c%d", i)
+	}
+	enum, _ := json.Marshal(members)
+	s, err := inputschema.ParseSchema([]byte(`{"type":"object","properties":{"codes":{"type":"array","items":{"enum":` + string(enum) + `}}},"required":["codes"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Field("codes").Kind != inputschema.MultiEnum {
+		t.Fatalf("kind %v", s.Field("codes").Kind)
+	}
+	f := NewForm(s, nil, FormOptions{Width: 100})
+	d := newDriver(t, f)
+	if v := d.Form.View(); !strings.Contains(v, "type one of 3,000 values") {
+		t.Errorf("no hint:\n%s", v)
+	}
+	d.typeText("c1")
+	d.newline()
+	d.typeText("c2999")
+	ans, errs := f.Answer()
+	if len(errs) != 0 || fmt.Sprint(ans["codes"]) != "[c1 c2999]" {
+		t.Errorf("answer %v, errors %v", ans, errs)
+	}
+	again := NewForm(s, map[string]any{"codes": []any{"c7", "c8"}}, FormOptions{})
+	if ans, errs := again.Answer(); len(errs) != 0 || fmt.Sprint(ans["codes"]) != "[c7 c8]" {
+		t.Errorf("initial value: %v %v", ans, errs)
+	}
+}

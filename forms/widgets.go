@@ -130,8 +130,12 @@ const maxPickerMembers = 1000
 // widgetKind is the kind of widget a field gets: its own, except that an
 // enum too long to pick from is typed like text.
 func widgetKind(f *inputschema.Field) inputschema.Kind {
-	if f.Kind == inputschema.Enum && len(f.Enum) > maxPickerMembers {
+	switch {
+	case len(f.Enum) <= maxPickerMembers:
+	case f.Kind == inputschema.Enum:
 		return inputschema.String
+	case f.Kind == inputschema.MultiEnum:
+		return inputschema.List // one member per line
 	}
 	return f.Kind
 }
@@ -444,13 +448,16 @@ func huhWrap(s string, limit int) string { return lipgloss.Wrap(s, limit, ",.-; 
 // to reset it.
 func (fm *Form) hint(f *inputschema.Field) string {
 	parts := []string{f.TypeHint()}
-	if f.Kind == inputschema.Enum || f.Kind == inputschema.Union {
+	switch {
+	case widgetKind(f) != f.Kind: // an enum too long to pick from
+		each := ""
+		if f.Kind == inputschema.MultiEnum {
+			each = ", one per line"
+		}
+		parts = []string{"type one of " + thousands(len(f.Enum)) + " values" + each + "; see unpause show RUN"}
+	case f.Kind == inputschema.Enum || f.Kind == inputschema.Union:
 		parts = parts[:0]
-	}
-	if f.Kind == inputschema.Enum && widgetKind(f) != inputschema.Enum {
-		parts = append(parts, "type one of "+thousands(len(f.Enum))+" values; see unpause show RUN")
-	}
-	if f.Kind == inputschema.List {
+	case f.Kind == inputschema.List:
 		parts = []string{f.TypeHint() + ", one per line"}
 		if c := f.Items.ConstraintText(); c != "" {
 			parts = append(parts, "each "+c)
@@ -482,7 +489,7 @@ func (fm *Form) hint(f *inputschema.Field) string {
 	if f.Required && emptyAllowed(fm.schema, f) {
 		parts = append(parts, inputschema.EmptyCommand+" = empty")
 	}
-	if f.Kind == inputschema.List {
+	if widgetKind(f) == inputschema.List {
 		parts = append(parts, "ctrl+j new line")
 	}
 	if f.Kind == inputschema.JSON {

@@ -389,7 +389,7 @@ func (f *Field) FormatText(v any) string {
 			return MemberText(v)
 		}
 		return compactJSON(v)
-	case List:
+	case List, MultiEnum:
 		list, ok := v.([]any)
 		if !ok {
 			return compactJSON(v)
