@@ -18,7 +18,10 @@ type pyRegexp struct {
 
 // SlowPatternMessage is what is said of a value whose pattern check does not
 // finish in time (a pattern such as ^(a+)+$ backtracks exponentially). The
-// server's Python re has no timeout, so sending it may stall the server.
+// server checks the answer with Python's re, which has no timeout, inside
+// its event loop (src/prefect/server/api/flow_runs.py resume_flow_run,
+// src/prefect/utilities/schema_tools/validation.py), so sending it may stall
+// the server.
 const SlowPatternMessage = "cannot check this value against the pattern locally (it takes too long); " +
 	"the server may stall on it. Change the value, or send it anyway with " +
 	"'unpause resume RUN --skip-slow-pattern-checks'"
