@@ -55,3 +55,43 @@ func countFields(fs []*inputschema.Field) int {
 	}
 	return n
 }
+
+// BenchmarkNewFormEnum200k opens a form (build, Init, size, first frame)
+// whose field is an enum of 200,000 members.
+func BenchmarkNewFormEnum200k(b *testing.B) {
+	s := enumSchema(b, 200_000)
+	for b.Loop() {
+		f := NewForm(s, nil, FormOptions{}).Huh()
+		f.Init()
+		f.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
+		if f.View() == "" {
+			b.Fatal("empty view")
+		}
+	}
+}
+
+// BenchmarkEnum200kKey is one key typed in that field, with its check and
+// the frame after it.
+func BenchmarkEnum200kKey(b *testing.B) {
+	s := enumSchema(b, 200_000)
+	f := NewForm(s, nil, FormOptions{}).Huh()
+	f.Init()
+	f.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
+	keys := []rune("c19999")
+	i := 0
+	for b.Loop() {
+		f.Update(tea.KeyPressMsg{Code: keys[i%len(keys)], Text: string(keys[i%len(keys)])})
+		if f.View() == "" {
+			b.Fatal("empty view")
+		}
+		i++
+	}
+}
+
+// BenchmarkParseEnum200k parses that schema (done once per run, before the
+// form opens).
+func BenchmarkParseEnum200k(b *testing.B) {
+	for b.Loop() {
+		enumSchema(b, 200_000)
+	}
+}

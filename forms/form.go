@@ -203,7 +203,7 @@ func (fm *Form) Entered() Entered {
 				key = fmt.Sprintf("%s[%d]", tuple, i)
 			}
 			var df EnteredField
-			switch h.f.Kind {
+			switch widgetKind(h.f) {
 			case inputschema.Const:
 				continue
 			case inputschema.Boolean, inputschema.Enum:
@@ -253,7 +253,7 @@ func restoreEntered(hs []*holder, tuple string, d Entered) {
 		if !ok {
 			continue
 		}
-		switch h.f.Kind {
+		switch widgetKind(h.f) {
 		case inputschema.Boolean, inputschema.Enum:
 			if validChoice(h, df.Choice) {
 				h.choice = df.Choice
@@ -354,7 +354,7 @@ func (fm *Form) newHolder(f *inputschema.Field, v any, present bool) *holder {
 	if present {
 		v = fm.schema.NormalizeValue(f, v)
 	}
-	switch f.Kind {
+	switch widgetKind(f) {
 	case inputschema.Boolean, inputschema.Enum:
 		h.extras = choiceExtras(f)
 		h.choice = fm.initialChoice(h, v, present)
@@ -529,7 +529,7 @@ func (fm *Form) initialChoice(h *holder, v any, present bool) string {
 // value reads one field's answer from its widgets: the value, whether it
 // is present in the answer, and what is wrong with it.
 func (fm *Form) value(h *holder) (any, bool, []inputschema.FieldError) {
-	switch h.f.Kind {
+	switch widgetKind(h.f) {
 	case inputschema.Const:
 		v, ok := fm.schema.DefaultValue(h.f)
 		return v, ok, nil

@@ -722,3 +722,17 @@ func TestMultiSelectHelpAgreesWithHint(t *testing.T) {
 		t.Fatalf("help bar does not say space toggles:\n%s", v)
 	}
 }
+
+// A value the pattern check cannot decide in time is refused in the form,
+// and the message says what to do.
+func TestSlowPatternRefusedInForm(t *testing.T) {
+	s, err := inputschema.ParseSchema([]byte(`{"type":"object","properties":{"f":{"type":"string","pattern":"^(a+)+$"}},"required":["f"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewForm(s, map[string]any{"f": strings.Repeat("a", 30) + "!"}, FormOptions{})
+	_, errs := f.Answer()
+	if len(errs) == 0 || errs[0].Path != "f" || !strings.Contains(errs[0].Message, "--skip-slow-pattern-checks") {
+		t.Errorf("Answer errors %+v, want f refused with the way out", errs)
+	}
+}

@@ -121,9 +121,28 @@ type spec struct {
 	build  func() huh.Field
 }
 
+// maxPickerMembers is the longest enum offered as a picker. huh builds an
+// option per member and filters them all on each key (a 200,000-member enum
+// took seconds to open and per key), so a longer one is a text field checked
+// against its members.
+const maxPickerMembers = 1000
+
+// widgetKind is the kind of widget a field gets: its own, except that an
+// enum too long to pick from is typed like text.
+func widgetKind(f *inputschema.Field) inputschema.Kind {
+	switch {
+	case len(f.Enum) <= maxPickerMembers:
+	case f.Kind == inputschema.Enum:
+		return inputschema.String
+	case f.Kind == inputschema.MultiEnum:
+		return inputschema.List // one member per line
+	}
+	return f.Kind
+}
+
 func (fm *Form) specs(h *holder) []spec {
 	f := h.f
-	switch f.Kind {
+	switch widgetKind(f) {
 	case inputschema.Const:
 		return []spec{fm.noteSpec(fm.label(f), fm.staticHelp(h, "fixed value "+oneLine(fm.clean(inputschema.MemberText(f.Enum[0])))+" (always sent)"))}
 	case inputschema.Boolean, inputschema.Enum:
@@ -429,10 +448,16 @@ func huhWrap(s string, limit int) string { return lipgloss.Wrap(s, limit, ",.-; 
 // to reset it.
 func (fm *Form) hint(f *inputschema.Field) string {
 	parts := []string{f.TypeHint()}
-	if f.Kind == inputschema.Enum || f.Kind == inputschema.Union {
+	switch {
+	case widgetKind(f) != f.Kind: // an enum too long to pick from
+		each := ""
+		if f.Kind == inputschema.MultiEnum {
+			each = ", one per line"
+		}
+		parts = []string{"type one of " + thousands(len(f.Enum)) + " values" + each + "; see unpause show RUN"}
+	case f.Kind == inputschema.Enum || f.Kind == inputschema.Union:
 		parts = parts[:0]
-	}
-	if f.Kind == inputschema.List {
+	case f.Kind == inputschema.List:
 		parts = []string{f.TypeHint() + ", one per line"}
 		if c := f.Items.ConstraintText(); c != "" {
 			parts = append(parts, "each "+c)
@@ -464,7 +489,7 @@ func (fm *Form) hint(f *inputschema.Field) string {
 	if f.Required && emptyAllowed(fm.schema, f) {
 		parts = append(parts, inputschema.EmptyCommand+" = empty")
 	}
-	if f.Kind == inputschema.List {
+	if widgetKind(f) == inputschema.List {
 		parts = append(parts, "ctrl+j new line")
 	}
 	if f.Kind == inputschema.JSON {
@@ -589,6 +614,15 @@ func (fm *Form) showsSent(f *inputschema.Field, v any, text string) bool {
 		return inputschema.MemberText(v) != strings.TrimSpace(text)
 	}
 	return false
+}
+
+// thousands writes n with commas: 200,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

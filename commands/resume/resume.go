@@ -49,6 +49,9 @@ type Options struct {
 	// Wait, when > 0, follows the run after the answer for at most this
 	// long, until it is past the pause or paused again (--wait).
 	Wait time.Duration
+	// SkipSlowPatterns sends values whose pattern check did not finish in
+	// time (--skip-slow-pattern-checks): the operator's explicit choice.
+	SkipSlowPatterns bool
 }
 
 // NewCmdResume builds the command; runF replaces the run function in tests.
@@ -67,7 +70,9 @@ replace top-level fields, then each --set applies in order. Values given with
 --set are typed by the run's schema (count=3 is the integer 3 where the schema
 says integer); use dotted paths for nested fields, repeat --set to build a
 list, and field:=<json> to give raw JSON. The whole answer is validated
-against the schema, formats included, before anything is sent.
+against the schema, formats included, before anything is sent. A value
+that cannot be checked against its pattern in time is refused too (the
+server may stall on it); --skip-slow-pattern-checks sends it anyway.
 
 Without --yes, unpause asks for confirmation on the terminal; when there is
 no terminal it refuses rather than resume a run unconfirmed.
@@ -108,6 +113,7 @@ answer exits 10.`,
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
 	fl.DurationVar(&opts.Wait, "wait", 0, "follow the run after the answer until it is past the pause or paused again (--wait for 2m, or --wait=DURATION)")
 	fl.Lookup("wait").NoOptDefVal = "2m"
+	fl.BoolVar(&opts.SkipSlowPatterns, "skip-slow-pattern-checks", false, "send values that cannot be checked against their pattern in time (the server may stall on them)")
 	return cmd
 }
 
@@ -178,13 +184,17 @@ func buildPayload(ctx context.Context, c API, run *apiclient.Run, opts *Options)
 	}
 	schema, err := inputschema.ParseSchema(req.Schema)
 	if err != nil {
-		return answer{}, fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
+		return answer{}, cmdutil.WithCode(domain.ExitError, fmt.Errorf("run %s: %w", run.ID, err))
 	}
 	values, err := buildAnswer(schema, opts)
 	if err != nil {
 		return answer{}, err
 	}
-	if errs := schema.Validate(values); len(errs) > 0 {
+	errs := schema.Validate(values)
+	if opts.SkipSlowPatterns {
+		errs = inputschema.WithoutSlowPatterns(errs)
+	}
+	if len(errs) > 0 {
 		return answer{}, cmdutil.WithCode(domain.ExitInvalidInput, fieldErrors(errs))
 	}
 	ans := answer{schema: schema}

@@ -35,6 +35,7 @@ func TestNewCmdResumeFlags(t *testing.T) {
 		{[]string{"r", "--wait=30s"}, Options{Run: "r", Output: "text", Wait: 30 * time.Second}, domain.ExitOK},
 		{[]string{"r", "--wait=-1s"}, Options{}, domain.ExitUsage},
 		{[]string{"r", "--wait=soon"}, Options{}, domain.ExitUsage},
+		{[]string{"r", "--skip-slow-pattern-checks"}, Options{Run: "r", Output: "text", SkipSlowPatterns: true}, domain.ExitOK},
 	}
 	for _, c := range cases {
 		io := cmdtest.Streams("", false)
@@ -53,7 +54,7 @@ func TestNewCmdResumeFlags(t *testing.T) {
 		}
 		if got.Run != c.want.Run || strings.Join(got.Sets, "|") != strings.Join(c.want.Sets, "|") || got.InputJSON != c.want.InputJSON ||
 			got.InputFile != c.want.InputFile || got.Yes != c.want.Yes || got.DryRun != c.want.DryRun || got.Output != c.want.Output ||
-			got.Wait != c.want.Wait {
+			got.Wait != c.want.Wait || got.SkipSlowPatterns != c.want.SkipSlowPatterns {
 			t.Errorf("%v: options %+v, want %+v", c.args, *got, c.want)
 		}
 	}
@@ -339,6 +340,61 @@ func TestResumeWait(t *testing.T) {
 					t.Errorf("JSON %s, want resumed and after.kind %s", io.OutBuf.String(), c.kind)
 				}
 			})
+		}
+	}
+}
+
+// A value whose pattern check does not finish in time is refused, even in a
+// dry run, with the way out; --skip-slow-pattern-checks sends it anyway.
+func TestResumeSlowPattern(t *testing.T) {
+	const schema = `{"type":"object","properties":{"f":{"type":"string","pattern":"^(a+)+$"}},"required":["f"]}`
+	evil := "f=" + strings.Repeat("a", 30) + "!"
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "slow-run", Schema: schema})
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "slow-run", "--set", evil, "--dry-run")
+	if code != domain.ExitInvalidInput || !strings.Contains(cmdtest.ErrText(err), "--skip-slow-pattern-checks") {
+		t.Errorf("dry run: exit %d (%v), want %d naming --skip-slow-pattern-checks", code, err, domain.ExitInvalidInput)
+	}
+	code, err = cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "slow-run", "--set", evil, "--yes")
+	if code != domain.ExitInvalidInput || srv.Writes() != 0 {
+		t.Errorf("without the flag: exit %d (%v), %d writes; want %d and none", code, err, srv.Writes(), domain.ExitInvalidInput)
+	}
+	code, err = cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "slow-run", "--set", evil, "--yes", "--skip-slow-pattern-checks")
+	if code != domain.ExitOK || len(srv.Bodies("POST", resumePath(id))) != 1 {
+		t.Errorf("with the flag: exit %d (%v), want it sent", code, err)
+	}
+}
+
+// A property named with a dot (a pydantic alias "a.b") is set by its name
+// and sent as it is, beside a model "a" set with the quoted form.
+func TestResumeDottedFieldName(t *testing.T) {
+	const schema = `{"type":"object","properties":{"a.b":{"type":"string"},` +
+		`"a":{"type":"object","properties":{"b":{"type":"string"}},"additionalProperties":false}},` +
+		`"required":["a.b"],"additionalProperties":false}`
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "dot-run", Schema: schema})
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "dot-run", "--set", "a.b=x", "--set", "[a].b=y", "--yes")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	bodies := srv.Bodies("POST", resumePath(id))
+	if len(bodies) != 1 || !strings.Contains(bodies[0], `{"run_input":{"a.b":"x","a":{"b":"y"}}}`) {
+		t.Errorf("sent %q, want a.b and a.b nested apart, in schema order", bodies)
+	}
+}
+
+// A schema unpause cannot read: one error, one exit code, nothing sent.
+func TestResumeUnreadableSchema(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 300) + "1" + strings.Repeat("}", 300)
+	for _, schema := range []string{deep, `{"type":`, `{"type":"string"}`} {
+		srv := prefecttest.New(t)
+		srv.Add(prefecttest.Run{Name: "odd-run", Schema: schema})
+		io := cmdtest.Streams("", false)
+		code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "odd-run", "--set", "a=1", "--yes")
+		if code != domain.ExitError || !strings.Contains(cmdtest.ErrText(err), "the run's input request cannot be read") || srv.Writes() != 0 {
+			t.Errorf("%.20s: exit %d (%v), %d writes; want %d, nothing sent", schema, code, err, srv.Writes(), domain.ExitError)
 		}
 	}
 }

@@ -85,7 +85,7 @@ func showRun(ctx context.Context, opts *Options) error {
 		out.Description, out.Schema = req.Description, req.Schema
 		schema, err := inputschema.ParseSchema(req.Schema)
 		if err != nil {
-			return fmt.Errorf("run %s asks for input with a schema unpause cannot read: %w", run.ID, err)
+			return cmdutil.WithCode(domain.ExitError, fmt.Errorf("run %s: %w", run.ID, err))
 		}
 		out.Fields = schema.Summaries()
 	}

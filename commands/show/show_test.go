@@ -257,3 +257,26 @@ func TestShowMasksSecretsInPastAnswers(t *testing.T) {
 		}
 	}
 }
+
+// A schema unpause cannot read is one error with its true cause and one
+// exit code, whatever the cause.
+func TestShowUnreadableSchema(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 300) + "1" + strings.Repeat("}", 300)
+	cases := []struct{ name, schema, want string }{
+		{"too deep", deep, "nested more than 200 levels deep"},
+		{"not JSON", `{"type":`, "not JSON"},
+		{"not a schema unpause reads", `{"type":"string"}`, "not one unpause can read"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := prefecttest.New(t)
+			srv.Add(prefecttest.Run{Name: "odd-run", Schema: c.schema})
+			io := cmdtest.Streams("", false)
+			code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), "odd-run")
+			msg := cmdtest.ErrText(err)
+			if code != domain.ExitError || !strings.Contains(msg, "the run's input request cannot be read") || !strings.Contains(msg, c.want) {
+				t.Errorf("exit %d (%s), want %d naming %q", code, msg, domain.ExitError, c.want)
+			}
+		})
+	}
+}

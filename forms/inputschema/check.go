@@ -45,7 +45,10 @@ func (s *Schema) checkConstraints(f *Field, v any) error {
 			return fmt.Errorf("at most %d characters (now %d)", *c.MaxLength, n)
 		}
 		if c.Pattern != "" {
-			if re := s.pattern(c.Pattern); !re.MatchString(t) {
+			switch ok, decided := s.pattern(c.Pattern).match(t); {
+			case !decided:
+				return &SlowPatternError{Pattern: c.Pattern}
+			case !ok:
 				return fmt.Errorf("must match the pattern %s", c.Pattern)
 			}
 		}

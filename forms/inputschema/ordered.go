@@ -89,7 +89,7 @@ func decodeOrdered(raw []byte) (any, error) {
 
 func decodeValue(dec *json.Decoder, depth int) (any, error) {
 	if depth > maxJSONDepth {
-		return nil, errors.New("JSON nested too deeply")
+		return nil, errTooDeep
 	}
 	tok, err := dec.Token()
 	if err != nil {

@@ -21,25 +21,35 @@ const (
 // property order from the text, applies Prefect's server-side preprocessing
 // (so local validation matches the server), resolves $ref (definitions and
 // $defs), allOf wrappers and anyOf/oneOf, and compiles the validator once.
+// Every error is an *UnreadableError.
 func ParseSchema(raw []byte) (*Schema, error) {
 	if len(raw) > maxSchemaBytes {
-		return nil, fmt.Errorf("schema is %d bytes, more than the %d this tool reads", len(raw), maxSchemaBytes)
+		return nil, unreadable(fmt.Errorf("it is %d bytes, more than the %d unpause reads", len(raw), maxSchemaBytes), false)
 	}
 	tree, err := decodeOrdered(raw)
 	if err != nil {
-		return nil, fmt.Errorf("schema is not valid JSON: %w", err)
+		return nil, unreadable(err, true)
 	}
 	// Prefect's read endpoint returns the stored value; a client that did not
 	// unwrap the double encoding hands us a JSON string holding the schema.
 	if str, ok := tree.(string); ok {
 		if tree, err = decodeOrdered([]byte(str)); err != nil {
-			return nil, fmt.Errorf("schema is a JSON string that does not hold JSON: %w", err)
+			return nil, unreadable(fmt.Errorf("a JSON string that does not hold JSON: %w", err), true)
 		}
 	}
 	root, ok := tree.(*jobj)
 	if !ok {
-		return nil, fmt.Errorf("schema is a JSON %s, not an object", jsonTypeName(plain(tree)))
+		return nil, unreadable(fmt.Errorf("a JSON %s, not an object", jsonTypeName(plain(tree))), false)
 	}
+	s, err := buildSchema(raw, root)
+	if err != nil {
+		return nil, unreadable(err, false)
+	}
+	return s, nil
+}
+
+// buildSchema builds the fields and the validator from the decoded root.
+func buildSchema(raw []byte, root *jobj) (*Schema, error) {
 	root = cloneTree(root).(*jobj)
 	preprocess(root)
 	fixRefFallbacks(root)
@@ -71,6 +81,7 @@ func ParseSchema(raw []byte) (*Schema, error) {
 	if s.automatic && len(fields) == 1 && fields[0].Name == "value" {
 		fields[0].automatic = true
 	}
+	quoteClashingPaths(s.Fields)
 	walkFields(s.Fields, func(f *Field) bool {
 		s.byPath[f.Path] = f
 		s.paths = append(s.paths, f.Path)

@@ -112,6 +112,8 @@ type Schema struct {
 	sub      map[string]*jsonschema.Schema
 	subErr   map[string]error
 	patterns map[string]pyRegexp
+	slow     *slowMatches
+	members  map[*Field]*memberIndex
 }
 
 // TimeZone is the zone friendly date-time text is read in: Location, or

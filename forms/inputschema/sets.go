@@ -2,6 +2,7 @@ package inputschema
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -14,6 +15,10 @@ import (
 //	count=3            typed by the schema (integer 3); approve=yes/true/1
 //	color=red          enum members by their text; integer enums as integers
 //	home.zip_code=12345  dotted paths into nested models
+//	a.b=x              a property named "a.b" (or a pydantic alias "a.b"):
+//	                   an exact name wins over a dotted path
+//	[a].b=x [a.b]=x    a name in brackets is taken as it is, dots and all,
+//	                   for the rare clash of a property "a.b" with a model "a"
 //	tags=a tags=b      repeated sets of an array field append (the first one replaces)
 //	reason=null        null, only where the schema allows it
 //	extra:={"a": 1}    raw JSON for any field
@@ -48,11 +53,14 @@ func (s *Schema) applySet(out map[string]any, set string, appended map[string]bo
 	if err != nil {
 		return fail(true, "%v", err)
 	}
-	f, rest := s.lookupSetPath(key)
+	f, names, rest, err := s.lookupSetKey(key)
+	if err != nil {
+		return fail(true, "%v", err)
+	}
 	if f == nil {
 		return fail(false, "unknown field %q; fields: %s", key, strings.Join(s.paths, ", "))
 	}
-	if rest != "" {
+	if len(rest) > 0 {
 		v := any(raw)
 		if isJSON {
 			if v, err = parseJSONText(raw); err != nil {
@@ -61,21 +69,19 @@ func (s *Schema) applySet(out map[string]any, set string, appended map[string]bo
 		} else if j, err := parseJSONText(raw); err == nil {
 			v = j
 		}
-		if err := putPath(out, f.Path+"."+rest, v); err != nil {
-			return fail(false, "%v", err)
-		}
+		putNames(out, append(names, rest...), v)
 		return nil
 	}
-	v, err := s.setValue(f, raw, isJSON, appended[f.Path], getPath(out, f.Path))
+	// Keyed by the names, not the dotted Path, which two fields may share.
+	id := strings.Join(names, "\x00")
+	v, err := s.setValue(f, raw, isJSON, appended[id], getNames(out, names))
 	if err != nil {
 		return fail(false, "%s expects %s: %v", f.Path, f.TypeHint(), err)
 	}
 	if isArrayKind(f) {
-		appended[f.Path] = true
+		appended[id] = true
 	}
-	if err := putPath(out, f.Path, v); err != nil {
-		return fail(false, "%v", err)
-	}
+	putNames(out, names, v)
 	return nil
 }
 
@@ -127,23 +133,115 @@ func splitSet(set string) (key, raw string, isJSON bool, err error) {
 	return key, raw, isJSON, nil
 }
 
-// lookupSetPath finds the field for a --set key; for a key inside a JSON
-// field ("extra.foo") it returns that field and the rest of the path.
-func (s *Schema) lookupSetPath(key string) (*Field, string) {
-	if f := s.byPath[key]; f != nil {
-		return f, ""
+// lookupSetKey finds the field a --set key names, the property names that
+// lead to it from the answer root, and for a key inside a JSON field the
+// keys below that field. A key with a [quoted] name is read name by name;
+// any other key matches property names that may themselves hold dots,
+// the longest name first, so an exact name wins over a dotted path.
+// A nil field with a nil error is an unknown field.
+func (s *Schema) lookupSetKey(key string) (*Field, []string, []string, error) {
+	if strings.HasPrefix(key, "[") || strings.Contains(key, ".[") {
+		segs, err := splitQuotedKey(key)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		f, names, rest := walkNames(s.Fields, segs, nil)
+		return f, names, rest, nil
 	}
-	var best *Field
-	for _, p := range s.paths {
-		f := s.byPath[p]
-		if f.Kind == JSON && strings.HasPrefix(key, p+".") && (best == nil || len(p) > len(best.Path)) {
-			best = f
+	f, names, rest := walkDotted(s.Fields, key, nil)
+	return f, names, rest, nil
+}
+
+// splitQuotedKey splits "[a.b].c" into "a.b", "c": a name in brackets is
+// taken as it is, dots and all; the others end at the next dot.
+func splitQuotedKey(key string) ([]string, error) {
+	var segs []string
+	for rest := key; ; {
+		var seg string
+		if strings.HasPrefix(rest, "[") {
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				return nil, fmt.Errorf("%q: a [ without its ]; quote a name holding dots as [a.b]", key)
+			}
+			seg, rest = rest[1:end], rest[end+1:]
+			if rest != "" && rest[0] != '.' {
+				return nil, fmt.Errorf("%q: a quoted [name] is followed by . or =", key)
+			}
+		} else {
+			var after string
+			var more bool
+			seg, after, more = strings.Cut(rest, ".")
+			if rest = ""; more {
+				rest = "." + after
+			}
+		}
+		if seg == "" {
+			return nil, fmt.Errorf("%q: an empty field name", key)
+		}
+		segs = append(segs, seg)
+		if rest == "" {
+			return segs, nil
+		}
+		rest = rest[1:]
+		if rest == "" {
+			return nil, fmt.Errorf("%q: an empty field name", key)
 		}
 	}
-	if best == nil {
-		return nil, ""
+}
+
+// walkNames follows exact property names; past a JSON field the remaining
+// names are keys inside it.
+func walkNames(fields []*Field, segs, names []string) (*Field, []string, []string) {
+	f := childNamed(fields, segs[0])
+	if f == nil {
+		return nil, nil, nil
 	}
-	return best, key[len(best.Path)+1:]
+	names = append(names, f.Name)
+	switch {
+	case len(segs) == 1:
+		return f, names, nil
+	case f.Kind == Object:
+		return walkNames(f.Children, segs[1:], names)
+	case f.Kind == JSON:
+		return f, names, segs[1:]
+	}
+	return nil, nil, nil
+}
+
+// walkDotted matches key against property names, the exact name first,
+// then names followed by a dot, longest first (a name may hold dots).
+func walkDotted(fields []*Field, key string, names []string) (*Field, []string, []string) {
+	if f := childNamed(fields, key); f != nil {
+		return f, append(names, f.Name), nil
+	}
+	var prefixed []*Field
+	for _, f := range fields {
+		if strings.HasPrefix(key, f.Name+".") && f.Name != "" {
+			prefixed = append(prefixed, f)
+		}
+	}
+	sort.SliceStable(prefixed, func(i, j int) bool { return len(prefixed[i].Name) > len(prefixed[j].Name) })
+	for _, f := range prefixed {
+		rest := key[len(f.Name)+1:]
+		switch f.Kind {
+		case Object:
+			if g, n, r := walkDotted(f.Children, rest, append(names[:len(names):len(names)], f.Name)); g != nil {
+				return g, n, r
+			}
+		case JSON:
+			return f, append(names, f.Name), strings.Split(rest, ".")
+		}
+	}
+	return nil, nil, nil
+}
+
+func childNamed(fields []*Field, name string) *Field {
+	for _, f := range fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
 }
 
 func (s *Schema) setValue(f *Field, raw string, isJSON, appending bool, current any) (any, error) {
@@ -172,7 +270,7 @@ func (s *Schema) setValue(f *Field, raw string, isJSON, appending bool, current 
 		if f.Kind == List {
 			item, err = s.parseValue(f.Items, raw)
 		} else {
-			item, err = matchMember(f.Enum, strings.TrimSpace(raw))
+			item, err = s.member(f, strings.TrimSpace(raw))
 		}
 		if err != nil {
 			return nil, err
@@ -210,9 +308,9 @@ func appendItem(current, item any, appending bool) []any {
 	return append(append([]any{}, list...), item)
 }
 
-func getPath(m map[string]any, path string) any {
+func getNames(m map[string]any, names []string) any {
 	var cur any = m
-	for _, p := range strings.Split(path, ".") {
+	for _, p := range names {
 		mm, ok := cur.(map[string]any)
 		if !ok {
 			return nil
@@ -224,7 +322,13 @@ func getPath(m map[string]any, path string) any {
 
 // putPath sets a dotted path, creating (or replacing non-object) parents.
 func putPath(m map[string]any, path string, v any) error {
-	parts := strings.Split(path, ".")
+	putNames(m, strings.Split(path, "."), v)
+	return nil
+}
+
+// putNames sets the value at a list of keys, creating (or replacing
+// non-object) parents.
+func putNames(m map[string]any, parts []string, v any) {
 	cur := m
 	for _, p := range parts[:len(parts)-1] {
 		next, ok := cur[p].(map[string]any)
@@ -235,7 +339,6 @@ func putPath(m map[string]any, path string, v any) error {
 		cur = next
 	}
 	cur[parts[len(parts)-1]] = v
-	return nil
 }
 
 func deepCopy(v any) any {
@@ -254,4 +357,54 @@ func deepCopy(v any) any {
 		return out
 	}
 	return v
+}
+
+// quoteClashingPaths gives every field a path of its own. Two fields share a
+// dotted path when a property name holds a dot (a property "a.b" beside a
+// model "a" with a field "b"): the one the plain path sets (the exact name,
+// see lookupSetKey) keeps it, the others get their names in brackets
+// ("[a].[b]"), which --set reads back.
+func quoteClashingPaths(root []*Field) {
+	type entry struct {
+		f     *Field
+		names []string
+	}
+	byPath := map[string][]entry{}
+	var walk func(fs []*Field, names []string)
+	walk = func(fs []*Field, names []string) {
+		for _, f := range fs {
+			n := append(names[:len(names):len(names)], f.Name)
+			byPath[f.Path] = append(byPath[f.Path], entry{f, n})
+			if f.Kind == Object {
+				walk(f.Children, n)
+			}
+		}
+	}
+	walk(root, nil)
+	for path, es := range byPath {
+		if len(es) < 2 {
+			continue
+		}
+		owner, _, _ := walkDotted(root, path, nil)
+		for _, e := range es {
+			if e.f != owner {
+				repath(e.f, e.f.Path, "["+strings.Join(e.names, "].[")+"]")
+			}
+		}
+	}
+}
+
+// repath moves f and everything under it from the path prefix old to new.
+func repath(f *Field, old, new string) {
+	if f == nil || !strings.HasPrefix(f.Path, old) {
+		return
+	}
+	f.Path = new + f.Path[len(old):]
+	for _, c := range f.Children {
+		repath(c, old, new)
+	}
+	for _, v := range f.Variants {
+		repath(v, old, new)
+	}
+	repath(f.Items, old, new)
 }

@@ -155,7 +155,7 @@ func (s *Schema) parseValue(f *Field, text string) (any, error) {
 	case Boolean:
 		return parseBool(text)
 	case Enum, Const:
-		return matchMember(f.Enum, text)
+		return s.member(f, text)
 	case List:
 		var out []any
 		for _, line := range strings.Split(text, "\n") {
@@ -179,7 +179,7 @@ func (s *Schema) parseValue(f *Field, text string) (any, error) {
 			if strings.TrimSpace(part) == "" {
 				continue
 			}
-			m, err := matchMember(f.Enum, strings.TrimSpace(part))
+			m, err := s.member(f, strings.TrimSpace(part))
 			if err != nil {
 				return nil, err
 			}
@@ -389,7 +389,7 @@ func (f *Field) FormatText(v any) string {
 			return MemberText(v)
 		}
 		return compactJSON(v)
-	case List:
+	case List, MultiEnum:
 		list, ok := v.([]any)
 		if !ok {
 			return compactJSON(v)

@@ -18,6 +18,21 @@ import (
 type FieldError struct {
 	Path    string `json:"path"`
 	Message string `json:"message"`
+	// SlowPattern: the value could not be checked against its pattern in
+	// time (SlowPatternMessage); refused unless the operator chose otherwise.
+	SlowPattern bool `json:"slow_pattern,omitempty"`
+}
+
+// WithoutSlowPatterns drops the errors that only say a pattern check did not
+// finish in time, for an operator who chose to send such values anyway.
+func WithoutSlowPatterns(errs []FieldError) []FieldError {
+	var out []FieldError
+	for _, e := range errs {
+		if !e.SlowPattern {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (e FieldError) Error() string {
@@ -41,7 +56,8 @@ func (s *Schema) compile() error {
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
 	c.UseLoader(noLoader{})
-	c.UseRegexpEngine(pyRegexpEngine)
+	s.slow = &slowMatches{}
+	c.UseRegexpEngine(regexpEngine(s.slow))
 	// pydantic writes and reads times without an offset ("14:30:00") and
 	// durations with a sign or fraction ("-PT5S", "PT1.5S"); the RFC 3339
 	// checks of the library would reject the flow's own defaults.
@@ -221,8 +237,23 @@ func (s *Schema) collect(e *jsonschema.ValidationError, out *[]FieldError) {
 			*out = append(*out, FieldError{Path: join(m), Message: "required"})
 		}
 		return
+	case *kind.Pattern:
+		if s.slow.has(k.Want, k.Got) {
+			*out = append(*out, FieldError{Path: loc, Message: SlowPatternMessage, SlowPattern: true})
+			return
+		}
 	case *kind.AdditionalProperties:
-		*out = append(*out, FieldError{Path: loc, Message: "unexpected field(s): " + strings.Join(k.Properties, ", ")})
+		var unexpected []string
+		for _, p := range k.Properties {
+			if s.slow.hasValue(p) {
+				*out = append(*out, FieldError{Path: loc, Message: SlowPatternMessage, SlowPattern: true})
+				continue
+			}
+			unexpected = append(unexpected, p)
+		}
+		if len(unexpected) > 0 {
+			*out = append(*out, FieldError{Path: loc, Message: "unexpected field(s): " + strings.Join(unexpected, ", ")})
+		}
 		return
 	case *kind.AnyOf, *kind.OneOf:
 		if len(e.Causes) == 0 {
