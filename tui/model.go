@@ -84,18 +84,20 @@ type Model struct {
 
 	width, height int
 
-	profileGen  int
-	tickGen     int
-	draftGen    int
-	resizeGen   int
-	followGen   int // follow-up log fetches: a new action or run supersedes them
-	refreshing  bool
-	lastRefresh time.Time
-	listErr     error
-	status      string
-	statusErr   bool
-	quitting    bool
-	themeFixed  bool
+	profileGen   int
+	tickGen      int
+	draftGen     int  // debounce timer
+	draftMaxGen  int  // max-wait timer
+	draftUnsaved bool // a change waits for a draft timer
+	resizeGen    int
+	followGen    int // follow-up log fetches: a new action or run supersedes them
+	refreshing   bool
+	lastRefresh  time.Time
+	listErr      error
+	status       string
+	statusErr    bool
+	quitting     bool
+	themeFixed   bool
 }
 
 // New builds the root model (Run uses it; tests drive it directly).
@@ -259,10 +261,7 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case draftLoadedMsg:
 		return m.onDraftLoaded(msg), true
 	case draftFlushMsg:
-		if msg.gen != m.draftGen {
-			return nil, true
-		}
-		return m.draftFlushCmd(), true
+		return m.onDraftTimer(msg), true
 	case draftSavedMsg:
 		if msg.err != nil {
 			m.setStatus("Could not save the draft: "+termsafe.Line(msg.err.Error()), true)
@@ -674,7 +673,7 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 	switch ev {
 	case answer.EventChanged:
 		m.saveDraft(a)
-		return m.draftDebounceCmd()
+		return m.draftChangedCmd()
 	case answer.EventBack:
 		m.saveDraft(a)
 		m.screen = scrRun

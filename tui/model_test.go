@@ -1072,3 +1072,28 @@ func TestRefreshKeyReloadsLogsEvenWhileARefreshRuns(t *testing.T) {
 	h.keys("r", "G")
 	h.mustSee("Approved by ops")
 }
+
+func TestSteadyTypingIsSavedEverySecond(t *testing.T) {
+	// A key every 300 ms never lets the 400 ms debounce fire; the draft must
+	// still reach the disk while typing goes on (a kill -9 loses at most the
+	// last second).
+	dir := t.TempDir()
+	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h.keys("j", "enter", "a", "enter", "enter") // deploy approval, reviewer field
+	typed := ""
+	for i := range 20 { // 6 s of typing
+		c := string(rune('a' + i%26))
+		h.typeText(c)
+		typed += c
+		h.advance(300 * time.Millisecond)
+		if i < 4 {
+			continue
+		}
+		// At least what was typed a second ago is on disk.
+		v := readDraftFile(t, dir, "r-deploy")
+		got, _ := v["reviewer"].(string)
+		if len(got) < len(typed)-4 || !strings.HasPrefix(typed, got) {
+			t.Fatalf("after %d keys the draft holds %q, typed %q", i+1, got, typed)
+		}
+	}
+}

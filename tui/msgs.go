@@ -77,7 +77,12 @@ type actionMsg struct {
 	schemaKey string
 }
 
-type draftFlushMsg struct{ gen int }
+// draftFlushMsg is a draft timer: the debounce (gen is Model.draftGen) or
+// the max wait (maxWait, gen is Model.draftMaxGen).
+type draftFlushMsg struct {
+	gen     int
+	maxWait bool
+}
 
 type draftSavedMsg struct{ err error }
 
@@ -235,13 +240,40 @@ func (m *Model) draftFlushCmd() tea.Cmd {
 	return func() tea.Msg { return draftSavedMsg{err: store.Flush()} }
 }
 
-// draftDebounce is how long typing must pause before the draft is written.
-const draftDebounce = 400 * time.Millisecond
+// draftDebounce is how long typing must pause before the draft is written;
+// draftMaxWait bounds how long a change waits while typing goes on (a key
+// every 300 ms restarts the debounce for ever). So typing that is not on
+// disk is at most draftMaxWait (1 s) old, plus the write itself.
+const (
+	draftDebounce = 400 * time.Millisecond
+	draftMaxWait  = time.Second
+)
 
-func (m *Model) draftDebounceCmd() tea.Cmd {
+// draftChangedCmd restarts the debounce and, for the first change since the
+// last write, starts the max-wait timer.
+func (m *Model) draftChangedCmd() tea.Cmd {
 	m.draftGen++
 	gen := m.draftGen
-	return newTick(draftDebounce, func(time.Time) tea.Msg { return draftFlushMsg{gen: gen} })
+	debounce := newTick(draftDebounce, func(time.Time) tea.Msg { return draftFlushMsg{gen: gen} })
+	if m.draftUnsaved {
+		return debounce
+	}
+	m.draftUnsaved = true
+	m.draftMaxGen++
+	maxGen := m.draftMaxGen
+	return tea.Batch(debounce, newTick(draftMaxWait, func(time.Time) tea.Msg { return draftFlushMsg{gen: maxGen, maxWait: true} }))
+}
+
+// onDraftTimer writes the drafts when the timer is still the current one;
+// either timer supersedes the other.
+func (m *Model) onDraftTimer(msg draftFlushMsg) tea.Cmd {
+	if (msg.maxWait && msg.gen != m.draftMaxGen) || (!msg.maxWait && msg.gen != m.draftGen) || !m.draftUnsaved {
+		return nil
+	}
+	m.draftUnsaved = false
+	m.draftGen++
+	m.draftMaxGen++
+	return m.draftFlushCmd()
 }
 
 // afterResumeCmd forgets the draft after a resume: what was sent is on the
