@@ -1097,3 +1097,48 @@ func TestSteadyTypingIsSavedEverySecond(t *testing.T) {
 		}
 	}
 }
+
+func TestDraftOfAPauseThatIsOverIsRemovedOnLoad(t *testing.T) {
+	// A send that "failed" may have resumed the run after all: its draft is
+	// for a pause that is over and must not come back.
+	dir := t.TempDir()
+	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h.keys("j", "enter", "a", "enter", "enter")
+	h.typeText("ada")
+	if err := h.m.Drafts().Flush(); err != nil {
+		t.Fatal(err)
+	}
+	readDraftFile(t, dir, "r-deploy")
+
+	// The run paused again (pause 2): the draft for pause 1 goes.
+	api := fixture(t)
+	runs := api.runs
+	runs[1] = mkRun(t, runSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: time.Minute, ExpiresIn: in(time.Hour), PauseKey: "2"})
+	api.setRuns(runs...)
+	h2 := newHarness(t, api, func(o *Options) { o.StateDir = dir })
+	h2.m.inbox.Select("r-deploy")
+	h2.keys("enter")
+	if h2.m.cur == nil || h2.m.cur.id != "r-deploy" {
+		t.Fatalf("deploy run not opened: %v", rowOrder(h2))
+	}
+	h2.mustNotSee("Restored draft")
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "r-deploy.json")); !os.IsNotExist(err) {
+		t.Fatalf("draft of the ended pause kept: %v", err)
+	}
+
+	// A run that is not paused any more: same.
+	h3 := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h3.keys("j", "enter", "a", "enter", "enter")
+	h3.typeText("bo")
+	if err := h3.m.Drafts().Flush(); err != nil {
+		t.Fatal(err)
+	}
+	gone := mkRun(t, runSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: time.Minute})
+	gone.State.Type, gone.State.Name = "RUNNING", "Running"
+	h3.m.cur = nil
+	h3.run(h3.m.openRunView(&gone))
+	h3.mustNotSee("Restored draft")
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "r-deploy.json")); !os.IsNotExist(err) {
+		t.Fatalf("draft of a run no longer paused kept: %v", err)
+	}
+}

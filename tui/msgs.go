@@ -212,18 +212,23 @@ func (m *Model) followLogsCmd(id string, step int) tea.Cmd {
 	return newTick(followLogDelays[step], func(time.Time) tea.Msg { return followLogsMsg{gen: gen, id: id, step: step} })
 }
 
-// draftLoadCmd reads the run's draft, and the answer it received for an
+// draftLoadCmd reads the run's draft (if it is for the pause the run is in:
+// drafts.Store.Current), and the answer it received for an
 // earlier pause: a flow that refused an answer and paused again starts the
 // new form from it. The server keeps that answer (the pause's "-response"
 // input), so nothing sent is kept on disk.
 func (m *Model) draftLoadCmd(r *apiclient.Run) tea.Cmd {
 	store := m.drafts
-	id, current := r.ID, ""
+	id, current, pause := r.ID, "", ""
 	if r.State != nil && r.State.Details.RunInputKeyset != nil {
 		current = r.State.Details.RunInputKeyset.Response
+		if r.Paused() {
+			pause = r.State.Details.RunInputKeyset.Schema
+		}
 	}
 	return apiCmd(m, func(ctx context.Context, api API) (draftLoadedMsg, error) {
-		d, err := store.Load(id)
+		// A draft for a pause that is over is removed, not offered.
+		d, err := store.Current(id, pause)
 		msg := draftLoadedMsg{id: id, draft: d, err: err}
 		// Without the earlier answers the form starts from the defaults.
 		if rs, rerr := api.Responses(ctx, id); rerr == nil {
