@@ -76,8 +76,9 @@ type Model struct {
 	screen    screen
 	overlay   overlay
 	cur       *openRun
-	answers   map[string]*answer.Model // per run: values and stage survive going back
-	inputs    map[string]*inputMsg     // input requests per pause
+	answers   map[string]*answer.Model  // per run: values and stage survive going back
+	inputs    map[string]*inputMsg      // input requests per pause
+	inFlight  map[string]InFlightAction // per run: resumes and cancels sent, not answered yet
 	resumeQ   *confirm.Model
 	cancel    *cancel.Model
 	pickIndex int
@@ -118,6 +119,7 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		c: c, md: markdown.NewCache(64), drafts: store,
 		profile: o.Profile, server: o.ServerURL,
 		answers: map[string]*answer.Model{}, inputs: map[string]*inputMsg{},
+		inFlight: map[string]InFlightAction{},
 	}
 	subject := common.Subject{Title: m.runTitle, Sending: m.sending}
 	m.resumeQ = confirm.New(c, subject, "Resume this run?",
@@ -689,7 +691,7 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 			m.setStatus("Read-only: resuming is disabled.", true)
 			return nil
 		}
-		m.cur.sending = true
+		m.sent(domain.Resume, true)
 		m.setStatus("Sending the answer…", false)
 		return m.resumeCmd(a.RunID, a.Payload(), a.Values(), a.SchemaKey)
 	}
@@ -697,6 +699,7 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 }
 
 func (m *Model) onAction(msg actionMsg) tea.Cmd {
+	delete(m.inFlight, msg.id) // answered, whichever profile sent it
 	if msg.gen != m.profileGen {
 		return nil
 	}
@@ -954,7 +957,7 @@ func (m *Model) keyConfirmResume(msg tea.KeyPressMsg) tea.Cmd {
 			m.screen = scrRun
 			return nil
 		}
-		m.cur.sending = true
+		m.sent(domain.Resume, false)
 		m.setStatus("Resuming…", false)
 		return m.resumeCmd(m.cur.id, nil, nil, "")
 	}
@@ -972,7 +975,7 @@ func (m *Model) onCancelEvent(ev cancel.Event) tea.Cmd {
 			m.screen = scrRun
 			return nil
 		}
-		m.cur.sending = true
+		m.sent(domain.Cancel, false)
 		if r := m.cur.run; r.DeploymentID != "" && !r.Suspended() {
 			m.setStatus("Cancelling: waiting for its runner to stop the flow's process (up to 30 s)…", false)
 		} else {

@@ -1142,3 +1142,42 @@ func TestDraftOfAPauseThatIsOverIsRemovedOnLoad(t *testing.T) {
 		t.Fatalf("draft of a run no longer paused kept: %v", err)
 	}
 }
+
+func TestQuitWithAnActionInFlightIsReported(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	answerShirt(h, 1, 1)
+	// y sends; the answer's reply never comes back before the quit (the
+	// command is not run).
+	h.m.Update(keyMsg("y"))
+	h.mustSee("Sending the answer")
+	h.keys("ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c did not quit")
+	}
+	err := h.m.QuitError()
+	var qe *QuitInFlightError
+	if !errors.As(err, &qe) || len(qe.Actions) != 1 || qe.Actions[0].RunID != "r-shirt" {
+		t.Fatalf("quit error %v", err)
+	}
+	want := "quit while the answer to shirt-1 was being sent: whether it was resumed is unknown; check with 'unpause show r-shirt'"
+	if err.Error() != want {
+		t.Fatalf("quit error\n got %q\nwant %q", err, want)
+	}
+
+	// A cancel in flight, likewise; an action whose answer came is not.
+	h = newHarness(t, fixture(t))
+	h.keys("j", "enter", "x")
+	h.typeText("no")
+	h.m.Update(keyMsg("enter"))
+	h.m.Update(keyMsg("y"))
+	h.keys("ctrl+c")
+	if err := h.m.QuitError(); err == nil || !strings.Contains(err.Error(), "the cancellation of deploy-42 was being sent: whether it was cancelled is unknown") {
+		t.Fatalf("cancel in flight: %v", err)
+	}
+	h = newHarness(t, fixture(t))
+	answerShirt(h, 1, 1)
+	h.keys("y", "q")
+	if err := h.m.QuitError(); err != nil {
+		t.Fatalf("nothing in flight, yet %v", err)
+	}
+}
