@@ -46,6 +46,7 @@ func (e *QuitInFlightError) Error() string {
 // sent records an action in flight on the run on screen.
 func (m *Model) sent(kind domain.ActionKind, answering bool) {
 	m.cur.sending = true
+	m.dismissFailure() // acting again
 	m.inFlight[m.cur.id] = InFlightAction{RunID: m.cur.id, RunName: runName(m.cur.run), Kind: kind, Answering: answering}
 }
 

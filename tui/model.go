@@ -97,6 +97,7 @@ type Model struct {
 	listErr      error
 	status       string
 	statusErr    bool
+	failure      string // a failed action, pinned until a key dismisses it (failure.go)
 	quitting     bool
 	themeFixed   bool
 }
@@ -154,8 +155,9 @@ func (m *Model) setStatus(s string, isErr bool) {
 	m.status, m.statusErr = s, isErr
 }
 
-// bodyHeight is the screen minus header (1) and footer (2).
-func (m *Model) bodyHeight() int { return max(1, m.height-3) }
+// bodyHeight is the screen minus header (1) and footer (status, or a
+// pinned failure's lines, and the key bar).
+func (m *Model) bodyHeight() int { return max(1, m.height-2-max(1, len(m.failureLines()))) }
 
 func (m *Model) resize() {
 	m.c.Width, m.c.Height = m.width, m.height
@@ -726,7 +728,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 // onActionFailed tells why a resume or cancel call failed.
 func (m *Model) onActionFailed(act domain.Action, a *answer.Model, onScreen bool, err error) {
 	failed := domain.Failed(act, err)
-	m.setStatus(failed.TUI, true)
+	m.setStatus("", false)
 	if act.Answering {
 		a.SetStage(answer.StageReview)
 	}
@@ -734,6 +736,7 @@ func (m *Model) onActionFailed(act domain.Action, a *answer.Model, onScreen bool
 		m.screen = scrRun
 		m.runview.SetBanner(bannerKind(failed.Tone), failed.TUI)
 	}
+	m.pinFailure(failed)
 }
 
 // onOutcome acts on what the server did with a resume or cancel.
@@ -883,6 +886,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		return m.quit()
+	}
+	if m.dismissFailure() {
+		return nil
 	}
 
 	// Overlays take every key.

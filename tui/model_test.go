@@ -1181,3 +1181,52 @@ func TestQuitWithAnActionInFlightIsReported(t *testing.T) {
 		t.Fatalf("nothing in flight, yet %v", err)
 	}
 }
+
+// squash drops all white space, so text wrapped over lines compares equal.
+func squash(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+func TestActionFailureShownInFullUntilDismissed(t *testing.T) {
+	api := fixture(t)
+	failure := &apiclient.Error{
+		Op: "resume flow run", StatusCode: 500, Kind: apiclient.ErrServer,
+		Reason: "the resume did NOT take effect: the server answered 500 Internal Server Error, and the run is still paused in the same state; it is safe to retry",
+	}
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) { return nil, failure }
+	h := newHarness(t, api)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	answerShirt(h, 1, 1)
+	h.keys("y")
+	want := squash("Resume failed (nothing is lost; try again): " + failure.Error())
+	if !strings.Contains(squash(h.view()), want) {
+		t.Fatalf("the failure is not shown in full at 80 columns:\n%s", h.view())
+	}
+
+	// A refresh that fails does not replace it.
+	api.mu.Lock()
+	api.listErr = &apiclient.Error{Op: "list paused runs", StatusCode: 500, Kind: apiclient.ErrServer}
+	api.mu.Unlock()
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
+	if v := h.view(); !strings.Contains(squash(v), want) || strings.Contains(v, "refresh failed") {
+		t.Fatalf("a failed refresh replaced the failure:\n%s", v)
+	}
+	for _, l := range strings.Split(h.view(), "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Fatalf("line wider than 80 columns: %q", l)
+		}
+	}
+
+	// A key dismisses it and does nothing else: y does not send again.
+	h.mustSee("any key dismisses")
+	h.keys("y")
+	if n := len(api.resumeCalls()); n != 1 {
+		t.Fatalf("the dismissing key sent the answer again (%d calls)", n)
+	}
+	if v := h.view(); strings.Contains(squash(v), want) || !strings.Contains(v, "refresh failed") {
+		t.Fatalf("not dismissed:\n%s", v)
+	}
+	if a := h.m.currentAnswer(); a == nil || a.Stage() != answer.StageReview {
+		t.Fatal("the answer left the review")
+	}
+}
