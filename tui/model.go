@@ -405,6 +405,10 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 		if k, _ := m.runview.Banner(); k == runview.BannerNone {
 			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): it was answered, or it ended.")
 		}
+		// Its draft is for a pause that is over (a send reported as failed
+		// may have resumed it after all).
+		m.cur.draft = nil
+		return m.pauseOverCmd(msg.run.ID)
 	case msg.run.Paused() && msg.run.NeedsInput() && m.cur.input != nil && inputCacheKey(msg.run) != m.cur.input.cacheKey:
 		// It paused again (e.g. the flow refused the answer and asks anew):
 		// load the new request; the last answer sent is offered again.

@@ -1230,3 +1230,32 @@ func TestActionFailureShownInFullUntilDismissed(t *testing.T) {
 		t.Fatal("the answer left the review")
 	}
 }
+
+func TestDraftRemovedWhenAFailedSendResumedTheRunAfterAll(t *testing.T) {
+	dir := t.TempDir()
+	api := fixture(t)
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+		return nil, &apiclient.Error{Op: "resume flow run", Kind: apiclient.ErrUnknownOutcome, Reason: "no answer came"}
+	}
+	h := newHarness(t, api, func(o *Options) { o.StateDir = dir })
+	answerShirt(h, 1, 1)
+	h.advance(time.Second) // the draft timers
+	h.keys("y")
+	h.mustSee("Unknown whether the run was resumed")
+	readDraftFile(t, dir, "r-shirt") // kept: nothing says the answer took
+	h.keys("esc")                    // dismiss
+
+	// The answer did land: the next refresh shows the run running.
+	api.mu.Lock()
+	r := api.runs[0]
+	st := *r.State
+	st.Type, st.Name = "RUNNING", "Running"
+	r.State = &st
+	api.getRun["r-shirt"] = &r
+	api.runs = api.runs[1:]
+	api.mu.Unlock()
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "r-shirt.json")); !os.IsNotExist(err) {
+		t.Fatalf("draft of a resumed run kept: %v", err)
+	}
+}

@@ -281,6 +281,15 @@ func (m *Model) onDraftTimer(msg draftFlushMsg) tea.Cmd {
 	return m.draftFlushCmd()
 }
 
+// pauseOverCmd removes the draft of a run seen to have left its pause.
+func (m *Model) pauseOverCmd(id string) tea.Cmd {
+	store := m.drafts
+	return func() tea.Msg {
+		_, err := store.Current(id, "")
+		return draftSavedMsg{err: err}
+	}
+}
+
 // afterResumeCmd forgets the draft after a resume: what was sent is on the
 // server now.
 func (m *Model) afterResumeCmd(id string) tea.Cmd {
