@@ -295,6 +295,7 @@ func readSchema(t testing.TB, name string) json.RawMessage {
 type pendingTick struct {
 	d   time.Duration
 	msg tea.Msg
+	due time.Duration // on the harness clock (advance)
 }
 
 func init() {
@@ -313,6 +314,7 @@ type harness struct {
 	api   *fakeAPI
 	ticks []pendingTick
 	quit  bool
+	clock time.Duration // virtual time since the start, moved by advance
 }
 
 func newHarness(t testing.TB, api *fakeAPI, mod ...func(*Options)) *harness {
@@ -365,6 +367,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		}
 		switch msg := msg.(type) {
 		case pendingTick:
+			msg.due = h.clock + msg.d
 			h.ticks = append(h.ticks, msg)
 			continue
 		case tea.QuitMsg:
@@ -440,6 +443,29 @@ func (h *harness) fireTicks(keep func(tea.Msg) bool) {
 			h.ticks = append(h.ticks, tk)
 		}
 	}
+}
+
+// advance moves the harness clock by d, firing on the way, in order, every
+// timer that falls due.
+func (h *harness) advance(d time.Duration) {
+	h.t.Helper()
+	end := h.clock + d
+	for {
+		i := -1
+		for j, tk := range h.ticks {
+			if tk.due <= end && (i < 0 || tk.due < h.ticks[i].due) {
+				i = j
+			}
+		}
+		if i < 0 {
+			break
+		}
+		tk := h.ticks[i]
+		h.ticks = append(h.ticks[:i:i], h.ticks[i+1:]...)
+		h.clock = tk.due
+		h.send(tk.msg)
+	}
+	h.clock = end
 }
 
 func keyMsg(s string) tea.KeyPressMsg {

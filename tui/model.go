@@ -76,26 +76,30 @@ type Model struct {
 	screen    screen
 	overlay   overlay
 	cur       *openRun
-	answers   map[string]*answer.Model // per run: values and stage survive going back
-	inputs    map[string]*inputMsg     // input requests per pause
+	answers   map[string]*answer.Model  // per run: values and stage survive going back
+	inputs    map[string]*inputMsg      // input requests per pause
+	inFlight  map[string]InFlightAction // per run: resumes and cancels sent, not answered yet
 	resumeQ   *confirm.Model
 	cancel    *cancel.Model
 	pickIndex int
 
 	width, height int
 
-	profileGen  int
-	tickGen     int
-	draftGen    int
-	resizeGen   int
-	followGen   int // follow-up log fetches: a new action or run supersedes them
-	refreshing  bool
-	lastRefresh time.Time
-	listErr     error
-	status      string
-	statusErr   bool
-	quitting    bool
-	themeFixed  bool
+	profileGen   int
+	tickGen      int
+	draftGen     int  // debounce timer
+	draftMaxGen  int  // max-wait timer
+	draftUnsaved bool // a change waits for a draft timer
+	resizeGen    int
+	followGen    int // follow-up log fetches: a new action or run supersedes them
+	refreshing   bool
+	lastRefresh  time.Time
+	listErr      error
+	status       string
+	statusErr    bool
+	failure      string // a failed action, pinned until a key dismisses it (failure.go)
+	quitting     bool
+	themeFixed   bool
 }
 
 // New builds the root model (Run uses it; tests drive it directly).
@@ -116,6 +120,7 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		c: c, md: markdown.NewCache(64), drafts: store,
 		profile: o.Profile, server: o.ServerURL,
 		answers: map[string]*answer.Model{}, inputs: map[string]*inputMsg{},
+		inFlight: map[string]InFlightAction{},
 	}
 	subject := common.Subject{Title: m.runTitle, Sending: m.sending}
 	m.resumeQ = confirm.New(c, subject, "Resume this run?",
@@ -150,8 +155,9 @@ func (m *Model) setStatus(s string, isErr bool) {
 	m.status, m.statusErr = s, isErr
 }
 
-// bodyHeight is the screen minus header (1) and footer (2).
-func (m *Model) bodyHeight() int { return max(1, m.height-3) }
+// bodyHeight is the screen minus header (1) and footer (status, or a
+// pinned failure's lines, and the key bar).
+func (m *Model) bodyHeight() int { return max(1, m.height-2-max(1, len(m.failureLines()))) }
 
 func (m *Model) resize() {
 	m.c.Width, m.c.Height = m.width, m.height
@@ -259,10 +265,7 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case draftLoadedMsg:
 		return m.onDraftLoaded(msg), true
 	case draftFlushMsg:
-		if msg.gen != m.draftGen {
-			return nil, true
-		}
-		return m.draftFlushCmd(), true
+		return m.onDraftTimer(msg), true
 	case draftSavedMsg:
 		if msg.err != nil {
 			m.setStatus("Could not save the draft: "+termsafe.Line(msg.err.Error()), true)
@@ -402,6 +405,10 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 		if k, _ := m.runview.Banner(); k == runview.BannerNone {
 			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): it was answered, or it ended.")
 		}
+		// Its draft is for a pause that is over (a send reported as failed
+		// may have resumed it after all).
+		m.cur.draft = nil
+		return m.pauseOverCmd(msg.run.ID)
 	case msg.run.Paused() && msg.run.NeedsInput() && m.cur.input != nil && inputCacheKey(msg.run) != m.cur.input.cacheKey:
 		// It paused again (e.g. the flow refused the answer and asks anew):
 		// load the new request; the last answer sent is offered again.
@@ -674,7 +681,7 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 	switch ev {
 	case answer.EventChanged:
 		m.saveDraft(a)
-		return m.draftDebounceCmd()
+		return m.draftChangedCmd()
 	case answer.EventBack:
 		m.saveDraft(a)
 		m.screen = scrRun
@@ -690,7 +697,7 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 			m.setStatus("Read-only: resuming is disabled.", true)
 			return nil
 		}
-		m.cur.sending = true
+		m.sent(domain.Resume, true)
 		m.setStatus("Sending the answer…", false)
 		return m.resumeCmd(a.RunID, a.Payload(), a.Values(), a.SchemaKey)
 	}
@@ -698,6 +705,7 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 }
 
 func (m *Model) onAction(msg actionMsg) tea.Cmd {
+	delete(m.inFlight, msg.id) // answered, whichever profile sent it
 	if msg.gen != m.profileGen {
 		return nil
 	}
@@ -724,7 +732,7 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 // onActionFailed tells why a resume or cancel call failed.
 func (m *Model) onActionFailed(act domain.Action, a *answer.Model, onScreen bool, err error) {
 	failed := domain.Failed(act, err)
-	m.setStatus(failed.TUI, true)
+	m.setStatus("", false)
 	if act.Answering {
 		a.SetStage(answer.StageReview)
 	}
@@ -732,6 +740,7 @@ func (m *Model) onActionFailed(act domain.Action, a *answer.Model, onScreen bool
 		m.screen = scrRun
 		m.runview.SetBanner(bannerKind(failed.Tone), failed.TUI)
 	}
+	m.pinFailure(failed)
 }
 
 // onOutcome acts on what the server did with a resume or cancel.
@@ -882,6 +891,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.ForceQuit) {
 		return m.quit()
 	}
+	if m.dismissFailure() {
+		return nil
+	}
 
 	// Overlays take every key.
 	switch m.overlay {
@@ -955,7 +967,7 @@ func (m *Model) keyConfirmResume(msg tea.KeyPressMsg) tea.Cmd {
 			m.screen = scrRun
 			return nil
 		}
-		m.cur.sending = true
+		m.sent(domain.Resume, false)
 		m.setStatus("Resuming…", false)
 		return m.resumeCmd(m.cur.id, nil, nil, "")
 	}
@@ -973,7 +985,7 @@ func (m *Model) onCancelEvent(ev cancel.Event) tea.Cmd {
 			m.screen = scrRun
 			return nil
 		}
-		m.cur.sending = true
+		m.sent(domain.Cancel, false)
 		if r := m.cur.run; r.DeploymentID != "" && !r.Suspended() {
 			m.setStatus("Cancelling: waiting for its runner to stop the flow's process (up to 30 s)…", false)
 		} else {

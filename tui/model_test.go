@@ -1072,3 +1072,190 @@ func TestRefreshKeyReloadsLogsEvenWhileARefreshRuns(t *testing.T) {
 	h.keys("r", "G")
 	h.mustSee("Approved by ops")
 }
+
+func TestSteadyTypingIsSavedEverySecond(t *testing.T) {
+	// A key every 300 ms never lets the 400 ms debounce fire; the draft must
+	// still reach the disk while typing goes on (a kill -9 loses at most the
+	// last second).
+	dir := t.TempDir()
+	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h.keys("j", "enter", "a", "enter", "enter") // deploy approval, reviewer field
+	typed := ""
+	for i := range 20 { // 6 s of typing
+		c := string(rune('a' + i%26))
+		h.typeText(c)
+		typed += c
+		h.advance(300 * time.Millisecond)
+		if i < 4 {
+			continue
+		}
+		// At least what was typed a second ago is on disk.
+		v := readDraftFile(t, dir, "r-deploy")
+		got, _ := v["reviewer"].(string)
+		if len(got) < len(typed)-4 || !strings.HasPrefix(typed, got) {
+			t.Fatalf("after %d keys the draft holds %q, typed %q", i+1, got, typed)
+		}
+	}
+}
+
+func TestDraftOfAPauseThatIsOverIsRemovedOnLoad(t *testing.T) {
+	// A send that "failed" may have resumed the run after all: its draft is
+	// for a pause that is over and must not come back.
+	dir := t.TempDir()
+	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h.keys("j", "enter", "a", "enter", "enter")
+	h.typeText("ada")
+	if err := h.m.Drafts().Flush(); err != nil {
+		t.Fatal(err)
+	}
+	readDraftFile(t, dir, "r-deploy")
+
+	// The run paused again (pause 2): the draft for pause 1 goes.
+	api := fixture(t)
+	runs := api.runs
+	runs[1] = mkRun(t, runSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: time.Minute, ExpiresIn: in(time.Hour), PauseKey: "2"})
+	api.setRuns(runs...)
+	h2 := newHarness(t, api, func(o *Options) { o.StateDir = dir })
+	h2.m.inbox.Select("r-deploy")
+	h2.keys("enter")
+	if h2.m.cur == nil || h2.m.cur.id != "r-deploy" {
+		t.Fatalf("deploy run not opened: %v", rowOrder(h2))
+	}
+	h2.mustNotSee("Restored draft")
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "r-deploy.json")); !os.IsNotExist(err) {
+		t.Fatalf("draft of the ended pause kept: %v", err)
+	}
+
+	// A run that is not paused any more: same.
+	h3 := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h3.keys("j", "enter", "a", "enter", "enter")
+	h3.typeText("bo")
+	if err := h3.m.Drafts().Flush(); err != nil {
+		t.Fatal(err)
+	}
+	gone := mkRun(t, runSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: time.Minute})
+	gone.State.Type, gone.State.Name = "RUNNING", "Running"
+	h3.m.cur = nil
+	h3.run(h3.m.openRunView(&gone))
+	h3.mustNotSee("Restored draft")
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "r-deploy.json")); !os.IsNotExist(err) {
+		t.Fatalf("draft of a run no longer paused kept: %v", err)
+	}
+}
+
+func TestQuitWithAnActionInFlightIsReported(t *testing.T) {
+	h := newHarness(t, fixture(t))
+	answerShirt(h, 1, 1)
+	// y sends; the answer's reply never comes back before the quit (the
+	// command is not run).
+	h.m.Update(keyMsg("y"))
+	h.mustSee("Sending the answer")
+	h.keys("ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c did not quit")
+	}
+	err := h.m.QuitError()
+	var qe *QuitInFlightError
+	if !errors.As(err, &qe) || len(qe.Actions) != 1 || qe.Actions[0].RunID != "r-shirt" {
+		t.Fatalf("quit error %v", err)
+	}
+	want := "quit while the answer to shirt-1 was being sent: whether it was resumed is unknown; check with 'unpause show r-shirt'"
+	if err.Error() != want {
+		t.Fatalf("quit error\n got %q\nwant %q", err, want)
+	}
+
+	// A cancel in flight, likewise; an action whose answer came is not.
+	h = newHarness(t, fixture(t))
+	h.keys("j", "enter", "x")
+	h.typeText("no")
+	h.m.Update(keyMsg("enter"))
+	h.m.Update(keyMsg("y"))
+	h.keys("ctrl+c")
+	if err := h.m.QuitError(); err == nil || !strings.Contains(err.Error(), "the cancellation of deploy-42 was being sent: whether it was cancelled is unknown") {
+		t.Fatalf("cancel in flight: %v", err)
+	}
+	h = newHarness(t, fixture(t))
+	answerShirt(h, 1, 1)
+	h.keys("y", "q")
+	if err := h.m.QuitError(); err != nil {
+		t.Fatalf("nothing in flight, yet %v", err)
+	}
+}
+
+// squash drops all white space, so text wrapped over lines compares equal.
+func squash(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+func TestActionFailureShownInFullUntilDismissed(t *testing.T) {
+	api := fixture(t)
+	failure := &apiclient.Error{
+		Op: "resume flow run", StatusCode: 500, Kind: apiclient.ErrServer,
+		Reason: "the resume did NOT take effect: the server answered 500 Internal Server Error, and the run is still paused in the same state; it is safe to retry",
+	}
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) { return nil, failure }
+	h := newHarness(t, api)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	answerShirt(h, 1, 1)
+	h.keys("y")
+	want := squash("Resume failed (nothing is lost; try again): " + failure.Error())
+	if !strings.Contains(squash(h.view()), want) {
+		t.Fatalf("the failure is not shown in full at 80 columns:\n%s", h.view())
+	}
+
+	// A refresh that fails does not replace it.
+	api.mu.Lock()
+	api.listErr = &apiclient.Error{Op: "list paused runs", StatusCode: 500, Kind: apiclient.ErrServer}
+	api.mu.Unlock()
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
+	if v := h.view(); !strings.Contains(squash(v), want) || strings.Contains(v, "refresh failed") {
+		t.Fatalf("a failed refresh replaced the failure:\n%s", v)
+	}
+	for _, l := range strings.Split(h.view(), "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Fatalf("line wider than 80 columns: %q", l)
+		}
+	}
+
+	// A key dismisses it and does nothing else: y does not send again.
+	h.mustSee("any key dismisses")
+	h.keys("y")
+	if n := len(api.resumeCalls()); n != 1 {
+		t.Fatalf("the dismissing key sent the answer again (%d calls)", n)
+	}
+	if v := h.view(); strings.Contains(squash(v), want) || !strings.Contains(v, "refresh failed") {
+		t.Fatalf("not dismissed:\n%s", v)
+	}
+	if a := h.m.currentAnswer(); a == nil || a.Stage() != answer.StageReview {
+		t.Fatal("the answer left the review")
+	}
+}
+
+func TestDraftRemovedWhenAFailedSendResumedTheRunAfterAll(t *testing.T) {
+	dir := t.TempDir()
+	api := fixture(t)
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+		return nil, &apiclient.Error{Op: "resume flow run", Kind: apiclient.ErrUnknownOutcome, Reason: "no answer came"}
+	}
+	h := newHarness(t, api, func(o *Options) { o.StateDir = dir })
+	answerShirt(h, 1, 1)
+	h.advance(time.Second) // the draft timers
+	h.keys("y")
+	h.mustSee("Unknown whether the run was resumed")
+	readDraftFile(t, dir, "r-shirt") // kept: nothing says the answer took
+	h.keys("esc")                    // dismiss
+
+	// The answer did land: the next refresh shows the run running.
+	api.mu.Lock()
+	r := api.runs[0]
+	st := *r.State
+	st.Type, st.Name = "RUNNING", "Running"
+	r.State = &st
+	api.getRun["r-shirt"] = &r
+	api.runs = api.runs[1:]
+	api.mu.Unlock()
+	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "r-shirt.json")); !os.IsNotExist(err) {
+		t.Fatalf("draft of a resumed run kept: %v", err)
+	}
+}

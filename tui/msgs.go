@@ -77,7 +77,12 @@ type actionMsg struct {
 	schemaKey string
 }
 
-type draftFlushMsg struct{ gen int }
+// draftFlushMsg is a draft timer: the debounce (gen is Model.draftGen) or
+// the max wait (maxWait, gen is Model.draftMaxGen).
+type draftFlushMsg struct {
+	gen     int
+	maxWait bool
+}
 
 type draftSavedMsg struct{ err error }
 
@@ -208,18 +213,23 @@ func (m *Model) followLogsCmd(id string, step int) tea.Cmd {
 	return newTick(followLogDelays[step], func(time.Time) tea.Msg { return followLogsMsg{gen: gen, id: id, step: step} })
 }
 
-// draftLoadCmd reads the run's draft, and the answer it received for an
+// draftLoadCmd reads the run's draft (if it is for the pause the run is in:
+// drafts.Store.Current), and the answer it received for an
 // earlier pause: a flow that refused an answer and paused again starts the
 // new form from it. The server keeps that answer (the pause's "-response"
 // input), so nothing sent is kept on disk.
 func (m *Model) draftLoadCmd(r *apiclient.Run) tea.Cmd {
 	store := m.drafts
-	id, current := r.ID, ""
+	id, current, pause := r.ID, "", ""
 	if r.State != nil && r.State.Details.RunInputKeyset != nil {
 		current = r.State.Details.RunInputKeyset.Response
+		if r.Paused() {
+			pause = r.State.Details.RunInputKeyset.Schema
+		}
 	}
 	return apiCmd(m, func(ctx context.Context, api API) (draftLoadedMsg, error) {
-		d, err := store.Load(id)
+		// A draft for a pause that is over is removed, not offered.
+		d, err := store.Current(id, pause)
 		msg := draftLoadedMsg{id: id, draft: d, err: err}
 		// Without the earlier answers the form starts from the defaults.
 		if rs, rerr := api.Responses(ctx, id); rerr == nil {
@@ -236,13 +246,49 @@ func (m *Model) draftFlushCmd() tea.Cmd {
 	return func() tea.Msg { return draftSavedMsg{err: store.Flush()} }
 }
 
-// draftDebounce is how long typing must pause before the draft is written.
-const draftDebounce = 400 * time.Millisecond
+// draftDebounce is how long typing must pause before the draft is written;
+// draftMaxWait bounds how long a change waits while typing goes on (a key
+// every 300 ms restarts the debounce for ever). So typing that is not on
+// disk is at most draftMaxWait (1 s) old, plus the write itself.
+const (
+	draftDebounce = 400 * time.Millisecond
+	draftMaxWait  = time.Second
+)
 
-func (m *Model) draftDebounceCmd() tea.Cmd {
+// draftChangedCmd restarts the debounce and, for the first change since the
+// last write, starts the max-wait timer.
+func (m *Model) draftChangedCmd() tea.Cmd {
 	m.draftGen++
 	gen := m.draftGen
-	return newTick(draftDebounce, func(time.Time) tea.Msg { return draftFlushMsg{gen: gen} })
+	debounce := newTick(draftDebounce, func(time.Time) tea.Msg { return draftFlushMsg{gen: gen} })
+	if m.draftUnsaved {
+		return debounce
+	}
+	m.draftUnsaved = true
+	m.draftMaxGen++
+	maxGen := m.draftMaxGen
+	return tea.Batch(debounce, newTick(draftMaxWait, func(time.Time) tea.Msg { return draftFlushMsg{gen: maxGen, maxWait: true} }))
+}
+
+// onDraftTimer writes the drafts when the timer is still the current one;
+// either timer supersedes the other.
+func (m *Model) onDraftTimer(msg draftFlushMsg) tea.Cmd {
+	if (msg.maxWait && msg.gen != m.draftMaxGen) || (!msg.maxWait && msg.gen != m.draftGen) || !m.draftUnsaved {
+		return nil
+	}
+	m.draftUnsaved = false
+	m.draftGen++
+	m.draftMaxGen++
+	return m.draftFlushCmd()
+}
+
+// pauseOverCmd removes the draft of a run seen to have left its pause.
+func (m *Model) pauseOverCmd(id string) tea.Cmd {
+	store := m.drafts
+	return func() tea.Msg {
+		_, err := store.Current(id, "")
+		return draftSavedMsg{err: err}
+	}
 }
 
 // afterResumeCmd forgets the draft after a resume: what was sent is on the

@@ -93,7 +93,8 @@ type shutdownMsg struct{}
 
 // Run opens the full-screen inbox and returns when the user quits. Drafts
 // are written before it returns, also when the program ends on SIGHUP (SSH
-// drop) or SIGTERM.
+// drop) or SIGTERM. If a resume or cancel was still in flight, the error
+// is (or joins) a *QuitInFlightError.
 func Run(ctx context.Context, o Options) error {
 	m, err := New(ctx, o)
 	if err != nil {
@@ -146,5 +147,6 @@ func Run(ctx context.Context, o Options) error {
 	if flushErr != nil {
 		flushErr = fmt.Errorf("saving drafts: %w", flushErr)
 	}
-	return errors.Join(runErr, flushErr)
+	// Quitting does not stop a request already sent: say what is unknown.
+	return errors.Join(m.QuitError(), runErr, flushErr)
 }

@@ -237,6 +237,12 @@ func errorSummary(err error) string {
 
 func (m *Model) footer() string {
 	s := m.c.Styles
+	if lines := m.failureLines(); lines != nil {
+		for i, l := range lines {
+			lines[i] = s.StatusErr.Render(l)
+		}
+		return strings.Join(lines, "\n") + "\n" + common.Truncate(s.KeyDesc.Render(failureHint), m.width)
+	}
 	var status string
 	switch {
 	case m.screen == scrInbox && m.inbox.Filtering():

@@ -4,11 +4,13 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 
 	"github.com/unpause-dev/unpause/commands/cmdutil"
 	"github.com/unpause-dev/unpause/config"
+	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/tui"
 	"github.com/unpause-dev/unpause/tui/accessible"
 )
@@ -52,7 +54,7 @@ func Run(ctx context.Context, opts *Options) error {
 			StateDir: opts.StateDir, In: opts.IO.In, Out: opts.IO.Out,
 		})
 	}
-	return opts.Run(ctx, tui.Options{
+	return inboxError(opts.Run(ctx, tui.Options{
 		API:             client,
 		Profile:         s.Profile,
 		ServerURL:       s.DisplayURL(),
@@ -64,7 +66,18 @@ func Run(ctx context.Context, opts *Options) error {
 		StateDir:        opts.StateDir,
 		Version:         opts.Factory.Build.Version,
 		SwitchProfile:   func(name string) (tui.API, tui.ProfileInfo, error) { return switchProfile(opts.Factory, name) },
-	})
+	}))
+}
+
+// inboxError gives the inbox's error its exit code: quitting while a resume
+// or cancel was in flight leaves its outcome unknown (ExitUnknown, as for
+// resume and cancel themselves).
+func inboxError(err error) error {
+	var inFlight *tui.QuitInFlightError
+	if errors.As(err, &inFlight) {
+		return cmdutil.WithCode(domain.ExitUnknown, err)
+	}
+	return err
 }
 
 func switchProfile(f *cmdutil.Factory, name string) (tui.API, tui.ProfileInfo, error) {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui/drafts"
 )
 
 func runAccessible(t *testing.T, api *fakeAPI, input string, mod ...func(*Options)) (string, error) {
@@ -259,5 +262,44 @@ func TestAccessibleNeedsClientAndStreams(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("wrote %q", out.String())
+	}
+}
+
+func TestAccessibleDropsDraftOfAPauseThatIsOver(t *testing.T) {
+	dir := t.TempDir()
+	writeDraft := func(id, schemaKey string) {
+		s, err := drafts.Open(dir, fixedNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Set(id, schemaKey, map[string]any{"reviewer": "stale"}, nil, nil)
+		if err := s.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gone := func(id string) bool {
+		_, err := os.Stat(filepath.Join(dir, "drafts", id+".json"))
+		return os.IsNotExist(err)
+	}
+	inDir := func(o *Options) { o.StateDir = dir }
+
+	// Written for an earlier pause (paused-0): not offered, removed.
+	writeDraft("r-deploy", "paused-0-schema")
+	out, _ := runAccessible(t, fixture(t), "2\na\n", inDir)
+	if strings.Contains(out, "Restored draft") || strings.Contains(out, "stale") || !gone("r-deploy") {
+		t.Fatalf("draft of an ended pause offered or kept (gone %v):\n%s", gone("r-deploy"), out)
+	}
+
+	// The run is not paused any more: removed when it is shown.
+	writeDraft("r-deploy", "paused-1-schema")
+	api := fixture(t)
+	r := api.runs[1]
+	st := *r.State
+	st.Type, st.Name = "RUNNING", "Running"
+	r.State = &st
+	api.getRun["r-deploy"] = &r
+	out, _ = runAccessible(t, api, "2\nq\n", inDir)
+	if !gone("r-deploy") {
+		t.Fatalf("draft of a run no longer paused kept:\n%s", out)
 	}
 }

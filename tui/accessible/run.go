@@ -17,6 +17,11 @@ func (a *session) run(r *apiclient.Run) error {
 	if fresh, err := a.api.GetRun(a.ctx, r.ID); err == nil && fresh != nil {
 		r = fresh
 	}
+	if !r.Paused() {
+		// Its draft is for a pause that is over (a send reported as failed
+		// may have resumed it after all): drafts.Store.Current removes it.
+		_, _ = a.store.Current(r.ID, "")
+	}
 	now := a.o.Now()
 	var req *apiclient.InputRequest
 	var schema *inputschema.Schema
@@ -154,10 +159,11 @@ func (a *session) resumeNoInput(r *apiclient.Run) (done bool, err error) {
 	return a.outcome(domain.Action{Kind: domain.Resume, RunID: r.ID}, res, err), nil
 }
 
-// savedValues are the draft's values, else the answer the run received for
+// savedValues are the draft's values (if it was written for this pause; a
+// draft for an earlier one is removed), else the answer the run received for
 // an earlier pause (kept by the server; secrets are typed anew), else nil.
 func (a *session) savedValues(r *apiclient.Run, schema *inputschema.Schema) map[string]any {
-	if d, err := a.store.Load(r.ID); err == nil && d != nil {
+	if d, err := a.store.Current(r.ID, r.State.Details.RunInputKeyset.Schema); err == nil && d != nil {
 		a.printf("Restored draft from %s.\n", common.Stamp(d.SavedAt))
 		return d.Values
 	}

@@ -152,6 +152,23 @@ func (s *Store) Load(runID string) (*Draft, error) {
 	return d, nil
 }
 
+// Current returns a run's draft if it was written for the pause the run is
+// in now: pause is that pause's schema key (run_input_keyset.schema), ""
+// when the run is not paused or asks no input. A draft for a pause that is
+// over (a send reported as failed that resumed the run after all, or a run
+// that paused again) is deleted, and (nil, nil) returned. A draft from
+// before schema keys were recorded is kept while the run is paused.
+func (s *Store) Current(runID, pause string) (*Draft, error) {
+	d, err := s.Load(runID)
+	if err != nil || d == nil {
+		return d, err
+	}
+	if pause != "" && (d.SchemaKey == "" || d.SchemaKey == pause) {
+		return d, nil
+	}
+	return nil, s.Delete(runID)
+}
+
 // Flush writes every draft changed since the last Flush and removes the
 // files of deleted drafts. Safe to call from any goroutine, any number of
 // times (signal handlers and the quit path call it).

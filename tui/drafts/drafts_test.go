@@ -176,3 +176,34 @@ func TestNumbersKeepTheirTypes(t *testing.T) {
 		t.Fatalf("%#v", d.Values)
 	}
 }
+
+func TestCurrentDeletesDraftsOfAPauseThatIsOver(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir, clock())
+	s.Set("run-1", "paused-1-schema", map[string]any{"size": "small"}, nil, nil)
+	s.Set("run-2", "paused-1-schema", map[string]any{"size": "large"}, nil, nil)
+	s.Set("run-3", "paused-1-schema", map[string]any{"size": "medium"}, nil, nil)
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	s2, _ := Open(dir, clock())
+	// Same pause: kept.
+	if d, err := s2.Current("run-1", "paused-1-schema"); err != nil || d == nil || d.Values["size"] != "small" {
+		t.Fatalf("same pause: %+v %v", d, err)
+	}
+	// Paused again (another schema key) and not paused at all: removed.
+	if d, err := s2.Current("run-2", "paused-2-schema"); err != nil || d != nil {
+		t.Fatalf("new pause: %+v %v", d, err)
+	}
+	if d, err := s2.Current("run-3", ""); err != nil || d != nil {
+		t.Fatalf("not paused: %+v %v", d, err)
+	}
+	for _, id := range []string{"run-2", "run-3"} {
+		if _, err := os.Stat(filepath.Join(dir, "drafts", id+".json")); !os.IsNotExist(err) {
+			t.Fatalf("%s: draft of an ended pause still on disk: %v", id, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "drafts", "run-1.json")); err != nil {
+		t.Fatal(err)
+	}
+}
