@@ -39,8 +39,10 @@ const (
 	verifyDelay  = time.Second
 	unknownWait  = 15 * time.Second
 	// rolledBackRetries bounds how often a resume or cancel is sent again
-	// after the server answered 503/429 and the run read back unchanged.
-	rolledBackRetries = 3
+	// after the server answered 503/429 and the run read back unchanged:
+	// with the backoff, about 15 s, which twenty operators resuming at once
+	// on SQLite need.
+	rolledBackRetries = 6
 )
 
 // Resume answers a paused run. input is the run_input object; nil sends no
@@ -127,7 +129,9 @@ func (c *Client) sendAgain(ctx context.Context, attempt int, cause, verifyErr er
 	if ce.StatusCode != http.StatusServiceUnavailable && ce.StatusCode != http.StatusTooManyRequests {
 		return false
 	}
-	return c.sleep(ctx, time.Duration(attempt+1)*500*time.Millisecond) == nil
+	// Jittered exponential backoff: many writers refused together (SQLite's
+	// one writer under twenty operators) must not all come back at once.
+	return c.sleep(ctx, backoff(attempt)) == nil
 }
 
 // NotPausedOutcome, for a run that is no longer paused, tells an expired pause from any other end: Prefect's

@@ -455,6 +455,13 @@ func (l *lineLog) String() string {
 
 // waitPrefix returns the rest of the first line starting with prefix. It gives up after
 // timeout or when done is closed (the process exited) and no such line was printed.
+// snapshot returns the complete lines so far.
+func (l *lineLog) snapshot() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.lines...)
+}
+
 func (l *lineLog) waitPrefix(prefix string, timeout time.Duration, done <-chan struct{}) (string, bool) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()

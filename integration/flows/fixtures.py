@@ -32,6 +32,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 from datetime import datetime
 from enum import Enum
 from typing import Any, Callable, List, Literal, Optional
@@ -54,16 +55,26 @@ FIXTURE_TAGS = ("unpause-fixture",)
 # --------------------------------------------------------------------------- helpers
 
 
+_print_lock = threading.Lock()  # ``many`` runs announce from several threads
+
+
 def announce() -> str:
     """Print the current flow run id so the test can find the run."""
     run_id = str(runtime_flow_run.id)
-    print(f"FLOW_RUN_ID={run_id}", flush=True)
+    with _print_lock:  # one whole line per run, never two interleaved
+        sys.stdout.write(f"FLOW_RUN_ID={run_id}\n")
+        sys.stdout.flush()
     return run_id
 
 
 def write_out(result: dict[str, Any], path: Optional[str] = None) -> None:
-    """Write the result JSON atomically (tests poll for the file)."""
+    """Write the result JSON atomically (tests poll for the file).
+
+    With several runs in one process (``many``) each writes ``<out>.<flow run id>``.
+    """
     path = path or os.environ.get("UNPAUSE_FIXTURE_OUT")
+    if path and os.environ.get("UNPAUSE_FIXTURE_PER_RUN") == "1":
+        path = f"{path}.{result['flow_run_id']}"
     if not path:
         print("RESULT=" + json.dumps(to_jsonable_python(result)), flush=True)
         return
@@ -351,9 +362,33 @@ def trigger(deployment: str, flow_name: str, out: str, timeout: Optional[int]) -
     print(f"FLOW_RUN_ID={run.id}", flush=True)
 
 
+def many(count: int, timeout: Optional[int]) -> int:
+    """Run count greeting flows at once, one thread each (one Python process for all)."""
+    os.environ["UNPAUSE_FIXTURE_PER_RUN"] = "1"
+    kwargs = {} if timeout is None else {"timeout": timeout}
+    failures: list[BaseException] = []
+
+    def one() -> None:
+        try:
+            with tags(*FIXTURE_TAGS, "many"):
+                greeting(**kwargs)
+        except BaseException as exc:  # reported below: a thread's exception is lost otherwise
+            failures.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for exc in failures:
+        print(f"run failed: {exc!r}", file=sys.stderr, flush=True)
+    return 1 if failures else 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("fixture", choices=[*PAUSING_FLOWS, "serve", "trigger"])
+    parser.add_argument("fixture", choices=[*PAUSING_FLOWS, "serve", "trigger", "many"])
+    parser.add_argument("--count", type=int, default=20, help="many: how many greeting runs")
     parser.add_argument("--timeout", type=int, help="pause timeout in seconds")
     parser.add_argument(
         "--poll",
@@ -377,6 +412,9 @@ def main(argv: list[str]) -> int:
     if args.fixture == "trigger":
         trigger(args.deployment, args.flow, args.out or os.environ.get("UNPAUSE_FIXTURE_OUT", ""), args.timeout)
         return 0
+
+    if args.fixture == "many":
+        return many(args.count, args.timeout)
 
     fn = PAUSING_FLOWS[args.fixture]
     kwargs = {} if args.timeout is None else {"timeout": args.timeout}
