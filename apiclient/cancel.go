@@ -64,7 +64,15 @@ func (c *Client) Cancel(ctx context.Context, runID, reason string) (*ActionResul
 	if before.State.Details.PauseReschedule {
 		return c.markCancelled(ctx, op, before, before, reason, ProcessNone)
 	}
-	res, err := c.setState(ctx, op, before, "CANCELLING", reason)
+	res, err := c.setState(ctx, op, before, "CANCELLING", reason, false)
+	if err == nil && res.Outcome == OutcomeRejected && res.State != nil && res.State.Type == "PAUSED" {
+		// Prefect 2.x (and 3.x before 3.1) refuse PAUSED -> CANCELLING without
+		// force (src/prefect/server/orchestration/core_policy.py there has no
+		// rule for it); Prefect's own UI forces it. The run was read PAUSED
+		// just now, so force cannot overwrite a finished run but in that
+		// instant.
+		res, err = c.setState(ctx, op, before, "CANCELLING", reason, true)
+	}
 	if err != nil || res.State == nil {
 		return res, err
 	}
@@ -130,7 +138,7 @@ func (c *Client) reassert(ctx context.Context, op string, before *FlowRun, cur *
 // markCancelled sends CANCELLED with the reason (force false) to the run as
 // it is now (cur); paused is the run as it was while paused.
 func (c *Client) markCancelled(ctx context.Context, op string, cur, paused *FlowRun, reason string, fate ProcessFate) (*ActionResult, error) {
-	res, err := c.setState(ctx, op, cur, "CANCELLED", reason)
+	res, err := c.setState(ctx, op, cur, "CANCELLED", reason, false)
 	if err != nil {
 		return res, err
 	}
@@ -150,10 +158,10 @@ func withFate(res *ActionResult, paused *FlowRun, fate ProcessFate) *ActionResul
 	return res
 }
 
-// setState proposes one state with force false and reads the answer. After
+// setState proposes one state and reads the answer. After
 // a failure whose effect is unknown it reads the run back (verify) and only
 // sends again when the server answered 503/429 and the run is unchanged.
-func (c *Client) setState(ctx context.Context, op string, cur *FlowRun, typ, reason string) (*ActionResult, error) {
+func (c *Client) setState(ctx context.Context, op string, cur *FlowRun, typ, reason string, force bool) (*ActionResult, error) {
 	type stateCreate struct {
 		Type    string `json:"type"`
 		Name    string `json:"name"`
@@ -163,7 +171,7 @@ func (c *Client) setState(ctx context.Context, op string, cur *FlowRun, typ, rea
 	body := struct {
 		State stateCreate `json:"state"`
 		Force bool        `json:"force"`
-	}{State: stateCreate{Type: typ, Name: name, Message: reason}}
+	}{State: stateCreate{Type: typ, Name: name, Message: reason}, Force: force}
 	path := "/flow_runs/" + url.PathEscape(cur.ID) + "/set_state"
 	for attempt := 0; ; attempt++ {
 		resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})

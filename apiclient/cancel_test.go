@@ -125,7 +125,7 @@ func TestCancelRunFinishedMeanwhile(t *testing.T) {
 		t.Fatal(fr, err)
 	}
 	srv.SetState(id, "COMPLETED", "Completed", "")
-	res, err := c.setState(context.Background(), "cancel run", fr, "CANCELLING", "late")
+	res, err := c.setState(context.Background(), "cancel run", fr, "CANCELLING", "late", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,5 +147,25 @@ func TestCancelNotPausedSendsNothing(t *testing.T) {
 	}
 	if res.Outcome != OutcomeNotPaused || srv.Writes() != 0 {
 		t.Errorf("outcome %q, %d writes", res.Outcome, srv.Writes())
+	}
+}
+
+// Prefect 2.x refuses PAUSED -> CANCELLING without force: the cancel forces
+// it, as Prefect's UI does, and still ends Cancelled with the reason.
+func TestCancelOnPrefect2Rules(t *testing.T) {
+	srv := prefecttest.New(t)
+	srv.UsePrefect2Rules()
+	deadline := time.Now().Add(time.Hour)
+	id := srv.Add(prefecttest.Run{Timeout: &deadline})
+	res, err := cancelClient(t, srv, time.Second).Cancel(context.Background(), id, "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if typ, _, msg := srv.State(id); res.Outcome != OutcomeCancelled || typ != "CANCELLED" || msg != "r" {
+		t.Fatalf("outcome %q, run %s %q; want cancelled with the reason", res.Outcome, typ, msg)
+	}
+	bodies := srv.Bodies("POST", "/api/flow_runs/"+id+"/set_state")
+	if len(bodies) != 3 || !strings.Contains(bodies[1], `"force":true`) || strings.Contains(bodies[2], `"force":true`) {
+		t.Errorf("sent %q, want CANCELLING, CANCELLING forced, CANCELLED", bodies)
 	}
 }

@@ -54,6 +54,8 @@ type Server struct {
 	flows    map[string]string            // flow id → name
 	deps     map[string]string            // deployment id → name
 	requests []Request
+	// prefect2 follows Prefect 2.x's rules where they differ (UsePrefect2Rules).
+	prefect2 bool
 	runners  map[string]time.Duration    // run id → Run.RunnerStopsAfter
 	logs     map[string][]map[string]any // run id → log lines, oldest first
 	pauses   map[string]int              // run id → pauses so far
@@ -229,6 +231,15 @@ func (s *Server) filterLogs(w http.ResponseWriter, body []byte) {
 	reply(w, http.StatusOK, out)
 }
 
+// UsePrefect2Rules makes the server refuse PAUSED -> CANCELLING without
+// force, as Prefect 2.x does ("This run cannot transition to the
+// StateType.CANCELLING state from the StateType.PAUSED state.").
+func (s *Server) UsePrefect2Rules() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prefect2 = true
+}
+
 // SetState moves a run to another state, as something outside unpause
 // would (the flow finishing, another operator).
 func (s *Server) SetState(id, typ, name, message string) {
@@ -396,6 +407,9 @@ func (s *Server) setState(w http.ResponseWriter, run map[string]any, body []byte
 	switch {
 	case curType == "CANCELLING" && req.State.Type != "CANCELLED" && !req.Force:
 		reply(w, http.StatusOK, orchestration("REJECT", cur, "Cannot transition flows that are cancelling to a state other than Cancelled."))
+		return
+	case s.prefect2 && req.State.Type == "CANCELLING" && curType == "PAUSED" && !req.Force:
+		reply(w, http.StatusOK, orchestration("REJECT", cur, "This run cannot transition to the StateType.CANCELLING state from the StateType.PAUSED state."))
 		return
 	case req.State.Type == "CANCELLING" && terminal(curType) && !req.Force:
 		reply(w, http.StatusOK, orchestration("ABORT", nil, "Run is already in terminal state "+curType+"."))

@@ -43,7 +43,10 @@ from pydantic_core import to_jsonable_python
 
 from prefect import flow, get_run_logger, tags
 from prefect.exceptions import FlowPauseTimeout
-from prefect.flow_runs import pause_flow_run, suspend_flow_run
+try:  # Prefect 3
+    from prefect.flow_runs import pause_flow_run, suspend_flow_run
+except ImportError:  # Prefect 2.x exports them at the top level
+    from prefect import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
 from prefect.runtime import flow_run as runtime_flow_run
 
