@@ -92,7 +92,13 @@ func TestFixtureFlowsPauseWithSchemas(t *testing.T) {
 		// with_initial_data turns the kwargs into defaults; untouched fields keep metadata.
 		assertEqual(t, "approve default", dig(schema, "properties", "approve", "default"), true)
 		assertEqual(t, "environment default", dig(schema, "properties", "environment", "default"), "production")
-		assertEqual(t, "environment enum", dig(schema, "properties", "environment", "enum"), []any{"staging", "production"})
+		if prefect2(t) {
+			// Prefect 2's with_initial_data rebuilds the model with plain field types: the
+			// Literal's enum is gone from the schema it stores (unpause shows a text field).
+			assertEqual(t, "environment enum (Prefect 2)", dig(schema, "properties", "environment", "enum"), nil)
+		} else {
+			assertEqual(t, "environment enum", dig(schema, "properties", "environment", "enum"), []any{"staging", "production"})
+		}
 		assertEqual(t, "reviewer minLength", dig(schema, "properties", "reviewer", "minLength"), 2.0)
 		assertEqual(t, "required", schema["required"], []any{"reviewer"})
 

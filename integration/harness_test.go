@@ -821,3 +821,21 @@ func runUnpauseWith(t testing.TB, o UnpauseOpts, args ...string) (stdout, stderr
 	}
 	return outBuf.String(), errBuf.String(), exitCode
 }
+
+// prefect2 reports whether the test server is Prefect 2.x (from /admin/version), for
+// the few expectations where Prefect itself behaves differently.
+func prefect2(t testing.TB) bool {
+	t.Helper()
+	apiURL, _ := requireServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	status, body, err := apiDo(ctx, http.MethodGet, apiURL+"/admin/version", nil)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("GET /admin/version: %d %v", status, err)
+	}
+	var v string
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("/admin/version: %s", body)
+	}
+	return strings.HasPrefix(v, "2.")
+}

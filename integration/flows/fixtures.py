@@ -32,7 +32,6 @@ import json
 import os
 import sys
 import tempfile
-import threading
 from datetime import datetime
 from enum import Enum
 from typing import Any, Callable, List, Literal, Optional
@@ -58,15 +57,12 @@ FIXTURE_TAGS = ("unpause-fixture",)
 # --------------------------------------------------------------------------- helpers
 
 
-_print_lock = threading.Lock()  # ``many`` runs announce from several threads
-
-
 def announce() -> str:
     """Print the current flow run id so the test can find the run."""
     run_id = str(runtime_flow_run.id)
-    with _print_lock:  # one whole line per run, never two interleaved
-        sys.stdout.write(f"FLOW_RUN_ID={run_id}\n")
-        sys.stdout.flush()
+    # One write: ``many`` runs share a stdout, and their lines must not interleave.
+    sys.stdout.write(f"FLOW_RUN_ID={run_id}\n")
+    sys.stdout.flush()
     return run_id
 
 
@@ -344,6 +340,9 @@ def serve_fixture(deployment: str, flow_name: str) -> None:
     from prefect import serve
 
     fn = served_flow(flow_name)
+    # Prefect 2.x wants the flow's file under the working directory
+    # (RunnerDeployment.from_flow); every path the fixtures use is absolute.
+    os.chdir(os.path.dirname(os.path.abspath(__file__)))
     dep = fn.to_deployment(name=deployment, tags=list(FIXTURE_TAGS))
     # Register first so the test can trigger runs as soon as this line appears;
     # serve() upserts the same deployment again.
@@ -366,26 +365,21 @@ def trigger(deployment: str, flow_name: str, out: str, timeout: Optional[int]) -
 
 
 def many(count: int, timeout: Optional[int]) -> int:
-    """Run count greeting flows at once, one thread each (one Python process for all)."""
-    os.environ["UNPAUSE_FIXTURE_PER_RUN"] = "1"
-    kwargs = {} if timeout is None else {"timeout": timeout}
-    failures: list[BaseException] = []
+    """Run count greeting flows at once, one child process each.
 
-    def one() -> None:
-        try:
-            with tags(*FIXTURE_TAGS, "many"):
-                greeting(**kwargs)
-        except BaseException as exc:  # reported below: a thread's exception is lost otherwise
-            failures.append(exc)
+    Processes, not threads: Prefect 2's engine crashes flows run side by side in threads.
+    The children share this process group (the harness stops them with it) and stdout,
+    where each prints its FLOW_RUN_ID line in one write.
+    """
+    import subprocess
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    for exc in failures:
-        print(f"run failed: {exc!r}", file=sys.stderr, flush=True)
-    return 1 if failures else 0
+    env = {**os.environ, "UNPAUSE_FIXTURE_PER_RUN": "1"}
+    args = [sys.executable, os.path.abspath(__file__), "greeting"]
+    if timeout is not None:
+        args += ["--timeout", str(timeout)]
+    children = [subprocess.Popen(args, env=env) for _ in range(count)]
+    codes = [child.wait() for child in children]
+    return max(codes)
 
 
 def main(argv: list[str]) -> int:
@@ -426,6 +420,12 @@ def main(argv: list[str]) -> int:
             fn(**kwargs)
         except FlowPauseTimeout:
             return 3
+        except Exception as exc:
+            # Prefect 2.x: the server fails the expired pause, and the engine raises
+            # FailedRun("The flow was failed and never resumed.") instead.
+            if "never resumed" in str(exc):
+                return 3
+            raise
     return 0
 
 
