@@ -319,25 +319,32 @@ func (c *Client) verify(ctx context.Context, op string, act action, before *Flow
 			res.Outcome = OutcomeCancelled
 		}
 	case actionResume:
-		resumedLooking := typ == "RUNNING" || typ == "SCHEDULED" || typ == "PENDING" || typ == "COMPLETED"
-		var ks *Keyset
-		if before.State != nil {
-			ks = before.State.Details.RunInputKeyset
-		}
-		if ks != nil && ks.Response != "" {
-			if got, found, err := c.storedResponse(ctx, before.ID, ks.Response); err == nil && found {
-				if len(input) > 0 && string(bytes.TrimSpace(input)) != "null" && !sameJSON(got, input) {
-					res.Reason += "; a different answer was recorded, so someone else resumed it"
-					return res, nil
-				}
-				resumedLooking = true
-			}
-		}
-		if resumedLooking {
-			res.Outcome = OutcomeResumed
-		}
+		c.resumedOrNot(ctx, before, typ, input, res)
 	}
 	return res, nil
+}
+
+// resumedOrNot decides a resume learnt by reading the run back: resumed when
+// the pause holds this answer (or, without one, the run went on), not when it
+// holds another answer.
+func (c *Client) resumedOrNot(ctx context.Context, before *FlowRun, typ string, input json.RawMessage, res *ActionResult) {
+	resumedLooking := typ == "RUNNING" || typ == "SCHEDULED" || typ == "PENDING" || typ == "COMPLETED"
+	var ks *Keyset
+	if before.State != nil {
+		ks = before.State.Details.RunInputKeyset
+	}
+	if ks != nil && ks.Response != "" {
+		if got, found, err := c.storedResponse(ctx, before.ID, ks.Response); err == nil && found {
+			if len(input) > 0 && string(bytes.TrimSpace(input)) != "null" && !sameJSON(got, input) {
+				res.Reason += "; a different answer was recorded, so someone else resumed it"
+				return
+			}
+			resumedLooking = true
+		}
+	}
+	if resumedLooking {
+		res.Outcome = OutcomeResumed
+	}
 }
 
 // stateChanged reports whether the run left the state it was in before.
