@@ -60,6 +60,9 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 		}
 		body = map[string]json.RawMessage{"run_input": trimmed}
 	}
+	if err := c.checkServer(ctx, op); err != nil {
+		return nil, err
+	}
 	// An unknown id makes /resume answer 500, so read the run first.
 	before, err := c.getFlowRun(ctx, op, runID)
 	if err != nil {

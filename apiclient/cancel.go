@@ -54,6 +54,9 @@ const (
 // WaitsUntil say whether the flow's process is still waiting.
 func (c *Client) Cancel(ctx context.Context, runID, reason string) (*ActionResult, error) {
 	const op = "cancel run"
+	if err := c.checkServer(ctx, op); err != nil {
+		return nil, err
+	}
 	before, err := c.getFlowRun(ctx, op, runID)
 	if err != nil {
 		return nil, err

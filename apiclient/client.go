@@ -76,6 +76,11 @@ type Client struct {
 
 	csrf csrfState
 
+	// The server's version is checked once (checkServer).
+	versionMu      sync.Mutex
+	versionChecked bool
+	versionErr     error
+
 	namesMu         sync.Mutex
 	flowNames       map[string]string // flow id -> name ("" when the flow is gone)
 	deploymentNames map[string]string // deployment id -> name

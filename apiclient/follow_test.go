@@ -2,6 +2,8 @@ package apiclient
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +99,49 @@ func TestFollowResume(t *testing.T) {
 				t.Error("no state")
 			}
 		})
+	}
+}
+
+func TestOlderThan(t *testing.T) {
+	for _, c := range []struct {
+		v    string
+		want bool
+	}{
+		{"2.13.5", true}, {"1.4.0", true}, {"2.14.0", false}, {"2.20.17", false}, {"3.9.1", false},
+		{"3.9.1.dev3+gabc", false}, {"2.14.0rc1", false}, {"weird", false}, {"", false}, {"2.13", false},
+	} {
+		if got := olderThan(c.v, MinServerVersion); got != c.want {
+			t.Errorf("olderThan(%q) = %v, want %v", c.v, got, c.want)
+		}
+	}
+}
+
+// A server older than Prefect 2.14 (no flow run input) is refused before
+// anything is sent, with a message that says what to do; the version is
+// read once per client.
+func TestUnsupportedServerRefused(t *testing.T) {
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{})
+	srv.Handle("GET /api/admin/version", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`"2.13.5"`))
+	})
+	c, err := New(Options{BaseURL: srv.APIURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range []func() error{
+		func() error { _, err := c.Resume(context.Background(), id, nil); return err },
+		func() error { _, err := c.Cancel(context.Background(), id, "r"); return err },
+	} {
+		err := call()
+		if KindOf(err) != ErrConfig || !strings.Contains(err.Error(), "Prefect 2.13.5, which unpause does not support: it needs Prefect 2.14.0 or newer") {
+			t.Errorf("err = %v", err)
+		}
+	}
+	if srv.Writes() != 0 {
+		t.Errorf("%d writes to an unsupported server", srv.Writes())
+	}
+	if n := len(srv.Bodies("GET", "/api/admin/version")); n != 1 {
+		t.Errorf("version read %d times, want once", n)
 	}
 }

@@ -1,6 +1,8 @@
 package apiclient
 
 import (
+	"strconv"
+	"fmt"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -64,4 +66,75 @@ func (c *Client) ServerVersion(ctx context.Context) (string, error) {
 		return "", c.decodeError(op, http.MethodGet, path, resp, err)
 	}
 	return strings.TrimSpace(v), nil
+}
+
+// MinServerVersion is the oldest Prefect server unpause acts on: flow run
+// input (pause_flow_run(wait_for_input=...) and /flow_runs/{id}/input) came
+// with Prefect 2.14.
+const MinServerVersion = "2.14.0"
+
+// checkServer refuses, once per client, a server older than
+// MinServerVersion before anything is read as a run input or sent: a clear
+// message rather than a wrong action. A server whose version cannot be read
+// (Prefect Cloud, a proxy) is not refused.
+func (c *Client) checkServer(ctx context.Context, op string) error {
+	c.versionMu.Lock()
+	defer c.versionMu.Unlock()
+	if c.versionChecked {
+		return c.versionErr
+	}
+	v, err := c.ServerVersion(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err // not checked: try again next time
+		}
+		c.versionChecked = true
+		return nil
+	}
+	c.versionChecked = true
+	if olderThan(v, MinServerVersion) {
+		c.versionErr = &Error{
+			Op: op, Kind: ErrConfig,
+			Reason: fmt.Sprintf("the server at %s runs Prefect %s, which unpause does not support: it needs Prefect %s or newer "+
+				"(flow run input came with 2.14); upgrade the server", c.display, v, MinServerVersion),
+		}
+	}
+	return c.versionErr
+}
+
+// olderThan compares dotted release numbers ("2.13.5" < "2.14.0"); a
+// version it cannot read is not older.
+func olderThan(v, minimum string) bool {
+	a, b := releaseParts(v), releaseParts(minimum)
+	if a == nil || b == nil {
+		return false
+	}
+	for i := range 3 {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
+}
+
+// releaseParts reads the first three numbers of a version such as
+// "3.9.1" or "3.9.1.dev2+gabc"; nil when it does not start with one.
+func releaseParts(v string) []int {
+	parts := strings.SplitN(v, ".", 4)
+	if len(parts) < 3 {
+		return nil
+	}
+	out := make([]int, 3)
+	for i := range 3 {
+		digits := parts[i]
+		if j := strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }); j >= 0 {
+			digits = digits[:j]
+		}
+		n, err := strconv.Atoi(digits)
+		if err != nil {
+			return nil
+		}
+		out[i] = n
+	}
+	return out
 }
