@@ -107,8 +107,16 @@ func TestOlderThan(t *testing.T) {
 		v    string
 		want bool
 	}{
-		{"2.13.5", true}, {"1.4.0", true}, {"2.14.0", false}, {"2.20.17", false}, {"3.9.1", false},
-		{"3.9.1.dev3+gabc", false}, {"2.14.0rc1", false}, {"weird", false}, {"", false}, {"2.13", false},
+		{"2.13.5", true},
+		{"1.4.0", true},
+		{"2.14.0", false},
+		{"2.20.17", false},
+		{"3.9.1", false},
+		{"3.9.1.dev3+gabc", false},
+		{"2.14.0rc1", false},
+		{"weird", false},
+		{"", false},
+		{"2.13", false},
 	} {
 		if got := olderThan(c.v, MinServerVersion); got != c.want {
 			t.Errorf("olderThan(%q) = %v, want %v", c.v, got, c.want)

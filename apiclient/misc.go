@@ -1,11 +1,11 @@
 package apiclient
 
 import (
-	"strconv"
-	"fmt"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
