@@ -40,7 +40,10 @@ from prefect.client.schemas.actions import FlowRunCreate
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.responses import SetStateStatus
 from prefect.input import RunInput
-from prefect.input.actions import acreate_flow_run_input
+try:  # Prefect 3
+    from prefect.input.actions import acreate_flow_run_input
+except ImportError:  # Prefect 2.x: the same coroutine under its older name
+    from prefect.input.actions import create_flow_run_input as acreate_flow_run_input
 from prefect.input.run_input import keyset_from_paused_state, run_input_subclass_from_type
 from prefect.states import Paused, Running, Suspended, to_state_create
 
