@@ -45,7 +45,14 @@ try:  # Prefect 3
 except ImportError:  # Prefect 2.x: the same coroutine under its older name
     from prefect.input.actions import create_flow_run_input as acreate_flow_run_input
 from prefect.input.run_input import keyset_from_paused_state, run_input_subclass_from_type
-from prefect.states import Paused, Running, Suspended, to_state_create
+from prefect.states import Paused, Running, Suspended
+
+try:  # Prefect 3
+    from prefect.states import to_state_create
+except ImportError:  # Prefect 2.x: a State method
+
+    def to_state_create(state: Any) -> Any:
+        return state.to_state_create()
 
 # --------------------------------------------------------------------------- input models
 

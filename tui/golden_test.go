@@ -20,7 +20,7 @@ import (
 func goldenProgram(t *testing.T, w, h int) (*teatest.TestModel, *Model) {
 	t.Helper()
 	m, err := New(t.Context(), Options{
-		API: withEarlierAnswer(fixture(t)), Profile: "prod", ServerURL: "http://127.0.0.1:4200/api",
+		API: fixture(t), Profile: "prod", ServerURL: "http://127.0.0.1:4200/api",
 		Profiles: []string{"prod", "staging"}, RefreshInterval: 10 * time.Second,
 		StateDir: t.TempDir(), Now: fixedNow, Theme: "dark",
 	})
