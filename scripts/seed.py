@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import os
 import random
 import sys
@@ -53,6 +54,22 @@ except ImportError:  # Prefect 2.x: a State method
 
     def to_state_create(state: Any) -> Any:
         return state.to_state_create()
+
+def dump(model: Any, **kw: Any) -> Any:
+    """A client model as JSON data (pydantic v2 models in Prefect 3, v1 ones in 2.x)."""
+    if hasattr(model, "model_dump"):
+        return model.model_dump(mode="json", **kw)
+    import json
+
+    return json.loads(model.json(**kw))
+
+
+async def post(client: Any, path: str, body: Any) -> Any:
+    """POST with the client's own HTTP session (Prefect 3's request, 2.x's _client)."""
+    if hasattr(client, "request"):
+        return await client.request("POST", path, json=body)
+    return await client._client.post(path, json=body)
+
 
 # --------------------------------------------------------------------------- input models
 
@@ -143,7 +160,7 @@ DEPLOYMENTS = {  # flow name -> deployment names; runs of these flows mostly com
 }
 # acreate_flow_run_input is wrapped by client_injector, which would open a new client per
 # call; the undecorated function takes our shared client as its first argument.
-_create_input = acreate_flow_run_input.__wrapped__
+_create_input = inspect.unwrap(acreate_flow_run_input)  # Prefect 2 wraps it twice (sync_compatible, inject_client)
 
 TAGS = ["ops", "finance", "ml", "nightly", "urgent", "eu", "us", "team-a", "team-b"]
 
@@ -178,7 +195,7 @@ class Seeder:
             schema = create_v2_schema(cls.__name__, model_base=cls)
             self.prepared.append(Prepared(kind, schema))
             name = self.name_prefix + kind.flow
-            resp = await self.client.request("POST", "/flows/", json=FlowCreate(name=name).model_dump(mode="json"))
+            resp = await post(self.client, "/flows/", dump(FlowCreate(name=name)))
             self.flow_ids[kind.flow] = UUID(resp.json()["id"])
         for flow, names in DEPLOYMENTS.items():
             self.deployment_ids[flow] = [
@@ -234,10 +251,10 @@ class Seeder:
                 tags=tags,
                 state=to_state_create(initial),
             )
-            resp = await self.client.request(
-                "POST", "/flow_runs/", json=create.model_dump(mode="json", exclude_unset=True)
+            resp = await post(
+                self.client, "/flow_runs/", dump(create, exclude_unset=True)
             )
-            run = FlowRun.model_validate(resp.json())
+            run = FlowRun.model_validate(resp.json()) if hasattr(FlowRun, "model_validate") else FlowRun.parse_obj(resp.json())
         if not self.direct:
             result = await self.client.set_flow_run_state(run.id, state)
             if result.status != SetStateStatus.ACCEPT:
