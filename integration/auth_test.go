@@ -19,14 +19,22 @@ func TestBasicAuthAndCSRFServer(t *testing.T) {
 	t.Parallel()
 	_, python := requireServer(t)
 	root := repoRoot(t)
-	const auth = "admin:s3cret-" + "it"
+	auth := "admin:s3cret-" + "it"
+	// The server this test starts is the version under test. Prefect 2.x has no basic
+	// auth (PREFECT_SERVER_API_AUTH_STRING came with 3.x) and names its CSRF setting
+	// without API_: there the test is CSRF only.
+	serverEnv := []string{"PREFECT_SERVER_API_AUTH_STRING=" + auth, "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED=true"}
+	v2 := prefect2(t)
+	if v2 {
+		auth = ""
+		serverEnv = []string{"UNPAUSE_PREFECT_VERSION=2.20.17", "PREFECT_SERVER_CSRF_PROTECTION_ENABLED=true"}
+	}
 	state := filepath.Join(t.TempDir(), "server.env")
 	script := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command(filepath.Join(root, "scripts", "prefect-server"), args...)
 		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "UNPAUSE_PREFECT_STATE="+state,
-			"PREFECT_SERVER_API_AUTH_STRING="+auth, "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED=true")
+		cmd.Env = append(append(os.Environ(), "UNPAUSE_PREFECT_STATE="+state), serverEnv...)
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		if err := cmd.Run(); err != nil {
@@ -68,9 +76,11 @@ func TestBasicAuthAndCSRFServer(t *testing.T) {
 	if err := jsonUnmarshal(stdout, &runs); err != nil || len(runs) != 6 {
 		t.Fatalf("list printed %d runs (%v):\n%s", len(runs), err, stdout)
 	}
-	_, stderr, code = runUnpauseWith(t, as("admin:wrong"), "list")
-	if code != 8 || !strings.Contains(stderr, "PREFECT_API_AUTH_STRING") || strings.Contains(stderr, "admin:wrong") {
-		t.Errorf("list with a wrong auth string: exit %d, want 8 and a hint that does not echo the secret:\n%s", code, stderr)
+	if !v2 {
+		_, stderr, code = runUnpauseWith(t, as("admin:wrong"), "list")
+		if code != 8 || !strings.Contains(stderr, "PREFECT_API_AUTH_STRING") || strings.Contains(stderr, "admin:wrong") {
+			t.Errorf("list with a wrong auth string: exit %d, want 8 and a hint that does not echo the secret:\n%s", code, stderr)
+		}
 	}
 
 	// Resume the one that needs input by dry-running its defaults first, and
