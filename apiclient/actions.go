@@ -60,16 +60,10 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 		}
 		body = map[string]json.RawMessage{"run_input": trimmed}
 	}
-	if err := c.checkServer(ctx, op); err != nil {
-		return nil, err
-	}
 	// An unknown id makes /resume answer 500, so read the run first.
-	before, err := c.getFlowRun(ctx, op, runID)
-	if err != nil {
-		return nil, err
-	}
-	if before.State == nil || before.State.Type != "PAUSED" {
-		return &ActionResult{Outcome: NotPausedOutcome(before.State), State: before.State, Reason: notPausedReason(before.State)}, nil
+	before, notPaused, err := c.pausedRun(ctx, op, runID)
+	if err != nil || notPaused != nil {
+		return notPaused, err
 	}
 	path := "/flow_runs/" + url.PathEscape(runID) + "/resume"
 	for attempt := 0; ; attempt++ {
@@ -98,6 +92,23 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 			return res, verr
 		}
 	}
+}
+
+// pausedRun is the first step of resume and cancel: the server is one
+// unpause supports, and the run is read. A run that is no longer paused gives
+// its not-paused result, and nothing is to be sent.
+func (c *Client) pausedRun(ctx context.Context, op, runID string) (*FlowRun, *ActionResult, error) {
+	if err := c.checkServer(ctx, op); err != nil {
+		return nil, nil, err
+	}
+	before, err := c.getFlowRun(ctx, op, runID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if before.State == nil || before.State.Type != "PAUSED" {
+		return nil, &ActionResult{Outcome: NotPausedOutcome(before.State), State: before.State, Reason: notPausedReason(before.State)}, nil
+	}
+	return before, nil, nil
 }
 
 // sameAnswerRecorded turns a "not paused any more" answer to a resume into

@@ -54,15 +54,9 @@ const (
 // WaitsUntil say whether the flow's process is still waiting.
 func (c *Client) Cancel(ctx context.Context, runID, reason string) (*ActionResult, error) {
 	const op = "cancel run"
-	if err := c.checkServer(ctx, op); err != nil {
-		return nil, err
-	}
-	before, err := c.getFlowRun(ctx, op, runID)
-	if err != nil {
-		return nil, err
-	}
-	if before.State == nil || before.State.Type != "PAUSED" {
-		return &ActionResult{Outcome: NotPausedOutcome(before.State), State: before.State, Reason: notPausedReason(before.State)}, nil
+	before, notPaused, err := c.pausedRun(ctx, op, runID)
+	if err != nil || notPaused != nil {
+		return notPaused, err
 	}
 	if before.State.Details.PauseReschedule {
 		return c.markCancelled(ctx, op, before, before, reason, ProcessNone)
