@@ -361,6 +361,10 @@ func cloneRaw(d forms.Entered) forms.Entered {
 // deletePath removes the value at a dotted path of nested objects.
 func deletePath(m map[string]any, path string) {
 	for {
+		if _, exact := m[path]; exact {
+			delete(m, path) // a field whose name holds a dot ("a.b") wins over the dotted path
+			return
+		}
 		head, rest, nested := strings.Cut(path, ".")
 		if !nested {
 			delete(m, head)

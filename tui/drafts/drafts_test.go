@@ -207,3 +207,19 @@ func TestCurrentDeletesDraftsOfAPauseThatIsOver(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A secret whose field name holds a dot is left out too.
+func TestDottedSecretNeverWritten(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir, clock())
+	s.Set("r", "k", map[string]any{"db.password": "hunter2-s3cret", "db": map[string]any{"host": "db1"}}, nil, []string{"db.password"})
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "drafts", "*"))
+	for _, f := range files {
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), "hunter2") {
+			t.Fatalf("%s holds the secret:\n%s", f, b)
+		}
+	}
+}
