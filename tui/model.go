@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/forms"
+	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/cancel"
@@ -512,7 +514,11 @@ func (m *Model) applyInput(in *inputMsg) tea.Cmd {
 	case in.schemaErr != nil:
 		cur.inputFailed = true
 		cur.input = in
-		m.runview.SetInputError(fmt.Errorf("the run's schema cannot be used: %w", in.schemaErr))
+		err := in.schemaErr
+		if ue := (*inputschema.UnreadableError)(nil); !errors.As(err, &ue) {
+			err = fmt.Errorf("the run's schema cannot be used: %w", err) // an unreadable schema says so itself
+		}
+		m.runview.SetInputError(err)
 	default:
 		cur.input = in
 		m.runview.SetInputError(nil)

@@ -1259,3 +1259,14 @@ func TestDraftRemovedWhenAFailedSendResumedTheRunAfterAll(t *testing.T) {
 		t.Fatalf("draft of a resumed run kept: %v", err)
 	}
 }
+
+// An unreadable schema is said once, in its own words, not behind a second
+// "cannot be used" prefix.
+func TestUnreadableSchemaSaidOnce(t *testing.T) {
+	api := fixture(t)
+	api.inputs["r-deploy"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"type":`)}
+	h := newHarness(t, api)
+	h.keys("j", "enter")
+	h.mustSee("cannot be read")
+	h.mustNotSee("cannot be used")
+}

@@ -31,7 +31,7 @@ func (a *session) run(r *apiclient.Run) error {
 		if err != nil {
 			a.printf("Could not load what this run asks for: %s\n", termsafe.Line(err.Error()))
 		} else if schema, err = inputschema.ParseSchema(req.Schema); err != nil {
-			a.printf("This run's input schema cannot be used: %s\n", termsafe.Line(err.Error()))
+			a.printf("Cannot answer here: %s.\n", termsafe.Line(err.Error())) // the error says what cannot be read, and why
 			schema = nil
 		}
 	}
