@@ -61,6 +61,9 @@ type Client struct {
 	// cancelSettle: see Options.CancelSettle.
 	cancelSettle time.Duration
 	secrets      []string // strings scrubbed from every error reason
+	// streamToken is the event stream's auth token: the raw auth string or
+	// the API key (src/prefect/events/clients.py PrefectEventSubscriber).
+	streamToken string
 
 	// sleep waits for d or until ctx ends; tests replace it so they never wait.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -127,12 +130,16 @@ func New(opts Options) (*Client, error) {
 		token := base64.StdEncoding.EncodeToString([]byte(opts.AuthString))
 		c.authHeader = "Basic " + token
 		c.secrets = append(c.secrets, opts.AuthString, token)
+		c.streamToken = opts.AuthString
 	}
 	if opts.APIKey != "" {
 		if c.authHeader == "" {
 			c.authHeader = "Bearer " + opts.APIKey
 		}
 		c.secrets = append(c.secrets, opts.APIKey)
+		if c.streamToken == "" {
+			c.streamToken = opts.APIKey
+		}
 	}
 	if base.User != nil {
 		if p, ok := base.User.Password(); ok && p != "" {

@@ -26,6 +26,10 @@ const (
 	// came back, and the run does not show its effect (yet): it may still
 	// land. Never safe to retry blindly.
 	ErrUnknownOutcome
+	// ErrNoStream: the server does not offer the event stream (Prefect 2.x
+	// without PREFECT_EXPERIMENTAL_EVENTS, a proxy that refuses websockets).
+	// Callers poll instead; it is not a failure to report.
+	ErrNoStream
 )
 
 func (k ErrorKind) String() string {
@@ -46,6 +50,8 @@ func (k ErrorKind) String() string {
 		return "configuration"
 	case ErrUnknownOutcome:
 		return "unknown outcome"
+	case ErrNoStream:
+		return "no event stream"
 	default:
 		return "other"
 	}

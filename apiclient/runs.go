@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -380,4 +381,42 @@ func (c *Client) countNamed(ctx context.Context, op, name string) (int, error) {
 		return 0, err
 	}
 	return len(found), nil
+}
+
+// GetRuns reads the given flow runs, in any state, with their flow and
+// deployment names: one filter request per page limit of ids, however many
+// ids (the live inbox reads every run an event burst names this way).
+// Unknown ids are left out of the result.
+func (c *Client) GetRuns(ctx context.Context, ids []string) ([]Run, ListStats, error) {
+	const op = "read runs"
+	var stats ListStats
+	ctx = withCounter(ctx, &stats.Requests)
+	var want []string
+	for _, id := range ids {
+		if isUUID(id) && !slices.Contains(want, id) {
+			want = append(want, id)
+		}
+	}
+	var runs []Run
+	for rest := want; len(rest) > 0; {
+		var page []FlowRun
+		var chunk []string
+		_, err := c.postFilter(ctx, op, "/flow_runs/filter", func(limit int) any {
+			chunk = rest[:min(limit, len(rest))]
+			return flowRunsQuery{FlowRuns: &flowRunFilter{ID: &anyFilter{Any: chunk}}, Sort: "START_TIME_DESC", Limit: limit}
+		}, &page)
+		if err != nil {
+			return nil, stats, err
+		}
+		stats.Pages++
+		for i := range page {
+			normalizeFlowRun(&page[i])
+			runs = append(runs, Run{FlowRun: page[i]})
+		}
+		rest = rest[len(chunk):]
+	}
+	if err := c.attachNames(ctx, op, runs); err != nil {
+		return nil, stats, err
+	}
+	return runs, stats, nil
 }

@@ -62,6 +62,10 @@ type Server struct {
 	states   int                         // states written, for unique state ids
 	// Override, when set for "METHOD /path", answers that route instead.
 	override map[string]func(w http.ResponseWriter, r *http.Request)
+	// The event stream (events.go).
+	subs         []*subscriber
+	published    map[string]string // run id → state id last published
+	refuseStream int
 }
 
 // New starts the fake server.
@@ -92,6 +96,7 @@ func (s *Server) Handle(route string, h func(w http.ResponseWriter, r *http.Requ
 func (s *Server) Add(r Run) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.publishChanges()
 	n := len(s.order) + 1
 	if r.ID == "" {
 		r.ID = fmt.Sprintf("0198c7a2-5b1e-7c4d-9e61-%012d", n)
@@ -175,6 +180,7 @@ func (s *Server) State(id string) (typ, name, message string) {
 func (s *Server) Pause(id, schema, description string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.publishChanges()
 	run := s.runs[id]
 	s.pauses[id]++
 	key := fmt.Sprintf("paused-%d", s.pauses[id]+1)
@@ -245,6 +251,7 @@ func (s *Server) UsePrefect2Rules() {
 func (s *Server) SetState(id, typ, name, message string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.publishChanges()
 	var msg *string
 	if message != "" {
 		msg = &message
@@ -290,8 +297,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/api")
+	if path == "/events/out" {
+		s.serveEvents(w, r)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.publishChanges()
 	switch {
 	case r.Method == http.MethodGet && path == "/csrf-token":
 		reply(w, http.StatusUnprocessableEntity, map[string]any{"detail": "CSRF protection is disabled."})
@@ -425,6 +437,7 @@ func (s *Server) setState(w http.ResponseWriter, run map[string]any, body []byte
 		time.AfterFunc(d, func() {
 			s.mu.Lock()
 			defer s.mu.Unlock()
+			defer s.publishChanges()
 			if run["state"].(map[string]any)["id"] == id {
 				msg := "Flow run was cancelled successfully."
 				s.setRunState(run, "CANCELLED", "Cancelled", &msg)
@@ -468,11 +481,14 @@ func (s *Server) setRunState(run map[string]any, typ, name string, message *stri
 	return next
 }
 
-// filterRuns answers /flow_runs/filter, honouring the run name, state type
+// filterRuns answers /flow_runs/filter, honouring the run id, name, state type
 // and flow name filters unpause sends; later pages are empty.
 func (s *Server) filterRuns(w http.ResponseWriter, body []byte) {
 	var q struct {
 		FlowRuns struct {
+			ID *struct {
+				Any []string `json:"any_"`
+			} `json:"id"`
 			Name *struct {
 				Any []string `json:"any_"`
 			} `json:"name"`
@@ -498,6 +514,9 @@ func (s *Server) filterRuns(w http.ResponseWriter, body []byte) {
 		run := s.runs[id]
 		if q.Offset > 0 {
 			break
+		}
+		if f := q.FlowRuns.ID; f != nil && !slices.Contains(f.Any, id) {
+			continue
 		}
 		if n := q.FlowRuns.Name; n != nil && !slices.Contains(n.Any, run["name"].(string)) {
 			continue

@@ -72,12 +72,12 @@ func listRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	flows, keep := flowFilter(opts.Flows)
-	runs, _, err := c.ListPaused(ctx, apiclient.ListOptions{FlowNames: flows, Tags: opts.Tags, NeedsInputOnly: opts.NeedsInput})
+	filter := domain.RunFilter{Flows: opts.Flows, Tags: opts.Tags, NeedsInput: opts.NeedsInput}
+	runs, _, err := c.ListPaused(ctx, filter.ListOptions())
 	if err != nil {
 		return err
 	}
-	runs = slices.DeleteFunc(runs, func(r apiclient.Run) bool { return !keep(&r) })
+	runs = slices.DeleteFunc(runs, func(r apiclient.Run) bool { return !filter.Match(&r) })
 	rows := domain.NewRows(runs)
 	domain.SortRows(rows, domain.SortExpiry) // the inbox's order
 	if opts.Output == "json" {
@@ -120,27 +120,4 @@ func cell(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// flowFilter reads --flow values: a flow name, or flow/deployment as the FLOW
-// column shows it (Prefect forbids "/" in flow names). It returns the flow
-// names to ask the server for and the test each run listed must pass.
-func flowFilter(values []string) ([]string, func(*apiclient.Run) bool) {
-	var names []string
-	whole := map[string]bool{}      // flow names given alone
-	withDep := map[[2]string]bool{} // flow/deployment pairs
-	for _, v := range values {
-		flow, dep, pair := strings.Cut(v, "/")
-		if !slices.Contains(names, flow) {
-			names = append(names, flow)
-		}
-		if pair {
-			withDep[[2]string{flow, dep}] = true
-		} else {
-			whole[flow] = true
-		}
-	}
-	return names, func(r *apiclient.Run) bool {
-		return len(withDep) == 0 || whole[r.FlowName] || withDep[[2]string{r.FlowName, r.DeploymentName}]
-	}
 }

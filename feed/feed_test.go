@@ -1,0 +1,175 @@
+package feed_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/apiclient/prefecttest"
+	"github.com/unpause-dev/unpause/domain"
+	"github.com/unpause-dev/unpause/feed"
+)
+
+func start(t *testing.T, srv *prefecttest.Server, o feed.Options) *feed.Feed {
+	t.Helper()
+	c, err := apiclient.New(apiclient.Options{BaseURL: srv.APIURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return feed.Start(ctx, c, o)
+}
+
+// next waits for an update that satisfies ok.
+func next(t *testing.T, f *feed.Feed, what string, ok func(feed.Update) bool) feed.Update {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case u, open := <-f.Updates():
+			if !open {
+				t.Fatalf("feed closed while waiting for %s", what)
+			}
+			if ok(u) {
+				return u
+			}
+		case <-deadline:
+			t.Fatalf("no update with %s in 10s", what)
+		}
+	}
+}
+
+func live(u feed.Update) bool { return u.Mode == feed.Live }
+
+func hasChange(kind domain.ChangeKind, id string) func(feed.Update) bool {
+	return func(u feed.Update) bool {
+		for _, c := range u.Changes {
+			if c.Kind == kind && c.Run.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func TestFeedSeesAPauseAndItsEndFromTheStream(t *testing.T) {
+	srv := prefecttest.New(t)
+	first := srv.Add(prefecttest.Run{Name: "first", Schema: `{"type":"object"}`})
+	f := start(t, srv, feed.Options{PollInterval: time.Hour, SafetyInterval: time.Hour})
+	u := next(t, f, "the initial listing", func(u feed.Update) bool { return u.Initial })
+	if len(u.Runs) != 1 || u.Runs[0].ID != first || len(u.Changes) != 0 {
+		t.Fatalf("initial update: runs %v changes %v", u.Runs, u.Changes)
+	}
+	next(t, f, "live mode", live)
+
+	before := srv.Requests()
+	second := srv.Add(prefecttest.Run{Name: "second", Flow: "label-image"})
+	u = next(t, f, "the new run waiting", hasChange(domain.ChangeWaiting, second))
+	if len(u.Runs) != 2 || u.Full {
+		t.Fatalf("after the pause: %d runs, full=%v", len(u.Runs), u.Full)
+	}
+	if got := u.Changes[0].Run.FlowName; got != "label-image" {
+		t.Errorf("the run read after the event has flow %q, want its name", got)
+	}
+	// One read of the run and one of its new flow's name: no full listing.
+	if n := srv.Requests() - before; n > 2 {
+		t.Errorf("a pause cost %d requests, want at most 2 (the run, its flow's name)", n)
+	}
+
+	srv.SetState(first, "RUNNING", "Running", "")
+	next(t, f, "the first run resumed", hasChange(domain.ChangeResumed, first))
+	srv.SetState(second, "CANCELLED", "Cancelled", "no")
+	u = next(t, f, "the second run cancelled", hasChange(domain.ChangeCancelled, second))
+	if len(u.Runs) != 0 {
+		t.Errorf("runs left after both ended: %v", u.Runs)
+	}
+}
+
+func TestFeedIgnoresOtherRunsEventsWithoutARequest(t *testing.T) {
+	srv := prefecttest.New(t)
+	other := srv.Add(prefecttest.Run{Name: "busy", StateType: "RUNNING", StateName: "Running"})
+	f := start(t, srv, feed.Options{PollInterval: time.Hour, SafetyInterval: time.Hour})
+	next(t, f, "live mode", live)
+	before := srv.Requests()
+	for range 20 {
+		srv.SetState(other, "RUNNING", "Running", "")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := srv.Requests() - before; n != 0 {
+		t.Errorf("20 events of a run that is not waiting cost %d requests, want 0", n)
+	}
+}
+
+func TestFeedCoalescesABurst(t *testing.T) {
+	srv := prefecttest.New(t)
+	f := start(t, srv, feed.Options{PollInterval: time.Hour, SafetyInterval: time.Hour})
+	next(t, f, "live mode", live)
+	before := srv.Requests()
+	for range 200 {
+		srv.Add(prefecttest.Run{Name: "burst", Flow: "same-flow"})
+	}
+	next(t, f, "all 200 runs", func(u feed.Update) bool { return len(u.Runs) == 200 })
+	if n := srv.Requests() - before; n > 10 {
+		t.Errorf("a burst of 200 pauses cost %d requests, want a few (coalesced)", n)
+	}
+}
+
+func TestFeedReconnectsAndReconcilesAfterADrop(t *testing.T) {
+	srv := prefecttest.New(t)
+	f := start(t, srv, feed.Options{PollInterval: time.Hour, SafetyInterval: time.Hour})
+	next(t, f, "live mode", live)
+	srv.DropStreams()
+	next(t, f, "polling after the drop", func(u feed.Update) bool { return u.Mode == feed.Polling })
+	// Paused while the stream is down: no event reaches the feed; the
+	// listing after the reconnect finds it.
+	lost := srv.Add(prefecttest.Run{Name: "paused-while-down"})
+	u := next(t, f, "the lost pause, after the reconnect", hasChange(domain.ChangeWaiting, lost))
+	if !u.Full || u.Mode != feed.Live {
+		t.Errorf("the lost pause came from full=%v in mode %v, want the reconcile after reconnecting", u.Full, u.Mode)
+	}
+}
+
+func TestFeedPollsWhenTheServerHasNoStream(t *testing.T) {
+	srv := prefecttest.New(t)
+	srv.RefuseStreams(http.StatusNotFound)
+	f := start(t, srv, feed.Options{PollInterval: 200 * time.Millisecond, SafetyInterval: time.Hour})
+	u := next(t, f, "polling", func(u feed.Update) bool { return u.Mode == feed.Polling })
+	if u.StreamErr != nil || u.Err != nil {
+		t.Errorf("a server without a stream is an error: stream %v, list %v", u.StreamErr, u.Err)
+	}
+	id := srv.Add(prefecttest.Run{Name: "polled"})
+	u = next(t, f, "the pause, by polling", hasChange(domain.ChangeWaiting, id))
+	if !u.Full {
+		t.Error("without a stream the change should come from a listing")
+	}
+	srv.Delete(id)
+	next(t, f, "the deletion, by polling", hasChange(domain.ChangeDeleted, id))
+}
+
+func TestFeedSaysWhatBecameOfARunThatLeftBetweenListings(t *testing.T) {
+	srv := prefecttest.New(t)
+	expiring := srv.Add(prefecttest.Run{Name: "expiring"})
+	f := start(t, srv, feed.Options{NoStream: true, PollInterval: 100 * time.Millisecond})
+	next(t, f, "the initial listing", func(u feed.Update) bool { return u.Initial })
+	srv.SetState(expiring, "FAILED", "Failed", "The flow was paused and never resumed.")
+	next(t, f, "the expiry", hasChange(domain.ChangeExpired, expiring))
+}
+
+func TestFeedAppliesTheFilterToRunsReadOneByOne(t *testing.T) {
+	srv := prefecttest.New(t)
+	f := start(t, srv, feed.Options{
+		PollInterval: time.Hour, SafetyInterval: time.Hour,
+		Filter: domain.RunFilter{Flows: []string{"wanted"}, NeedsInput: true},
+	})
+	next(t, f, "live mode", live)
+	srv.Add(prefecttest.Run{Name: "other flow", Flow: "unwanted", Schema: `{"type":"object"}`})
+	srv.Add(prefecttest.Run{Name: "no input", Flow: "wanted"})
+	want := srv.Add(prefecttest.Run{Name: "match", Flow: "wanted", Schema: `{"type":"object"}`})
+	u := next(t, f, "the matching run", hasChange(domain.ChangeWaiting, want))
+	if len(u.Runs) != 1 {
+		t.Errorf("runs %v: only the matching one should be in the set", u.Runs)
+	}
+}
