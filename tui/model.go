@@ -102,6 +102,7 @@ type Model struct {
 	failure      string // a failed action, pinned until a key dismisses it (failure.go)
 	quitting     bool
 	themeFixed   bool
+	live         liveState // the feed, when the API serves one (live.go)
 }
 
 // New builds the root model (Run uses it; tests drive it directly).
@@ -150,6 +151,9 @@ func (m *Model) Drafts() *drafts.Store { return m.drafts }
 // Init asks for the terminal background and loads the inbox.
 func (m *Model) Init() tea.Cmd {
 	m.refreshing = true
+	if cmd := m.startFeed(); cmd != nil {
+		return tea.Batch(tea.RequestBackgroundColor, cmd)
+	}
 	return tea.Batch(tea.RequestBackgroundColor, m.listCmd())
 }
 
@@ -243,7 +247,14 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		if msg.gen != m.tickGen {
 			return nil, true
 		}
+		if m.live.on {
+			return m.onLiveTick(msg.at), true
+		}
 		return m.refresh(false), true
+	case feedStartedMsg:
+		return m.onFeedStarted(msg), true
+	case feedMsg:
+		return m.onFeed(msg), true
 	case runMsg:
 		return m.onRun(msg), true
 	case inputMsg:
@@ -331,6 +342,9 @@ func (m *Model) onMouseWheel(msg tea.MouseWheelMsg) {
 
 // refresh reloads the inbox (and the open run). manual=true is the r key.
 func (m *Model) refresh(manual bool) tea.Cmd {
+	if m.live.feed != nil {
+		return m.refreshLive(manual)
+	}
 	var cmds []tea.Cmd
 	if manual && m.screen == scrRun && m.cur != nil {
 		// r in the run view reloads all of it: what the run logged and the
@@ -862,6 +876,11 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	m.lastRefresh = time.Time{}
 	m.refreshing = false
 	m.setStatus("Switched to profile "+termsafe.Line(m.profile)+".", false)
+	if cmd := m.startFeed(); cmd != nil {
+		m.refreshing = true
+		return cmd
+	}
+	m.stopFeed()
 	return m.refresh(false)
 }
 

@@ -26,7 +26,10 @@ type listMsg struct {
 	at       time.Time
 }
 
-type tickMsg struct{ gen int }
+type tickMsg struct {
+	gen int
+	at  time.Time
+}
 
 type runMsg struct {
 	gen int
@@ -146,7 +149,7 @@ func (m *Model) listCmd() tea.Cmd {
 
 func (m *Model) tickCmd() tea.Cmd {
 	gen := m.tickGen
-	return newTick(m.opts.RefreshInterval, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+	return newTick(m.opts.RefreshInterval, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
 }
 
 func (m *Model) getRunCmd(id string) tea.Cmd {

@@ -56,7 +56,15 @@ type Options struct {
 	SwitchProfile func(name string) (API, ProfileInfo, error)
 
 	ReadOnly        bool          // hide resume and cancel
-	RefreshInterval time.Duration // default 10s
+	RefreshInterval time.Duration // default 10s; with the event stream up, only the clock moves
+	// SafetyInterval is how often a live inbox lists everything anyway, for
+	// events the stream dropped; default feed.DefaultSafetyInterval.
+	SafetyInterval time.Duration
+	// NoLive polls instead of following the event stream.
+	NoLive bool
+	// Notify returns what to write to the terminal (a bell, a desktop
+	// notification) when runs start waiting; nil writes nothing.
+	Notify func(runs []apiclient.Run) []byte
 	Theme           string        // auto (from the terminal background) | dark | light
 	StateDir        string        // drafts live in StateDir/drafts; "" keeps them in memory only
 	Version         string

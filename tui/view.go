@@ -12,6 +12,7 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/domain"
+	"github.com/unpause-dev/unpause/feed"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/common"
@@ -70,7 +71,7 @@ func (m *Model) header() string {
 	}
 	left += s.Header.Render(" " + n + " ")
 
-	right := ""
+	right := m.liveBadge()
 	if m.c.ReadOnly {
 		right += s.ReadOnly.Render(" READ-ONLY ")
 	}
@@ -92,6 +93,23 @@ func (m *Model) header() string {
 		return common.Truncate(left+right, m.width)
 	}
 	return left + s.Header.Render(strings.Repeat(" ", gap)) + right
+}
+
+// liveBadge says how the inbox learns of changes: live (the event stream),
+// polling, offline. Nothing when the API has no feed.
+func (m *Model) liveBadge() string {
+	if !m.live.on {
+		return ""
+	}
+	s := m.c.Styles
+	switch m.live.mode {
+	case feed.Live:
+		return s.Header.Render(" ● live ")
+	case feed.Offline:
+		return s.ReadOnly.Render(" offline ")
+	default:
+		return s.HeaderDim.Render(" " + m.live.mode.String() + " ")
+	}
 }
 
 func (m *Model) body() string {
