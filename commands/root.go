@@ -19,6 +19,7 @@ import (
 	"github.com/unpause-dev/unpause/commands/list"
 	"github.com/unpause-dev/unpause/commands/resume"
 	"github.com/unpause-dev/unpause/commands/show"
+	"github.com/unpause-dev/unpause/commands/watch"
 	"github.com/unpause-dev/unpause/config"
 	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
@@ -47,7 +48,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 shows what each one asks, and resumes it with a validated answer.
 
 Run it with no command for the interactive inbox. Every action also has a
-scriptable form (list, show, resume, cancel) with JSON output and stable exit
+scriptable form (list, show, resume, cancel, watch) with JSON output and stable exit
 codes; see 'unpause help exit-codes'.`,
 		Version:       fmt.Sprintf("%s (commit %s, built %s)", b.Version, b.Commit, b.Date),
 		SilenceUsage:  true,
@@ -68,6 +69,7 @@ codes; see 'unpause help exit-codes'.`,
 	config.BindFlags(root.PersistentFlags())
 	root.AddCommand(
 		list.NewCmdList(f, nil), show.NewCmdShow(f, nil), resume.NewCmdResume(f, nil), cancel.NewCmdCancel(f, nil),
+		watch.NewCmdWatch(f, nil),
 		configcmd.NewCmdConfig(f, nil), newCmdMan(b), exitCodesHelpTopic(),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.WithCode(domain.ExitUsage, err) })

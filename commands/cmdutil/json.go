@@ -77,3 +77,14 @@ func ToRunJSON(r *apiclient.Run, url string) RunJSON {
 	}
 	return out
 }
+
+// WriteJSONLine writes v as one line of JSON (JSON Lines), through
+// termsafe.JSON like every JSON output.
+func WriteJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(termsafe.JSON(b), '\n'))
+	return err
+}
