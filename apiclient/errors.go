@@ -22,6 +22,9 @@ const (
 	ErrBadRequest           // other HTTP 4xx (400, 409, 422, ...) or invalid local input
 	ErrAmbiguous            // a run name matches several runs
 	ErrConfig               // bad Options (URL, CA file)
+	// ErrUsage: the caller's argument cannot be used as given, such as a
+	// run link to another server or workspace, or a link to no flow run.
+	ErrUsage
 	// ErrUnknownOutcome: a resume or cancel was sent, no definite answer
 	// came back, and the run does not show its effect (yet): it may still
 	// land. Never safe to retry blindly.
@@ -48,6 +51,8 @@ func (k ErrorKind) String() string {
 		return "ambiguous"
 	case ErrConfig:
 		return "configuration"
+	case ErrUsage:
+		return "usage"
 	case ErrUnknownOutcome:
 		return "unknown outcome"
 	case ErrNoStream:

@@ -312,8 +312,9 @@ func (c *Client) GetRun(ctx context.Context, id string) (*Run, error) {
 	return &runs[0], nil
 }
 
-// ResolveRun finds a run by id, or else by name: paused runs first, then any
-// run. A paused run found by name has SameName set to how many other runs
+// ResolveRun finds a run by id, by the link to it in Prefect's web UI
+// (MatchRunLink: it must be for the configured server), or else by name:
+// paused runs first, then any run. A paused run found by name has SameName set to how many other runs
 // share its name, so that the caller can say so. A name shared by several runs gives an *Error of Kind ErrAmbiguous
 // whose Reason lists their ids; no match gives ErrNotFound.
 func (c *Client) ResolveRun(ctx context.Context, idOrName string) (*Run, error) {
@@ -325,6 +326,13 @@ func (c *Client) ResolveRun(ctx context.Context, idOrName string) (*Run, error) 
 	}
 	if isUUID(key) {
 		return c.GetRun(ctx, key)
+	}
+	if IsRunLink(key) {
+		id, err := c.runIDFromLink(key)
+		if err != nil {
+			return nil, err
+		}
+		return c.GetRun(ctx, id)
 	}
 	for _, pausedOnly := range []bool{true, false} {
 		filter := &flowRunFilter{Name: &anyFilter{Any: []string{key}}}

@@ -470,6 +470,18 @@ func TestResolveRun(t *testing.T) {
 	if f.count("POST", "/api/flow_runs/filter") != 0 {
 		t.Error("an id was searched as a name")
 	}
+	link := strings.TrimSuffix(f.apiURL(), "/api") + "/runs/flow-run/" + strings.ToUpper(runAID) + "/?tab=Logs"
+	if r, err := c.ResolveRun(ctx, " "+link+" "); err != nil || r.ID != runAID {
+		t.Fatalf("by link: %+v %v", r, err)
+	}
+	gets := f.count("GET", "/api/flow_runs/"+runAID)
+	if _, err := c.ResolveRun(ctx, "http://prefect.example:4200/runs/flow-run/"+runAID); KindOf(err) != ErrUsage ||
+		!strings.Contains(err.Error(), "prefect.example") {
+		t.Fatalf("link to another server: %v", err)
+	}
+	if f.count("GET", "/api/flow_runs/"+runAID) != gets || f.count("POST", "/api/flow_runs/filter") != 0 {
+		t.Error("a link to another server was looked up on this one")
+	}
 	if r, err := c.ResolveRun(ctx, " crimson-falcon "); err != nil || r.ID != runAID {
 		t.Fatalf("by paused name: %+v %v", r, err)
 	}

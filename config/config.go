@@ -77,6 +77,7 @@ type Settings struct {
 	ReadOnly        bool   // for the selected profile; see ReadOnlyFor
 	Accessible      bool
 	NoColor         bool
+	Notify          string // NotifyOff, NotifyBell, NotifyDesktop or NotifyBoth (tui/notify.ParseMode)
 
 	ConfigFile string   // the unpause config file read, or "" when none exists
 	ConfigPath string   // the config file consulted, whether or not it exists
@@ -127,9 +128,9 @@ func (s *Settings) Explain() []Setting {
 // Settings by accident (%v, %+v) cannot leak them.
 func (s Settings) String() string {
 	return fmt.Sprintf("config.Settings{APIURL:%q APIKey:%q AuthString:%q CAFile:%q InsecureSkipVerify:%v Timeout:%s "+
-		"Profile:%q ProfilesPath:%q RefreshInterval:%s Theme:%q ReadOnly:%v Accessible:%v NoColor:%v ConfigFile:%q}",
+		"Profile:%q ProfilesPath:%q RefreshInterval:%s Theme:%q ReadOnly:%v Accessible:%v NoColor:%v Notify:%q ConfigFile:%q}",
 		RedactURL(s.APIURL), maskSecret(keyAPIKey, s.APIKey), maskSecret(keyAuthString, s.AuthString), s.CAFile, s.InsecureSkipVerify,
-		s.Timeout, s.Profile, s.ProfilesPath, s.RefreshInterval, s.Theme, s.ReadOnly, s.Accessible, s.NoColor, s.ConfigFile)
+		s.Timeout, s.Profile, s.ProfilesPath, s.RefreshInterval, s.Theme, s.ReadOnly, s.Accessible, s.NoColor, s.Notify, s.ConfigFile)
 }
 
 // DisplayURL is the API URL with any password in it masked, for display.
@@ -296,6 +297,7 @@ func (r *resolver) ownSettings(s *Settings) {
 		r.flag(FlagAccessible), r.env("UNPAUSE_ACCESSIBLE"), r.envLenient("ACCESSIBLE"), r.fileKey(keyAccessible))
 	s.NoColor = r.boolean(keyNoColor, false,
 		r.env("UNPAUSE_NO_COLOR"), r.envPresent("NO_COLOR"), r.fileKey(keyNoColor))
+	s.Notify = r.notify()
 }
 
 // readOnlyRule keeps what ReadOnlyFor needs to decide for any profile.

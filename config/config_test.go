@@ -204,6 +204,14 @@ func TestPrecedence(t *testing.T) {
 			{"NO_COLOR env (any value)", envLayer("NO_COLOR", "0"), "true", src("env NO_COLOR")},
 			{"config", cfgLayer("no_color: true"), "true", cfgSrc},
 		}, "false"},
+		{keyNotify, []testLayer{
+			{"UNPAUSE env", envLayer("UNPAUSE_NOTIFY", " Both "), "both", src("env UNPAUSE_NOTIFY")},
+			{
+				"config per profile", cfgLayer("profiles: {P: {notify: desktop}}"), "desktop",
+				func(f *fixture) Source { return Source("config " + f.configPath() + " (profiles.p.notify)") },
+			},
+			{"config", cfgLayer("notify: off"), "off", cfgSrc},
+		}, "bell"},
 	}
 	for _, k := range keys {
 		for i := 0; i <= len(k.layers); i++ {
@@ -594,6 +602,14 @@ func TestMalformedFiles(t *testing.T) {
 			func(f *fixture) []string { return []string{"profiles", "mapping"} },
 		},
 		{
+			"bad notify names the values", "notify: loud\n", "",
+			func(f *fixture) []string { return []string{"notify", f.configPath() + " line 1", `"loud"`, "off, bell, desktop, both"} },
+		},
+		{
+			"per-profile notify not a value", "profiles: {prod: {notify: yes}}\n", "",
+			func(f *fixture) []string { return []string{"profiles.prod.notify", `"yes"`, "off, bell, desktop, both"} },
+		},
+		{
 			"per-profile read_only not a bool", "profiles: {prod: {read_only: perhaps}}\n", "",
 			func(f *fixture) []string { return []string{"profiles.prod.read_only", "perhaps"} },
 		},
@@ -627,6 +643,7 @@ func TestBadEnvAndFlagValues(t *testing.T) {
 		{"PREFECT insecure", map[string]string{"PREFECT_API_TLS_INSECURE_SKIP_VERIFY": "sure"}, nil, "env PREFECT_API_TLS_INSECURE_SKIP_VERIFY"},
 		{"UNPAUSE_READ_ONLY", map[string]string{"UNPAUSE_READ_ONLY": "2"}, nil, "env UNPAUSE_READ_ONLY"},
 		{"theme flag", nil, []string{"--theme=neon"}, "flag --theme"},
+		{"UNPAUSE_NOTIFY", map[string]string{"UNPAUSE_NOTIFY": "desktop,bell"}, nil, "env UNPAUSE_NOTIFY"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -788,6 +805,63 @@ func TestReadOnlyPerProfile(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// notify: UNPAUSE_NOTIFY, else the selected profile's entry in the config
+// file, else the file's top-level value, else bell; switching profile
+// resolves it again.
+func TestNotifyPerProfile(t *testing.T) {
+	const profs = "active = \"dev\"\n[profiles.dev]\nPREFECT_API_URL = \"http://dev/api\"\n[profiles.Prod-EU]\nPREFECT_API_URL = \"http://prod/api\"\n"
+	tests := []struct {
+		name    string
+		cfg     string
+		env     map[string]string
+		profile string // selected via --profile ("" = active)
+		want    string
+	}{
+		{"default", "", nil, "", NotifyBell},
+		{"top level", "notify: Desktop\n", nil, "", NotifyDesktop},
+		{"profile wins over top level", "notify: off\nprofiles:\n  Prod-EU:\n    notify: both\n", nil, "Prod-EU", NotifyBoth},
+		{"another profile's entry is not used", "notify: off\nprofiles:\n  Prod-EU:\n    notify: both\n", nil, "", NotifyOff},
+		{"an entry without notify leaves the top level", "notify: desktop\nprofiles:\n  dev: {read_only: true}\n", nil, "", NotifyDesktop},
+		{"env wins over the profile", "profiles: {dev: {notify: both}}\n", map[string]string{"UNPAUSE_NOTIFY": "off"}, "", NotifyOff},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.rawCfg, f.rawProfs = tc.cfg, profs
+			if tc.profile != "" {
+				f.args = append(f.args, "--profile", tc.profile)
+			}
+			for k, v := range tc.env {
+				f.env[k] = v
+			}
+			s := f.mustLoad()
+			if s.Notify != tc.want || settingOf(t, s, keyNotify).Value != tc.want {
+				t.Fatalf("Notify = %q (explained %+v), want %q", s.Notify, settingOf(t, s, keyNotify), tc.want)
+			}
+		})
+	}
+	f := newFixture(t)
+	f.rawCfg, f.rawProfs = "notify: off\nprofiles: {Prod-EU: {notify: desktop}}\n", profs
+	s := f.mustLoad()
+	p, err := LoadProfile(context.Background(), s, "Prod-EU")
+	if err != nil || s.Notify != NotifyOff || p.Notify != NotifyDesktop {
+		t.Fatalf("before %q, after switching %v %q", s.Notify, err, p.Notify)
+	}
+}
+
+func TestCheckNotify(t *testing.T) {
+	for in, want := range map[string]string{"off": "off", " BELL ": "bell", "Desktop": "desktop", "both": "both"} {
+		if got, err := CheckNotify(in); err != nil || got != want {
+			t.Errorf("CheckNotify(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "on", "true", "bell+desktop", "osc9"} {
+		if _, err := CheckNotify(in); err == nil || !strings.Contains(err.Error(), "off, bell, desktop, both") {
+			t.Errorf("CheckNotify(%q): %v", in, err)
+		}
 	}
 }
 

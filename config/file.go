@@ -35,6 +35,7 @@ const (
 	keyReadOnly           = "read_only"
 	keyAccessible         = "accessible"
 	keyNoColor            = "no_color"
+	keyNotify             = "notify"
 	keyProfiles           = "profiles"
 	keyConfigFile         = "config_file"
 	keyProfilesPath       = "profiles_path"
@@ -43,12 +44,12 @@ const (
 var knownFileKeys = []string{
 	keyAPIURL, keyAPIKey, keyAPIKeyCmd, keyAuthString, keyAuthStringCmd, keyProfile, keyCAFile,
 	keyInsecureSkipVerify, keyTimeout, keyRefreshInterval, keyTheme, keyReadOnly, keyAccessible,
-	keyNoColor, keyProfiles,
+	keyNoColor, keyNotify, keyProfiles,
 }
 
 // knownProfileKeys are the settings a `profiles: {NAME: {...}}` entry of the
 // config file may override.
-var knownProfileKeys = []string{keyReadOnly}
+var knownProfileKeys = []string{keyReadOnly, keyNotify}
 
 // secretCmdTimeout bounds api_key_cmd / auth_string_cmd (a variable so tests
 // can shorten it).
@@ -65,8 +66,10 @@ type configFile struct {
 	// readOnlyByProfile holds profiles.NAME.read_only, keyed by the
 	// lower-cased profile name (viper lower-cases map keys).
 	readOnlyByProfile map[string]bool
-	warnings          []string
-	lines             []string // the file's text, to say on which line a key is
+	// notifyByProfile holds profiles.NAME.notify, checked, keyed likewise.
+	notifyByProfile map[string]string
+	warnings        []string
+	lines           []string // the file's text, to say on which line a key is
 }
 
 // defaultConfigPath picks the config directory: $UNPAUSE_CONFIG_DIR, else
@@ -143,7 +146,7 @@ func (cf *configFile) readProfiles() error {
 	if !ok {
 		return fmt.Errorf("config file %s: %s must be a mapping of profile names to settings, e.g. profiles: {prod: {read_only: true}}", cf.path, keyProfiles)
 	}
-	cf.readOnlyByProfile = map[string]bool{}
+	cf.readOnlyByProfile, cf.notifyByProfile = map[string]bool{}, map[string]string{}
 	for name, v := range profiles {
 		entry, ok := v.(map[string]any)
 		if !ok {
@@ -158,12 +161,29 @@ func (cf *configFile) readProfiles() error {
 			if !ok {
 				continue
 			}
-			b, err := parseBool(s)
-			if err != nil {
+			if err := cf.setProfileKey(strings.ToLower(name), k, s); err != nil {
 				return fmt.Errorf("config file %s: %s.%s.%s: %w", cf.path, keyProfiles, termsafe.Line(name), k, err)
 			}
-			cf.readOnlyByProfile[strings.ToLower(name)] = b
 		}
+	}
+	return nil
+}
+
+// setProfileKey keeps one checked profiles.NAME.KEY value (name lower case).
+func (cf *configFile) setProfileKey(name, key, value string) error {
+	switch key {
+	case keyReadOnly:
+		b, err := parseBool(value)
+		if err != nil {
+			return err
+		}
+		cf.readOnlyByProfile[name] = b
+	case keyNotify:
+		n, err := CheckNotify(value)
+		if err != nil {
+			return err
+		}
+		cf.notifyByProfile[name] = n
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ var ExitCodes = []struct {
 }{
 	{ExitOK, "done"},
 	{ExitError, "unexpected error"},
-	{ExitUsage, "usage: bad flags or arguments, an unknown command, an ambiguous run name, a config file that cannot be read, or a confirmation that could not be asked (add --yes)"},
+	{ExitUsage, "usage: bad flags or arguments, an unknown command, an ambiguous run name, a run link to another server or workspace, a config file that cannot be read, or a confirmation that could not be asked (add --yes)"},
 	{ExitInvalidInput, "invalid input: the answer does not fit the run's schema (checked locally, or rejected by the server); the run is still paused"},
 	{ExitNotPaused, "not paused any more: it was answered (see unpause show RUN), or it ended"},
 	{ExitExpired, "expired: the pause timed out and the run has failed"},
@@ -56,7 +56,7 @@ func ExitCodeFor(err error) ExitCode {
 		return ExitAuth
 	case apiclient.ErrConnection, apiclient.ErrServer:
 		return ExitConnection
-	case apiclient.ErrAmbiguous, apiclient.ErrConfig:
+	case apiclient.ErrAmbiguous, apiclient.ErrConfig, apiclient.ErrUsage:
 		return ExitUsage
 	case apiclient.ErrUnknownOutcome:
 		return ExitUnknown

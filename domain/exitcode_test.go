@@ -22,6 +22,7 @@ func TestExitCodeFor(t *testing.T) {
 		{&apiclient.Error{Kind: apiclient.ErrServer}, ExitConnection},
 		{&apiclient.Error{Kind: apiclient.ErrAmbiguous}, ExitUsage},
 		{&apiclient.Error{Kind: apiclient.ErrConfig}, ExitUsage},
+		{&apiclient.Error{Kind: apiclient.ErrUsage}, ExitUsage},
 		{&apiclient.Error{Kind: apiclient.ErrOther}, ExitError},
 	}
 	for _, c := range cases {

@@ -63,7 +63,7 @@ func NewCmdResume(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "resume RUN",
 		Short: "Resume a paused run, with a validated answer if it asks for one",
-		Long: `Resume a paused or suspended flow run. RUN is a run id or an unambiguous run name.
+		Long: `Resume a paused or suspended flow run. RUN is a run id, an unambiguous run name, or the run's link in the Prefect UI.
 
 The answer starts from the schema's defaults; --input-json or --input-file
 replace top-level fields, then each --set applies in order. Values given with

@@ -54,7 +54,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Short: "Show a run, what it asks for, and the answers it already received",
 		Long: `Show a paused run: its facts, its description as Markdown text, and the
 fields an answer needs, with types, defaults and constraints.
-RUN is a run id or an unambiguous run name.`,
+RUN is a run id, an unambiguous run name, or the run's link in the Prefect UI.`,
 		Args: cmdutil.ExactlyOneRun,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckOutput(opts.Output, "text", "json"); err != nil {

@@ -152,6 +152,50 @@ func TestShowUnknownRun(t *testing.T) {
 	}
 }
 
+// A link pasted from a notification names the run; a link to another
+// server, or to no flow run, is refused with the usage code before any
+// request, and says so without repeating control characters.
+func TestShowLink(t *testing.T) {
+	srv, id := pausedWithInput(t)
+	ui := strings.TrimSuffix(srv.APIURL(), "/api")
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), ui+"/runs/flow-run/"+id+"?tab=Logs")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	if out := io.OutBuf.String(); !strings.Contains(out, "deploy-run ("+id+")") || !strings.Contains(out, "URL:         "+ui+"/runs/flow-run/"+id+"\n") {
+		t.Errorf("text:\n%s", out)
+	}
+	other := strings.Replace(ui, "127.0.0.1", "localhost", 1)
+	for _, c := range []struct {
+		link string
+		says []string
+	}{
+		{other + "/runs/flow-run/" + id, []string{other, ui, "are different hosts", "--profile", "PREFECT_API_URL"}},
+		{"https://app.prefect.cloud/account/a/workspace/w/runs/flow-run/" + id, []string{"Prefect Cloud workspace", ui, "--profile"}},
+		{ui + "/deployments/deployment/" + id, []string{"not a link to a flow run", "/runs/flow-run/<run-id>"}},
+		{ui + "/runs/flow-run/\x1b]52;c;aGk=\x07", []string{"accepts a flow run's link", `\x1b]52`}},
+	} {
+		io := cmdtest.Streams("", false)
+		code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), c.link)
+		msg := cmdtest.ErrText(err)
+		if code != domain.ExitUsage {
+			t.Errorf("%q: exit %d (%s), want %d", c.link, code, msg, domain.ExitUsage)
+		}
+		for _, want := range c.says {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%q: error lacks %q: %s", c.link, want, msg)
+			}
+		}
+		if strings.ContainsAny(msg, "\x1b\x07") || io.OutBuf.Len() != 0 {
+			t.Errorf("%q: error %q, stdout %q", c.link, msg, io.OutBuf.String())
+		}
+	}
+	if n := len(srv.Bodies("GET", "/api/flow_runs/"+id)); n != 1 {
+		t.Errorf("the run was read %d times, want once (refused links are not looked up)", n)
+	}
+}
+
 // No server configured: the usage code and what to do, before any request.
 func TestShowNoServer(t *testing.T) {
 	io := cmdtest.Streams("", false)
