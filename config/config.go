@@ -45,6 +45,11 @@ const (
 	DefaultRefreshInterval = 10 * time.Second
 	DefaultTheme           = "auto"
 	minRefreshInterval     = time.Second
+	// DefaultSafetyInterval is how often a live inbox lists everything anyway
+	// (the event stream can drop events); the minimum keeps it from becoming
+	// polling by another name.
+	DefaultSafetyInterval = 10 * time.Minute
+	minSafetyInterval     = 10 * time.Second
 )
 
 // ErrNoServer means no Prefect API URL is configured. Settings.RequireServer
@@ -73,11 +78,15 @@ type Settings struct {
 	Profiles     []string // available profile names, sorted (Prefect's built-in ones included)
 
 	RefreshInterval time.Duration
-	Theme           string // auto, dark or light
-	ReadOnly        bool   // for the selected profile; see ReadOnlyFor
-	Accessible      bool
-	NoColor         bool
-	Notify          string // NotifyOff, NotifyBell, NotifyDesktop or NotifyBoth (tui/notify.ParseMode)
+	// SafetyInterval is the full listing interval while the event stream is up.
+	SafetyInterval time.Duration
+	// NoLive turns the event stream off (config live: false): poll only.
+	NoLive     bool
+	Theme      string // auto, dark or light
+	ReadOnly   bool   // for the selected profile; see ReadOnlyFor
+	Accessible bool
+	NoColor    bool
+	Notify     string // NotifyOff, NotifyBell, NotifyDesktop or NotifyBoth (tui/notify.ParseMode)
 
 	ConfigFile string   // the unpause config file read, or "" when none exists
 	ConfigPath string   // the config file consulted, whether or not it exists
@@ -292,6 +301,9 @@ func (r *resolver) ownSettings(s *Settings) {
 	r.note(keyReadOnly, strconv.FormatBool(ro), roSrc, false)
 	s.RefreshInterval = r.duration(keyRefreshInterval, DefaultRefreshInterval, minRefreshInterval,
 		r.flag(FlagRefreshInterval), r.env("UNPAUSE_REFRESH_INTERVAL"), r.fileKey(keyRefreshInterval))
+	s.SafetyInterval = r.duration(keySafetyInterval, DefaultSafetyInterval, minSafetyInterval,
+		r.env("UNPAUSE_SAFETY_INTERVAL"), r.fileKey(keySafetyInterval))
+	s.NoLive = !r.boolean(keyLive, true, r.env("UNPAUSE_LIVE"), r.fileKey(keyLive))
 	s.Theme = r.theme(r.flag(FlagTheme), r.env("UNPAUSE_THEME"), r.fileKey(keyTheme))
 	s.Accessible = r.boolean(keyAccessible, false,
 		r.flag(FlagAccessible), r.env("UNPAUSE_ACCESSIBLE"), r.envLenient("ACCESSIBLE"), r.fileKey(keyAccessible))

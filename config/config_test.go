@@ -603,11 +603,15 @@ func TestMalformedFiles(t *testing.T) {
 		},
 		{
 			"bad notify names the values", "notify: loud\n", "",
-			func(f *fixture) []string { return []string{"notify", f.configPath() + " line 1", `"loud"`, "off, bell, desktop, both"} },
+			func(f *fixture) []string {
+				return []string{"notify", f.configPath() + " line 1", `"loud"`, "off, bell, desktop, both"}
+			},
 		},
 		{
 			"per-profile notify not a value", "profiles: {prod: {notify: yes}}\n", "",
-			func(f *fixture) []string { return []string{"profiles.prod.notify", `"yes"`, "off, bell, desktop, both"} },
+			func(f *fixture) []string {
+				return []string{"profiles.prod.notify", `"yes"`, "off, bell, desktop, both"}
+			},
 		},
 		{
 			"per-profile read_only not a bool", "profiles: {prod: {read_only: perhaps}}\n", "",

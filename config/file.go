@@ -36,6 +36,8 @@ const (
 	keyAccessible         = "accessible"
 	keyNoColor            = "no_color"
 	keyNotify             = "notify"
+	keySafetyInterval     = "safety_interval"
+	keyLive               = "live"
 	keyProfiles           = "profiles"
 	keyConfigFile         = "config_file"
 	keyProfilesPath       = "profiles_path"
@@ -44,7 +46,7 @@ const (
 var knownFileKeys = []string{
 	keyAPIURL, keyAPIKey, keyAPIKeyCmd, keyAuthString, keyAuthStringCmd, keyProfile, keyCAFile,
 	keyInsecureSkipVerify, keyTimeout, keyRefreshInterval, keyTheme, keyReadOnly, keyAccessible,
-	keyNoColor, keyNotify, keyProfiles,
+	keyNoColor, keyNotify, keySafetyInterval, keyLive, keyProfiles,
 }
 
 // knownProfileKeys are the settings a `profiles: {NAME: {...}}` entry of the

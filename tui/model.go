@@ -865,6 +865,7 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	// SwitchProfile resolves read-only for the new profile with --read-only
 	// and UNPAUSE_READ_ONLY still on top (config.LoadProfile).
 	m.c.ReadOnly = msg.info.ReadOnly
+	m.opts.Notify = msg.info.Notify
 	m.profileGen++
 	m.cur = nil
 	m.answers = map[string]*answer.Model{}

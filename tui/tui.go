@@ -43,6 +43,7 @@ type ProfileInfo struct {
 	Name      string
 	ServerURL string
 	ReadOnly  bool
+	Notify    func(runs []apiclient.Run) []byte // the profile's notify setting (Options.Notify)
 }
 
 // Options configure the app.
@@ -64,12 +65,12 @@ type Options struct {
 	NoLive bool
 	// Notify returns what to write to the terminal (a bell, a desktop
 	// notification) when runs start waiting; nil writes nothing.
-	Notify func(runs []apiclient.Run) []byte
-	Theme           string        // auto (from the terminal background) | dark | light
-	StateDir        string        // drafts live in StateDir/drafts; "" keeps them in memory only
-	Version         string
-	Now             func() time.Time // clock (tests pin it)
-	MouseEnabled    bool             // mouse wheel scrolling; off by default
+	Notify       func(runs []apiclient.Run) []byte
+	Theme        string // auto (from the terminal background) | dark | light
+	StateDir     string // drafts live in StateDir/drafts; "" keeps them in memory only
+	Version      string
+	Now          func() time.Time // clock (tests pin it)
+	MouseEnabled bool             // mouse wheel scrolling; off by default
 	// NoColor forces colourless output (config no_color / UNPAUSE_NO_COLOR);
 	// the NO_COLOR environment variable is honoured by Bubble Tea anyway.
 	NoColor bool

@@ -61,6 +61,9 @@ func Run(ctx context.Context, opts *Options) error {
 		Profiles:        s.Profiles,
 		ReadOnly:        s.ReadOnly,
 		RefreshInterval: s.RefreshInterval,
+		SafetyInterval:  s.SafetyInterval,
+		NoLive:          s.NoLive,
+		Notify:          notifier(s.Notify),
 		Theme:           s.Theme,
 		NoColor:         s.NoColor,
 		StateDir:        opts.StateDir,
@@ -90,7 +93,7 @@ func switchProfile(f *cmdutil.Factory, name string) (tui.API, tui.ProfileInfo, e
 		return nil, tui.ProfileInfo{}, err
 	}
 	f.UseSettings(s, c)
-	return c, tui.ProfileInfo{Name: s.Profile, ServerURL: s.DisplayURL(), ReadOnly: s.ReadOnly}, nil
+	return c, tui.ProfileInfo{Name: s.Profile, ServerURL: s.DisplayURL(), ReadOnly: s.ReadOnly, Notify: notifier(s.Notify)}, nil
 }
 
 // StateDir is where drafts live: $UNPAUSE_STATE_DIR, else
