@@ -77,6 +77,9 @@ type Settings struct {
 	ReadOnly        bool   // for the selected profile; see ReadOnlyFor
 	Accessible      bool
 	NoColor         bool
+	// Identity is who acts (answered-by records, the audit log): --identity,
+	// UNPAUSE_IDENTITY, profiles.NAME.identity, identity, else user@host.
+	Identity string
 
 	ConfigFile string   // the unpause config file read, or "" when none exists
 	ConfigPath string   // the config file consulted, whether or not it exists
@@ -296,6 +299,7 @@ func (r *resolver) ownSettings(s *Settings) {
 		r.flag(FlagAccessible), r.env("UNPAUSE_ACCESSIBLE"), r.envLenient("ACCESSIBLE"), r.fileKey(keyAccessible))
 	s.NoColor = r.boolean(keyNoColor, false,
 		r.env("UNPAUSE_NO_COLOR"), r.envPresent("NO_COLOR"), r.fileKey(keyNoColor))
+	s.Identity = r.identity()
 }
 
 // readOnlyRule keeps what ReadOnlyFor needs to decide for any profile.

@@ -35,6 +35,7 @@ const (
 	keyReadOnly           = "read_only"
 	keyAccessible         = "accessible"
 	keyNoColor            = "no_color"
+	keyIdentity           = "identity"
 	keyProfiles           = "profiles"
 	keyConfigFile         = "config_file"
 	keyProfilesPath       = "profiles_path"
@@ -43,12 +44,12 @@ const (
 var knownFileKeys = []string{
 	keyAPIURL, keyAPIKey, keyAPIKeyCmd, keyAuthString, keyAuthStringCmd, keyProfile, keyCAFile,
 	keyInsecureSkipVerify, keyTimeout, keyRefreshInterval, keyTheme, keyReadOnly, keyAccessible,
-	keyNoColor, keyProfiles,
+	keyNoColor, keyProfiles, keyIdentity,
 }
 
 // knownProfileKeys are the settings a `profiles: {NAME: {...}}` entry of the
 // config file may override.
-var knownProfileKeys = []string{keyReadOnly}
+var knownProfileKeys = []string{keyReadOnly, keyIdentity}
 
 // secretCmdTimeout bounds api_key_cmd / auth_string_cmd (a variable so tests
 // can shorten it).
@@ -65,6 +66,8 @@ type configFile struct {
 	// readOnlyByProfile holds profiles.NAME.read_only, keyed by the
 	// lower-cased profile name (viper lower-cases map keys).
 	readOnlyByProfile map[string]bool
+	// identityByProfile holds profiles.NAME.identity, keyed the same way.
+	identityByProfile map[string]string
 	warnings          []string
 	lines             []string // the file's text, to say on which line a key is
 }
@@ -143,7 +146,7 @@ func (cf *configFile) readProfiles() error {
 	if !ok {
 		return fmt.Errorf("config file %s: %s must be a mapping of profile names to settings, e.g. profiles: {prod: {read_only: true}}", cf.path, keyProfiles)
 	}
-	cf.readOnlyByProfile = map[string]bool{}
+	cf.readOnlyByProfile, cf.identityByProfile = map[string]bool{}, map[string]string{}
 	for name, v := range profiles {
 		entry, ok := v.(map[string]any)
 		if !ok {
@@ -156,6 +159,10 @@ func (cf *configFile) readProfiles() error {
 			}
 			s, ok := stringOf(val)
 			if !ok {
+				continue
+			}
+			if k == keyIdentity {
+				cf.identityByProfile[strings.ToLower(name)] = s
 				continue
 			}
 			b, err := parseBool(s)
