@@ -89,11 +89,18 @@ func Describe(a Action, res *apiclient.ActionResult) Message {
 		if m.Tone == ToneSuccess {
 			m.Tone = ToneWarning
 		}
-		said := " Warning: " + strings.Join(m.Notes, "; ") + "."
-		m.TUI += said
-		m.Accessible += said
+		m.TUI, m.Accessible = WithNotes(m.TUI, m.Notes), WithNotes(m.Accessible, m.Notes)
 	}
 	return m
+}
+
+// WithNotes ends said with an action's notes (Message.Notes), for a front end
+// that words the outcome again later (the TUI once the run has moved on).
+func WithNotes(said string, notes []string) string {
+	if len(notes) == 0 {
+		return said
+	}
+	return said + " Warning: " + strings.Join(notes, "; ") + "."
 }
 
 // actionNotes words what failed alongside an action that counts.
