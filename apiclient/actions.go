@@ -65,6 +65,17 @@ func (c *Client) Resume(ctx context.Context, runID string, input json.RawMessage
 	if err != nil || notPaused != nil {
 		return notPaused, err
 	}
+	res, err := c.sendResume(ctx, op, before, body, input)
+	if err == nil {
+		c.stamp(ctx, actionResume, before, res)
+	}
+	return res, err
+}
+
+// sendResume posts the answer to the run read paused as before and decides
+// what came of it.
+func (c *Client) sendResume(ctx context.Context, op string, before *FlowRun, body any, input json.RawMessage) (*ActionResult, error) {
+	runID := before.ID
 	path := "/flow_runs/" + url.PathEscape(runID) + "/resume"
 	for attempt := 0; ; attempt++ {
 		resp, err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, body: body})

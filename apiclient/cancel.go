@@ -58,6 +58,16 @@ func (c *Client) Cancel(ctx context.Context, runID, reason string) (*ActionResul
 	if err != nil || notPaused != nil {
 		return notPaused, err
 	}
+	res, err := c.cancelPaused(ctx, op, before, reason)
+	if err == nil {
+		c.stamp(ctx, actionCancel, before, res)
+	}
+	return res, err
+}
+
+// cancelPaused ends the run read paused as before (see Cancel).
+func (c *Client) cancelPaused(ctx context.Context, op string, before *FlowRun, reason string) (*ActionResult, error) {
+	runID := before.ID
 	if before.State.Details.PauseReschedule {
 		return c.markCancelled(ctx, op, before, before, reason, ProcessNone)
 	}

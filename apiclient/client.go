@@ -45,10 +45,27 @@ type Options struct {
 	// CancelSettle is how long Cancel waits for a deployment's runner to stop
 	// the flow's process; default 30s.
 	CancelSettle time.Duration
+	// Identity is who acts through this client (config identity, e.g.
+	// "alice@ops-1"). With one, every confirmed resume and cancel is followed
+	// by an answered-by record on the run (see record.go); "" writes none.
+	Identity string
+	// Version is unpause's version and Host the machine's name, kept in
+	// those records.
+	Version, Host string
 }
 
 // Client talks to one Prefect API. It is safe for concurrent use.
+// WithIdentity gives a copy acting for another identity that shares the
+// connection, caches and server checks.
 type Client struct {
+	*core
+	identity string
+}
+
+// core is what every identity's copy of a Client shares.
+type core struct {
+	version, host string
+
 	base       *url.URL // parsed BaseURL, trailing "/" trimmed
 	baseStr    string   // base as a string, user info included (used for requests)
 	display    string   // base without user info (for messages and BaseURL)
@@ -96,7 +113,9 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{
+	c := &Client{identity: opts.Identity, core: &core{
+		version:         opts.Version,
+		host:            opts.Host,
 		base:            base,
 		baseStr:         base.String(),
 		isCloud:         strings.EqualFold(base.Hostname(), cloudAPIHost),
@@ -106,7 +125,7 @@ func New(opts Options) (*Client, error) {
 		sleep:           sleepCtx,
 		flowNames:       map[string]string{},
 		deploymentNames: map[string]string{},
-	}
+	}}
 	c.display = redactURL(base)
 	if c.userAgent == "" {
 		c.userAgent = "unpause"
@@ -159,6 +178,16 @@ func New(opts Options) (*Client, error) {
 	c.csrf.clientID = newUUID4()
 	return c, nil
 }
+
+// WithIdentity returns a copy of c that acts for id: it shares c's
+// transport, caches and server checks, so it costs no new connection (one
+// client per user of a shared front end). id "" writes no answered-by records.
+func (c *Client) WithIdentity(id string) *Client {
+	return &Client{core: c.core, identity: id}
+}
+
+// Identity is who the client acts for ("" when nobody is named).
+func (c *Client) Identity() string { return c.identity }
 
 // BaseURL is the API URL the client uses, without any user info.
 func (c *Client) BaseURL() string { return c.display }

@@ -85,7 +85,8 @@ func decodeDescription(body []byte) string {
 }
 
 // Responses lists the answers a run already received (its "*-response"
-// inputs), oldest first.
+// inputs), oldest first, each with who gave it where unpause recorded that
+// (the "*-answered-by" input of the same base).
 func (c *Client) Responses(ctx context.Context, runID string) ([]Response, error) {
 	const op = "read run responses"
 	if !isUUID(runID) {
@@ -108,9 +109,13 @@ func (c *Client) Responses(ctx context.Context, runID string) ([]Response, error
 		return nil, c.decodeError(op, http.MethodPost, path, resp, err)
 	}
 	schemas := map[string]json.RawMessage{}
+	records := map[string]*Record{}
 	for _, it := range items {
 		if k, ok := strings.CutSuffix(it.Key, "-schema"); ok {
 			schemas[k] = decodeInputValue(it.Value)
+		}
+		if k, ok := strings.CutSuffix(it.Key, answeredBySuffix); ok {
+			records[k] = decodeRecord(decodeInputValue(it.Value), it.Sender)
 		}
 	}
 	out := []Response{}
@@ -119,7 +124,7 @@ func (c *Client) Responses(ctx context.Context, runID string) ([]Response, error
 		if !ok {
 			continue
 		}
-		out = append(out, Response{Key: it.Key, Created: it.Created, Value: decodeInputValue(it.Value), Sender: it.Sender, Schema: schemas[k]})
+		out = append(out, Response{Key: it.Key, Created: it.Created, Value: decodeInputValue(it.Value), Sender: it.Sender, Schema: schemas[k], AnsweredBy: records[k]})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	return out, nil

@@ -112,6 +112,9 @@ type Response struct {
 	// read in the same listing), so that its secret fields can be masked;
 	// nil when the run no longer holds it.
 	Schema json.RawMessage `json:"-"`
+	// AnsweredBy is who gave this answer, from the "<base>-answered-by"
+	// record unpause wrote next to it; nil when there is none.
+	AnsweredBy *Record `json:"answered_by"`
 }
 
 // LogLine is one line of a flow run's log.
@@ -174,4 +177,15 @@ type ActionResult struct {
 	// and until when it keeps waiting when nothing could stop it.
 	Process    ProcessFate
 	WaitsUntil *time.Time
+	// RunName is the run's name as read before the action.
+	RunName string
+	// Recorded is true when the answered-by (resume) or cancelled-by (cancel)
+	// record was written on the run; RecordErr says why it could not be. A
+	// record is written only for a confirmed outcome by a client with an
+	// identity, and never changes the outcome.
+	Recorded  bool
+	RecordErr error
+	// AuditErr is set by a caller that keeps a local audit log of actions
+	// (commands/cmdutil) when it could not add this one; the action stands.
+	AuditErr error
 }

@@ -87,6 +87,9 @@ type Settings struct {
 	Accessible bool
 	NoColor    bool
 	Notify     string // NotifyOff, NotifyBell, NotifyDesktop or NotifyBoth (tui/notify.ParseMode)
+	// Identity is who acts (answered-by records, the audit log): --identity,
+	// UNPAUSE_IDENTITY, profiles.NAME.identity, identity, else user@host.
+	Identity string
 
 	ConfigFile string   // the unpause config file read, or "" when none exists
 	ConfigPath string   // the config file consulted, whether or not it exists
@@ -310,6 +313,7 @@ func (r *resolver) ownSettings(s *Settings) {
 	s.NoColor = r.boolean(keyNoColor, false,
 		r.env("UNPAUSE_NO_COLOR"), r.envPresent("NO_COLOR"), r.fileKey(keyNoColor))
 	s.Notify = r.notify()
+	s.Identity = r.identity()
 }
 
 // readOnlyRule keeps what ReadOnlyFor needs to decide for any profile.

@@ -38,6 +38,7 @@ const (
 	keyNotify             = "notify"
 	keySafetyInterval     = "safety_interval"
 	keyLive               = "live"
+	keyIdentity           = "identity"
 	keyProfiles           = "profiles"
 	keyConfigFile         = "config_file"
 	keyProfilesPath       = "profiles_path"
@@ -46,12 +47,12 @@ const (
 var knownFileKeys = []string{
 	keyAPIURL, keyAPIKey, keyAPIKeyCmd, keyAuthString, keyAuthStringCmd, keyProfile, keyCAFile,
 	keyInsecureSkipVerify, keyTimeout, keyRefreshInterval, keyTheme, keyReadOnly, keyAccessible,
-	keyNoColor, keyNotify, keySafetyInterval, keyLive, keyProfiles,
+	keyNoColor, keyNotify, keySafetyInterval, keyLive, keyProfiles, keyIdentity,
 }
 
 // knownProfileKeys are the settings a `profiles: {NAME: {...}}` entry of the
 // config file may override.
-var knownProfileKeys = []string{keyReadOnly, keyNotify}
+var knownProfileKeys = []string{keyReadOnly, keyNotify, keyIdentity}
 
 // secretCmdTimeout bounds api_key_cmd / auth_string_cmd (a variable so tests
 // can shorten it).
@@ -70,8 +71,10 @@ type configFile struct {
 	readOnlyByProfile map[string]bool
 	// notifyByProfile holds profiles.NAME.notify, checked, keyed likewise.
 	notifyByProfile map[string]string
-	warnings        []string
-	lines           []string // the file's text, to say on which line a key is
+	// identityByProfile holds profiles.NAME.identity, keyed the same way.
+	identityByProfile map[string]string
+	warnings          []string
+	lines             []string // the file's text, to say on which line a key is
 }
 
 // defaultConfigPath picks the config directory: $UNPAUSE_CONFIG_DIR, else
@@ -148,7 +151,7 @@ func (cf *configFile) readProfiles() error {
 	if !ok {
 		return fmt.Errorf("config file %s: %s must be a mapping of profile names to settings, e.g. profiles: {prod: {read_only: true}}", cf.path, keyProfiles)
 	}
-	cf.readOnlyByProfile, cf.notifyByProfile = map[string]bool{}, map[string]string{}
+	cf.readOnlyByProfile, cf.notifyByProfile, cf.identityByProfile = map[string]bool{}, map[string]string{}, map[string]string{}
 	for name, v := range profiles {
 		entry, ok := v.(map[string]any)
 		if !ok {
@@ -186,6 +189,8 @@ func (cf *configFile) setProfileKey(name, key, value string) error {
 			return err
 		}
 		cf.notifyByProfile[name] = n
+	case keyIdentity:
+		cf.identityByProfile[name] = value // checked when resolved (CheckIdentity)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ const (
 	FlagTimeout            = "timeout"
 	FlagTheme              = "theme"
 	FlagRefreshInterval    = "refresh-interval"
+	FlagIdentity           = "identity"
 )
 
 // BindFlags registers unpause's global flags on fs (the root command's
@@ -36,6 +37,7 @@ func BindFlags(fs *pflag.FlagSet) {
 	fs.Var(new(durationValue), FlagTimeout, "per-request timeout, e.g. 30s or 30 (seconds) (default: PREFECT_API_REQUEST_TIMEOUT or 60s)")
 	fs.String(FlagTheme, "", "colour theme: auto, dark or light (default auto)")
 	fs.Var(new(durationValue), FlagRefreshInterval, "inbox refresh interval, e.g. 10s (default 10s)")
+	fs.String(FlagIdentity, "", "who you are in the answered-by records and the audit log (default: user@host)")
 	// A zero duration prints as "0s"; keep help free of a misleading default.
 	for _, name := range []string{FlagTimeout, FlagRefreshInterval} {
 		fs.Lookup(name).DefValue = ""

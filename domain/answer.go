@@ -9,6 +9,7 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/forms/inputschema"
+	"github.com/unpause-dev/unpause/termsafe"
 )
 
 // InitialValues is where an answer starts: the schema's defaults (for
@@ -106,3 +107,25 @@ func MaskResponses(rs []apiclient.Response) []apiclient.Response {
 	}
 	return out
 }
+
+// AnsweredBy says who gave an answer, from the record unpause left next to
+// it: "answered by alice@ops-1 at 2026-08-21 16:31:02 UTC" (in loc), or ""
+// when there is none. The record comes from the API: it is sanitised.
+func AnsweredBy(rec *apiclient.Record, loc *time.Location) string {
+	if rec == nil || rec.Who == "" {
+		return ""
+	}
+	when := "an unknown time"
+	if !rec.When.IsZero() {
+		when = rec.When.In(loc).Format("2006-01-02 15:04:05 MST")
+	}
+	who := termsafe.Line(rec.Who)
+	if r := []rune(who); len(r) > maxWho {
+		who = string(r[:maxWho]) + "…"
+	}
+	return "answered by " + who + " at " + when
+}
+
+// maxWho bounds a shown identity: unpause writes at most 200 characters
+// (config.MaxIdentity); anything longer was written by something else.
+const maxWho = 200

@@ -73,11 +73,53 @@ type Message struct {
 	// resumed or cancelled, it is no longer paused or its pause expired.
 	// Otherwise the operator may fix the answer or try again.
 	Final bool
+	// Notes are warnings about what went with the action (its answered-by
+	// record on the run, the local audit log), sanitised. TUI and Accessible
+	// already end with them; the CLI prints them on stderr. They never
+	// change Exit: the action stands.
+	Notes []string
 }
 
-// Describe words the outcome of a resume or cancel the server answered.
-// Every string from the API in it is sanitised.
+// Describe words the outcome of a resume or cancel the server answered,
+// with its notes. Every string from the API in it is sanitised.
 func Describe(a Action, res *apiclient.ActionResult) Message {
+	m := describe(a, res)
+	m.Notes = actionNotes(a.Kind, res)
+	if len(m.Notes) > 0 {
+		if m.Tone == ToneSuccess {
+			m.Tone = ToneWarning
+		}
+		m.TUI, m.Accessible = WithNotes(m.TUI, m.Notes), WithNotes(m.Accessible, m.Notes)
+	}
+	return m
+}
+
+// WithNotes ends said with an action's notes (Message.Notes), for a front end
+// that words the outcome again later (the TUI once the run has moved on).
+func WithNotes(said string, notes []string) string {
+	if len(notes) == 0 {
+		return said
+	}
+	return said + " Warning: " + strings.Join(notes, "; ") + "."
+}
+
+// actionNotes words what failed alongside an action that counts.
+func actionNotes(k ActionKind, res *apiclient.ActionResult) []string {
+	var notes []string
+	if res.RecordErr != nil {
+		record := "answered-by"
+		if k == Cancel {
+			record = "cancelled-by"
+		}
+		notes = append(notes, "the "+record+" record could not be written: "+termsafe.Line(res.RecordErr.Error()))
+	}
+	if res.AuditErr != nil {
+		notes = append(notes, "the local audit log could not be written: "+termsafe.Line(res.AuditErr.Error()))
+	}
+	return notes
+}
+
+func describe(a Action, res *apiclient.ActionResult) Message {
 	reason := termsafe.Line(res.Reason)
 	switch res.Outcome {
 	case apiclient.OutcomeResumed:

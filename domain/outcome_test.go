@@ -269,3 +269,27 @@ func TestDescribeRejectWithoutReason(t *testing.T) {
 		t.Errorf("got %q / %q", m.CLI, m.TUI)
 	}
 }
+
+// A record or audit log that could not be written is said by every front
+// end, sanitised, and changes neither the exit code nor finality.
+func TestDescribeNotesRecordAndAuditFailures(t *testing.T) {
+	res := apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, RecordErr: errors.New("HTTP 503\x1b[2J"), AuditErr: errors.New("disk full")}
+	m := Describe(Action{RunID: "id", RunName: "r"}, &res)
+	plain := Describe(Action{RunID: "id", RunName: "r"}, &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed})
+	want := []string{"the answered-by record could not be written: HTTP 503[2J", "the local audit log could not be written: disk full"}
+	if strings.Join(m.Notes, "|") != strings.Join(want, "|") {
+		t.Errorf("notes %q", m.Notes)
+	}
+	for _, s := range []string{m.TUI, m.Accessible} {
+		if !strings.Contains(s, want[0]) || !strings.Contains(s, want[1]) || strings.Contains(s, "\x1b") {
+			t.Errorf("not said: %q", s)
+		}
+	}
+	if m.Exit != plain.Exit || m.Final != plain.Final || m.CLI != plain.CLI || m.Tone != ToneWarning || len(plain.Notes) != 0 {
+		t.Errorf("the notes changed the outcome: %+v vs %+v", m, plain)
+	}
+	c := Describe(Action{Kind: Cancel}, &apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, RecordErr: errors.New("x")})
+	if len(c.Notes) != 1 || !strings.HasPrefix(c.Notes[0], "the cancelled-by record could not be written") {
+		t.Errorf("cancel notes %q", c.Notes)
+	}
+}

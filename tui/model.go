@@ -57,7 +57,8 @@ type openRun struct {
 	logs          []apiclient.LogLine // its latest log lines, as the run view shows them
 	pendingAnswer bool                // "a" was pressed before the form could be built
 	sending       bool
-	resumed       bool // the banner says "resumed"; the next GET shows what became of it
+	resumed       bool     // the banner says "resumed"; the next GET shows what became of it
+	resumedNotes  []string // what went wrong alongside that resume (domain.Message.Notes)
 }
 
 // Model is the root model. It is used through a pointer: it holds 10,000
@@ -416,7 +417,11 @@ func (m *Model) onRun(msg runMsg) tea.Cmd {
 	case m.cur.resumed && !msg.run.Paused():
 		// The banner said the run would leave the inbox: now it has.
 		m.cur.resumed = false
-		m.runview.SetBanner(runview.BannerSuccess, "Resumed: the run continues (now "+domain.StateName(msg.run.State)+"); it has left the inbox.")
+		kind := runview.BannerSuccess
+		if len(m.cur.resumedNotes) > 0 {
+			kind = runview.BannerWarning
+		}
+		m.runview.SetBanner(kind, domain.WithNotes("Resumed: the run continues (now "+domain.StateName(msg.run.State)+"); it has left the inbox.", m.cur.resumedNotes))
 	case old.Paused() && !msg.run.Paused():
 		if k, _ := m.runview.Banner(); k == runview.BannerNone {
 			m.runview.SetBanner(runview.BannerWarning, "This run is no longer paused (now "+domain.StateName(msg.run.State)+"): it was answered, or it ended.")
@@ -781,7 +786,7 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 		m.backToRun(told, onScreen)
 		if onScreen {
 			m.runview.SetNotice("")
-			m.cur.resumed = true
+			m.cur.resumed, m.cur.resumedNotes = true, told.Notes
 		}
 		cmds = append(cmds, m.afterResumeCmd(msg.id), m.refresh(false))
 		if onScreen {

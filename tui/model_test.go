@@ -1270,3 +1270,20 @@ func TestUnreadableSchemaSaidOnce(t *testing.T) {
 	h.mustSee("cannot be read")
 	h.mustNotSee("cannot be used")
 }
+
+// A resume whose answered-by record could not be written still counts, and
+// the outcome line says what was not written.
+func TestResumeRecordFailureIsSaidAndCounts(t *testing.T) {
+	api := fixture(t)
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+		return &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, State: &apiclient.State{Type: "RUNNING", Name: "Running"},
+			RecordErr: errors.New("HTTP 503")}, nil
+	}
+	h := newHarness(t, api)
+	answerShirt(h, 2, 3)
+	h.keys("y")
+	if h.m.screen != scrRun {
+		t.Fatalf("screen %d after resume", h.m.screen)
+	}
+	h.mustSee("Resumed: the run continues", "Warning: the answered-by record", "could not be written: HTTP 503") // the banner wraps
+}

@@ -48,12 +48,15 @@ type Server struct {
 	srv *httptest.Server
 	mu  sync.Mutex
 	// runs by id, each the JSON object the server would send.
-	runs     map[string]map[string]any
-	order    []string
-	inputs   map[string]map[string]string // run id → key → stored JSON text
-	flows    map[string]string            // flow id → name
-	deps     map[string]string            // deployment id → name
-	requests []Request
+	runs    map[string]map[string]any
+	order   []string
+	inputs  map[string]map[string]string // run id → key → stored JSON text
+	senders map[string]map[string]string // run id → key → sender of a written input
+	// failInputs makes that many input writes answer 503 (FailInputWrites).
+	failInputs int
+	flows      map[string]string // flow id → name
+	deps       map[string]string // deployment id → name
+	requests   []Request
 	// prefect2 follows Prefect 2.x's rules where they differ (UsePrefect2Rules).
 	prefect2 bool
 	runners  map[string]time.Duration    // run id → Run.RunnerStopsAfter
@@ -72,7 +75,7 @@ type Server struct {
 func New(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{
-		runs: map[string]map[string]any{}, inputs: map[string]map[string]string{},
+		runs: map[string]map[string]any{}, inputs: map[string]map[string]string{}, senders: map[string]map[string]string{},
 		flows: map[string]string{}, deps: map[string]string{}, runners: map[string]time.Duration{},
 		logs: map[string][]map[string]any{}, pauses: map[string]int{}, override: map[string]func(http.ResponseWriter, *http.Request){},
 	}
@@ -118,6 +121,7 @@ func (s *Server) Add(r Run) string {
 	s.order = append(s.order, r.ID)
 	s.runners[r.ID] = r.RunnerStopsAfter
 	s.inputs[r.ID] = map[string]string{}
+	s.senders[r.ID] = map[string]string{}
 	if r.Schema != "" {
 		s.inputs[r.ID]["paused-1-schema"] = r.Schema
 		if r.Description != "" {
@@ -200,6 +204,69 @@ func (s *Server) SetInput(id, key, value string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.inputs[id][key] = value
+}
+
+// Input returns a run input's stored JSON text and its sender, and whether
+// the run holds it.
+func (s *Server) Input(id, key string) (value, sender string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	value, ok = s.inputs[id][key]
+	return value, s.senders[id][key], ok
+}
+
+// FailInputWrites makes the next n input writes (POST /flow_runs/{id}/input)
+// answer 503, as a server whose database refused them would; n < 0 fails all.
+func (s *Server) FailInputWrites(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failInputs = n
+}
+
+// writeInput follows src/prefect/server/api/flow_run_input.py
+// create_flow_run_input: the value is stored as the string given, a key
+// written twice is answered 409, and a key outside the alphabet fails the
+// model's validation, which the server answers with 500.
+func (s *Server) writeInput(w http.ResponseWriter, id string, body []byte) {
+	if s.failInputs != 0 {
+		s.failInputs--
+		reply(w, http.StatusServiceUnavailable, map[string]any{"exception_message": "Service Unavailable"})
+		return
+	}
+	var req struct {
+		Key    string  `json:"key"`
+		Value  *string `json:"value"`
+		Sender *string `json:"sender"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil || req.Value == nil {
+		reply(w, http.StatusUnprocessableEntity, map[string]any{"detail": "key and value are required"})
+		return
+	}
+	if !validKey(req.Key) {
+		reply(w, http.StatusInternalServerError, map[string]any{"exception_message": "Internal Server Error"})
+		return
+	}
+	if _, dup := s.inputs[id][req.Key]; dup {
+		reply(w, http.StatusConflict, map[string]any{"detail": "A flow run input with this key already exists."})
+		return
+	}
+	s.inputs[id][req.Key] = *req.Value
+	if req.Sender != nil {
+		s.senders[id][req.Key] = *req.Sender
+	}
+	w.WriteHeader(http.StatusCreated)
+}
+
+func validKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Log adds a log line of the run (level as Python's logging: 40 is ERROR).
@@ -339,6 +406,8 @@ func (s *Server) serveRun(w http.ResponseWriter, method string, parts []string, 
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, v)
+	case method == http.MethodPost && len(parts) == 2 && parts[1] == "input":
+		s.writeInput(w, parts[0], body)
 	case method == http.MethodPost && len(parts) == 3 && parts[1] == "input" && parts[2] == "filter":
 		s.listInputs(w, parts[0])
 	case method == http.MethodPost && len(parts) == 2 && parts[1] == "resume":
@@ -359,8 +428,12 @@ func (s *Server) listInputs(w http.ResponseWriter, id string) {
 	sort.Strings(keys)
 	out := []map[string]any{}
 	for _, k := range keys {
+		var sender any
+		if v, ok := s.senders[id][k]; ok {
+			sender = v
+		}
 		out = append(out, map[string]any{
-			"key": k, "value": s.inputs[id][k], "flow_run_id": id, "sender": nil,
+			"key": k, "value": s.inputs[id][k], "flow_run_id": id, "sender": sender,
 			"created": "2026-08-21T16:31:02.000100Z", "updated": "2026-08-21T16:31:02.000100Z",
 		})
 	}

@@ -34,7 +34,8 @@ func Streams(stdin string, tty bool) *IO {
 // Factory is a factory whose settings point at apiURL ("" for none).
 func Factory(io *IO, apiURL string) *cmdutil.Factory {
 	return &cmdutil.Factory{
-		IO: io.IOStreams, Build: cmdutil.BuildInfo{Version: "test"},
+		// No audit log: a test that wants one sets AuditPath and NoAudit false.
+		IO: io.IOStreams, Build: cmdutil.BuildInfo{Version: "test"}, NoAudit: true,
 		Settings: &config.Settings{APIURL: apiURL, Timeout: 10 * time.Second, Profile: "test"},
 	}
 }

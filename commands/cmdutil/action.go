@@ -87,6 +87,13 @@ type ActionJSON struct {
 	WaitsUntil *time.Time `json:"process_waits_until,omitempty"`
 	// After (resume --wait): where the run went after the answer.
 	After *AfterJSON `json:"after,omitempty"`
+	// RecordWritten: the answered-by (resume) or cancelled-by (cancel)
+	// record was written on the run; RecordError says why it could not be,
+	// AuditError why the local audit log could not be. Neither changes the
+	// outcome.
+	RecordWritten bool   `json:"record_written"`
+	RecordError   string `json:"record_error,omitempty"`
+	AuditError    string `json:"audit_error,omitempty"`
 }
 
 // AfterJSON is where a resumed run went (resume --wait).
@@ -128,6 +135,13 @@ func ReportAction(io *IOStreams, output string, r Report) error {
 		out.State = res.State.Name
 	}
 	out.Process = string(res.Process)
+	out.RecordWritten = res.Recorded
+	if res.RecordErr != nil {
+		out.RecordError = res.RecordErr.Error()
+	}
+	if res.AuditErr != nil {
+		out.AuditError = res.AuditErr.Error()
+	}
 	if res.WaitsUntil != nil {
 		u := res.WaitsUntil.UTC()
 		out.WaitsUntil = &u
@@ -139,6 +153,9 @@ func ReportAction(io *IOStreams, output string, r Report) error {
 	}
 	act := domain.Action{Kind: r.Kind, RunID: r.Run.ID, RunName: r.Run.Name, Field: out.Field}
 	told := domain.Describe(act, res)
+	for _, n := range told.Notes {
+		fmt.Fprintln(io.ErrOut, "unpause: warning:", n)
+	}
 	lines := []string{told.CLI}
 	if r.After != nil && told.Exit == domain.ExitOK {
 		out.After = afterJSON(r.After)

@@ -3,10 +3,12 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/audit"
 	"github.com/unpause-dev/unpause/config"
 	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
@@ -23,7 +25,11 @@ type Factory struct {
 	// Settings are loaded by the root command before a command runs (nil for
 	// commands that need none, such as man).
 	Settings *config.Settings
-	client   *apiclient.Client
+	// AuditPath is the audit log's file ("" for audit.jsonl in StateDir);
+	// NoAudit keeps none (tests).
+	AuditPath string
+	NoAudit   bool
+	client    *Client
 }
 
 // Load reads the settings for cmd's flags and warns about what they say.
@@ -42,7 +48,7 @@ func (f *Factory) Load(cmd *cobra.Command) error {
 
 // Client returns the API client, building it on first use so that commands
 // such as `config` work without a server.
-func (f *Factory) Client() (*apiclient.Client, error) {
+func (f *Factory) Client() (*Client, error) {
 	if f.client != nil {
 		return f.client, nil
 	}
@@ -54,12 +60,14 @@ func (f *Factory) Client() (*apiclient.Client, error) {
 	return c, nil
 }
 
-// NewClient builds a client for s (another profile, say).
-func (f *Factory) NewClient(s *config.Settings) (*apiclient.Client, error) {
+// NewClient builds a client for s (another profile, say): it acts for
+// s.Identity, and its resumes and cancels go to the audit log.
+func (f *Factory) NewClient(s *config.Settings) (*Client, error) {
 	if err := s.RequireServer(); err != nil {
 		return nil, err
 	}
-	return apiclient.New(apiclient.Options{
+	host, _ := os.Hostname()
+	c, err := apiclient.New(apiclient.Options{
 		BaseURL:            s.APIURL,
 		APIKey:             s.APIKey,
 		AuthString:         s.AuthString,
@@ -67,11 +75,28 @@ func (f *Factory) NewClient(s *config.Settings) (*apiclient.Client, error) {
 		InsecureSkipVerify: s.InsecureSkipVerify,
 		Timeout:            s.Timeout,
 		UserAgent:          "unpause/" + f.Build.Version,
+		Identity:           s.Identity,
+		Version:            f.Build.Version,
+		Host:               host,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &Client{Client: c, audit: f.auditLog(), profile: s.Profile}, nil
+}
+
+func (f *Factory) auditLog() *audit.Log {
+	switch {
+	case f.NoAudit:
+		return nil
+	case f.AuditPath != "":
+		return &audit.Log{Path: f.AuditPath}
+	}
+	return audit.New(StateDir())
 }
 
 // UseSettings switches to s and its client c (the TUI's profile switch).
-func (f *Factory) UseSettings(s *config.Settings, c *apiclient.Client) { f.Settings, f.client = s, c }
+func (f *Factory) UseSettings(s *config.Settings, c *Client) { f.Settings, f.client = s, c }
 
 // RunResolver finds a run by id or name.
 type RunResolver interface {

@@ -5,8 +5,6 @@ package inbox
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 
 	"github.com/unpause-dev/unpause/commands/cmdutil"
 	"github.com/unpause-dev/unpause/config"
@@ -96,18 +94,5 @@ func switchProfile(f *cmdutil.Factory, name string) (tui.API, tui.ProfileInfo, e
 	return c, tui.ProfileInfo{Name: s.Profile, ServerURL: s.DisplayURL(), ReadOnly: s.ReadOnly, Notify: notifier(s.Notify)}, nil
 }
 
-// StateDir is where drafts live: $UNPAUSE_STATE_DIR, else
-// $XDG_STATE_HOME/unpause, else ~/.local/state/unpause.
-func StateDir() string {
-	if d := os.Getenv("UNPAUSE_STATE_DIR"); d != "" {
-		return d
-	}
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "unpause")
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return filepath.Join(os.TempDir(), "unpause-state")
-	}
-	return filepath.Join(home, ".local", "state", "unpause")
-}
+// StateDir is where drafts live: cmdutil.StateDir.
+func StateDir() string { return cmdutil.StateDir() }

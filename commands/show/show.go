@@ -126,6 +126,9 @@ func writeText(w io.Writer, s JSON, now time.Time) {
 		fmt.Fprintln(w, "\nAnswers already received:")
 		for _, resp := range s.Responses {
 			fmt.Fprintf(w, "  %s  %s  %s\n", resp.Created.Local().Format(time.RFC3339), termsafe.Line(resp.Key), termsafe.Line(string(resp.Value)))
+			if by := domain.AnsweredBy(resp.AnsweredBy, time.Local); by != "" {
+				fmt.Fprintf(w, "      %s\n", by)
+			}
 		}
 	}
 }

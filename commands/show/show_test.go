@@ -324,3 +324,51 @@ func TestShowUnreadableSchema(t *testing.T) {
 		})
 	}
 }
+
+// Who gave each past answer, from the answered-by record next to it: an
+// object in JSON (null without a record), a line in text, both sanitised.
+func TestShowAnsweredBy(t *testing.T) {
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "deploy-run", Schema: cmdtest.ApprovalSchema})
+	srv.Pause(id, cmdtest.ApprovalSchema, "again")
+	srv.Pause(id, cmdtest.ApprovalSchema, "and again")
+	srv.SetInput(id, "paused-1-response", `{"approved": true}`)
+	srv.SetInput(id, "paused-1-answered-by",
+		`{"who":"alice@ops-1\u001b[2J","when":"2026-08-21T16:31:02Z","action":"resume","unpause_version":"1.2.3","host":"ops-1"}`)
+	srv.SetInput(id, "paused-2-response", `{"approved": false}`)
+
+	io := cmdtest.Streams("", false)
+	if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), id, "-o", "json"); code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	if strings.Contains(io.OutBuf.String(), "\x1b") { // escaped as \u001b, as termsafe.JSON does
+		t.Errorf("JSON holds a raw escape: %s", io.OutBuf.String())
+	}
+	var got struct {
+		Responses []struct {
+			Key        string          `json:"key"`
+			AnsweredBy json.RawMessage `json:"answered_by"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(io.OutBuf.Bytes(), &got); err != nil || len(got.Responses) != 2 {
+		t.Fatalf("%v: %s", err, io.OutBuf.String())
+	}
+	var by map[string]any
+	_ = json.Unmarshal(got.Responses[0].AnsweredBy, &by)
+	if !strings.HasPrefix(by["who"].(string), "alice@ops-1") || by["when"] != "2026-08-21T16:31:02Z" || by["action"] != "resume" ||
+		by["host"] != "ops-1" || by["unpause_version"] != "1.2.3" || len(by) != 5 {
+		t.Errorf("answered_by %v", by)
+	}
+	if string(got.Responses[1].AnsweredBy) != "null" {
+		t.Errorf("second answer: answered_by %s, want null", got.Responses[1].AnsweredBy)
+	}
+
+	io = cmdtest.Streams("", false)
+	if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), id); code != domain.ExitOK {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	out := io.OutBuf.String()
+	if !strings.Contains(out, "answered by alice@ops-1") || strings.Count(out, "answered by") != 1 || strings.Contains(out, "\x1b") {
+		t.Errorf("text:\n%s", out)
+	}
+}

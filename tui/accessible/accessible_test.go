@@ -303,3 +303,25 @@ func TestAccessibleDropsDraftOfAPauseThatIsOver(t *testing.T) {
 		t.Fatalf("draft of a run no longer paused kept:\n%s", out)
 	}
 }
+
+// A past answer says who gave it, from its record; a record that could not
+// be written is said with the outcome, and the resume still counts.
+func TestAccessibleAnsweredByAndRecordFailure(t *testing.T) {
+	api := fixture(t)
+	api.responses["r-deploy"][0].AnsweredBy = &apiclient.Record{Who: "alice@ops-1\x1b[2J", When: testNow.Add(-3 * time.Hour)}
+	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+		return &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, RecordErr: errors.New("HTTP 503")}, nil
+	}
+	out, err := runAccessible(t, api, "2\na\n\n\nbob\n\nyes\nq\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"answered by alice@ops-1[2J at ",
+		"Resumed. The run continues. Warning: the answered-by record could not be written: HTTP 503.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

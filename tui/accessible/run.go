@@ -109,6 +109,9 @@ func (a *session) printDetails(r *apiclient.Run, req *apiclient.InputRequest, no
 		a.printf("Answers already received: %d\n", len(rs))
 		for _, resp := range domain.MaskResponses(rs) { // a secret sent once is never shown
 			a.printf("  %s %s: %s\n", common.Stamp(resp.Created.In(now.Location())), termsafe.Line(resp.Key), termsafe.Line(string(resp.Value)))
+			if by := domain.AnsweredBy(resp.AnsweredBy, now.Location()); by != "" {
+				a.printf("    %s\n", by)
+			}
 		}
 	}
 	a.printf("\n")

@@ -485,6 +485,10 @@ func (m *Model) writeResponses(b *strings.Builder) {
 		}
 		b.WriteString(s.Label.Render(common.Truncate(head, w)))
 		b.WriteByte('\n')
+		if by := domain.AnsweredBy(r.AnsweredBy, m.c.Now.Location()); by != "" {
+			b.WriteString(s.Dim.Render(common.Truncate(by, w)))
+			b.WriteByte('\n')
+		}
 		b.WriteString(formatJSON(r.Value, w, s.Dim.Render("(empty)")))
 	}
 }

@@ -75,3 +75,19 @@ func TestLinkSanitised(t *testing.T) {
 		t.Fatalf("link shown as %q", got)
 	}
 }
+
+// The history says who gave an answer where a record exists, sanitised.
+func TestResponsesSayWhoAnswered(t *testing.T) {
+	m := New(common.New(now))
+	m.SetSize(100, 60)
+	m.SetRun(pausedRun(), "http://127.0.0.1:4200/runs/flow-run/x")
+	m.SetResponses([]apiclient.Response{
+		{Key: "paused-1-response", Created: now.Add(-2 * time.Hour), Value: []byte(`{"approve":true}`),
+			AnsweredBy: &apiclient.Record{Who: "alice\x1b[31m@ops-1", When: now.Add(-2 * time.Hour)}},
+		{Key: "paused-2-response", Created: now.Add(-time.Hour), Value: []byte(`{"approve":false}`)},
+	}, nil)
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "answered by alice[31m@ops-1 at 2026-11-21 10:00:00 UTC") || strings.Count(v, "answered by") != 1 {
+		t.Errorf("view:\n%s", v)
+	}
+}
