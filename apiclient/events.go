@@ -150,6 +150,9 @@ func (c *Client) dialEventsError(ctx context.Context, op string, resp *http.Resp
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
 		e.Kind, e.Reason = ErrAuth, "the server refused the credentials for the event stream"
+	case resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable ||
+		resp.StatusCode == http.StatusGatewayTimeout:
+		e.Reason = "the event stream is unavailable for now" // a proxy whose upstream is down: retry
 	default:
 		// 404 and 500 (Prefect 2.x without PREFECT_EXPERIMENTAL_EVENTS), 403
 		// (a server that wants the subprotocol it did not get, or a proxy),

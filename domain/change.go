@@ -17,7 +17,7 @@ const (
 	ChangeCancelling ChangeKind = "cancelling" // asked to cancel; not cancelled yet
 	ChangeCancelled  ChangeKind = "cancelled"
 	ChangeExpired    ChangeKind = "expired" // the pause timed out unanswered
-	ChangeEnded      ChangeKind = "ended"   // finished some other way (completed, failed, crashed)
+	ChangeEnded      ChangeKind = "ended"   // failed or crashed, not by the pause expiring
 	ChangeDeleted    ChangeKind = "deleted" // the run is gone from the server
 )
 
@@ -38,7 +38,10 @@ func LeftPause(after *apiclient.FlowRun) ChangeKind {
 	switch after.State.Type {
 	case "PAUSED":
 		return ChangeWaiting // paused again: a new pause
-	case "RUNNING", "SCHEDULED", "PENDING":
+	case "RUNNING", "SCHEDULED", "PENDING", "COMPLETED":
+		// Completed: the run was resumed and finished before it was read
+		// again (only a forced state skips the resume, which orchestration
+		// allows no one else).
 		return ChangeResumed
 	case "CANCELLING":
 		return ChangeCancelling
