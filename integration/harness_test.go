@@ -772,27 +772,7 @@ func runUnpause(t testing.TB, args ...string) (stdout, stderr string, exitCode i
 func runUnpauseWith(t testing.TB, o UnpauseOpts, args ...string) (stdout, stderr string, exitCode int) {
 	t.Helper()
 	bin := buildUnpause(t)
-	home := t.TempDir()
-	env := []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + home,
-		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
-		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
-		"XDG_STATE_HOME=" + filepath.Join(home, ".local", "state"),
-		"LANG=C.UTF-8",
-	}
-	if v := os.Getenv("TMPDIR"); v != "" {
-		env = append(env, "TMPDIR="+v)
-	}
-	if v := os.Getenv("GOCOVERDIR"); v != "" {
-		env = append(env, "GOCOVERDIR="+v)
-	}
-	if !o.NoServer {
-		apiURL, _ := requireServer(t)
-		env = append(env, "PREFECT_API_URL="+apiURL)
-	}
-	env = append(env, o.Env...)
+	home, env := unpauseEnv(t, o)
 
 	timeout := o.Timeout
 	if timeout == 0 {
@@ -820,6 +800,33 @@ func runUnpauseWith(t testing.TB, o UnpauseOpts, args ...string) (stdout, stderr
 		t.Fatalf("unpause %s: %v", strings.Join(args, " "), err)
 	}
 	return outBuf.String(), errBuf.String(), exitCode
+}
+
+// unpauseEnv is the isolated environment (HOME and XDG dirs in a fresh
+// temp dir) unpause runs with in the tests, plus o.Env.
+func unpauseEnv(t testing.TB, o UnpauseOpts) (home string, env []string) {
+	t.Helper()
+	home = t.TempDir()
+	env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
+		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+		"XDG_STATE_HOME=" + filepath.Join(home, ".local", "state"),
+		"LANG=C.UTF-8",
+	}
+	if v := os.Getenv("TMPDIR"); v != "" {
+		env = append(env, "TMPDIR="+v)
+	}
+	if v := os.Getenv("GOCOVERDIR"); v != "" {
+		env = append(env, "GOCOVERDIR="+v)
+	}
+	if !o.NoServer {
+		apiURL, _ := requireServer(t)
+		env = append(env, "PREFECT_API_URL="+apiURL)
+	}
+	return home, append(env, o.Env...)
 }
 
 // prefect2 reports whether the test server is Prefect 2.x (from /admin/version), for

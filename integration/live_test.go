@@ -195,7 +195,7 @@ func TestLivePollingWhenTheStreamIsRefused(t *testing.T) {
 // createPausedRun creates a flow run directly in a PAUSED state through the
 // API, with any name (the server emits its Paused event as for any pause:
 // src/prefect/server/models/flow_runs.py create_flow_run sets the state).
-func createPausedRun(t testing.TB, apiURL, flowName, runName string) string {
+func createPausedRun(t testing.TB, apiURL, flowName, runName, tag string) string {
 	t.Helper()
 	code, body := apiCall(t, http.MethodPost, apiURL+"/flows/", map[string]any{"name": flowName})
 	if code != http.StatusOK && code != http.StatusCreated {
@@ -204,7 +204,7 @@ func createPausedRun(t testing.TB, apiURL, flowName, runName string) string {
 	var fl struct{ ID string }
 	_ = json.Unmarshal(body, &fl)
 	code, body = apiCall(t, http.MethodPost, apiURL+"/flow_runs/", map[string]any{
-		"flow_id": fl.ID, "name": runName, "tags": []string{"unpause-it-live"},
+		"flow_id": fl.ID, "name": runName, "tags": []string{tag},
 		"state": map[string]any{"type": "PAUSED", "name": "Paused", "message": "created paused",
 			"state_details": map[string]any{"pause_key": "1", "pause_reschedule": false,
 				"pause_timeout": time.Now().Add(10 * time.Minute).UTC().Format(time.RFC3339Nano)}},
