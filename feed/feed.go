@@ -59,8 +59,12 @@ type Options struct {
 	// it catches what the stream dropped.
 	SafetyInterval time.Duration // default 10m
 	// Coalesce is how long the feed gathers events before it reads the runs
-	// they name, so a burst costs one request, not one per event.
-	Coalesce time.Duration // default 100ms
+	// they name, after a quiet spell: a lone pause shows at once.
+	Coalesce time.Duration // default 25ms
+	// BusyCoalesce is the gathering window while a burst goes on (the last
+	// read, less than a second ago, named several runs): a burst costs a read
+	// per window, not one per event.
+	BusyCoalesce time.Duration // default 250ms
 	// NoStream polls only (the stream is never tried).
 	NoStream bool
 	Now      func() time.Time
@@ -70,7 +74,9 @@ type Options struct {
 const (
 	DefaultPollInterval   = 10 * time.Second
 	DefaultSafetyInterval = 10 * time.Minute
-	DefaultCoalesce       = 100 * time.Millisecond
+	DefaultCoalesce       = 25 * time.Millisecond
+	DefaultBusyCoalesce   = 250 * time.Millisecond
+	busyAfterRead         = time.Second // a read this recent means a burst is on
 	backoffBase           = time.Second
 	backoffCap            = 5 * time.Minute
 	stableAfter           = time.Minute // a stream up this long resets the backoff
@@ -87,6 +93,9 @@ func (o *Options) defaults() {
 	}
 	if o.Coalesce <= 0 {
 		o.Coalesce = DefaultCoalesce
+	}
+	if o.BusyCoalesce <= 0 {
+		o.BusyCoalesce = DefaultBusyCoalesce
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -138,7 +147,9 @@ type Feed struct {
 	streamErr error
 	restErr   error
 	initial   bool
-	queued    *Update // an update the reader has not taken yet
+	lastRead  time.Time // the last read of the runs events named
+	lastReadN int       // how many runs it read
+	queued    *Update   // an update the reader has not taken yet
 }
 
 // Start runs a feed until ctx ends.
@@ -244,7 +255,7 @@ func (f *Feed) loop(ctx context.Context) {
 			st.reconnect.stop()
 			go f.runStream(ctx, st)
 		case <-f.signal:
-			coalesce.armIfIdle(f.o.Coalesce)
+			coalesce.armIfIdle(f.window())
 		case <-coalesce.C():
 			coalesce.stop()
 			if !f.readPending(ctx) {
@@ -255,6 +266,15 @@ func (f *Feed) loop(ctx context.Context) {
 			poll.arm(f.pollEvery())
 		}
 	}
+}
+
+// window is how long to gather events before reading their runs: short
+// after a quiet spell, longer while a burst goes on.
+func (f *Feed) window() time.Duration {
+	if f.lastReadN > 1 && f.o.Now().Sub(f.lastRead) < busyAfterRead {
+		return f.o.BusyCoalesce
+	}
+	return f.o.Coalesce
 }
 
 func (f *Feed) pollEvery() time.Duration {
@@ -419,6 +439,7 @@ func (f *Feed) readPending(ctx context.Context) bool {
 		return true
 	}
 	read, stats, err := f.src.GetRuns(ctx, ids)
+	f.lastRead, f.lastReadN = f.o.Now(), len(ids)
 	u := Update{Requests: stats.Requests}
 	if err != nil {
 		if ctx.Err() == nil {

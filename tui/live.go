@@ -41,7 +41,7 @@ type feedMsg struct {
 // goroutine starts in the command, not in Update.
 func (m *Model) startFeed() tea.Cmd {
 	src, ok := m.api.(feed.Source)
-	if !ok || m.opts.NoLive {
+	if !ok {
 		return nil
 	}
 	m.stopFeed()
@@ -51,7 +51,8 @@ func (m *Model) startFeed() tea.Cmd {
 		m.live.notified = map[string]bool{}
 	}
 	gen := m.profileGen
-	o := feed.Options{PollInterval: m.opts.RefreshInterval, SafetyInterval: m.opts.SafetyInterval, Now: m.opts.Now}
+	o := feed.Options{PollInterval: m.opts.RefreshInterval, SafetyInterval: m.opts.SafetyInterval,
+		NoStream: m.opts.NoLive, Now: m.opts.Now}
 	return func() tea.Msg {
 		return feedStartedMsg{gen: gen, feed: feed.Start(ctx, src, o)}
 	}

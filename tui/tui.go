@@ -61,7 +61,7 @@ type Options struct {
 	// SafetyInterval is how often a live inbox lists everything anyway, for
 	// events the stream dropped; default feed.DefaultSafetyInterval.
 	SafetyInterval time.Duration
-	// NoLive polls instead of following the event stream.
+	// NoLive polls every RefreshInterval instead of following the event stream.
 	NoLive bool
 	// Notify returns what to write to the terminal (a bell, a desktop
 	// notification) when runs start waiting; nil writes nothing.
