@@ -126,9 +126,46 @@ func NotPaused(kind domain.ActionKind, run *apiclient.Run) Report {
 	return Report{Kind: kind, Run: run, Result: res}
 }
 
+// Told is what one report says: its JSON object, its lines of text, the
+// warnings for stderr, and its exit code with the explanation of a non-zero
+// one. Bulk resume tells each run's report this way.
+type Told struct {
+	JSON  ActionJSON
+	Lines []string
+	Notes []string
+	Exit  domain.ExitCode
+	Err   string
+}
+
 // ReportAction prints the result of resume or cancel (JSON when output is
 // "json") and returns the error that carries its exit code, or nil.
 func ReportAction(io *IOStreams, output string, r Report) error {
+	t := r.Tell()
+	for _, n := range t.Notes {
+		fmt.Fprintln(io.ErrOut, "unpause: warning:", n)
+	}
+	if output == "json" {
+		if err := WriteJSON(io.Out, t.JSON); err != nil {
+			return err
+		}
+	} else {
+		for _, l := range t.Lines {
+			fmt.Fprintln(io.Out, l)
+		}
+	}
+	return t.Error()
+}
+
+// Error is the error that carries t's exit code, or nil for ExitOK.
+func (t Told) Error() error {
+	if t.Exit == domain.ExitOK {
+		return nil
+	}
+	return WithCode(t.Exit, errors.New(t.Err))
+}
+
+// Tell words what r achieved, with domain.Describe (and DescribeAfter).
+func (r Report) Tell() Told {
 	res := r.Result
 	out := ActionJSON{RunID: r.Run.ID, RunName: r.Run.Name, Outcome: string(res.Outcome), Reason: res.Reason, Input: r.Payload, Verified: res.Verified}
 	if res.State != nil {
@@ -153,28 +190,14 @@ func ReportAction(io *IOStreams, output string, r Report) error {
 	}
 	act := domain.Action{Kind: r.Kind, RunID: r.Run.ID, RunName: r.Run.Name, Field: out.Field}
 	told := domain.Describe(act, res)
-	for _, n := range told.Notes {
-		fmt.Fprintln(io.ErrOut, "unpause: warning:", n)
-	}
-	lines := []string{told.CLI}
+	t := Told{Notes: told.Notes, Lines: []string{told.CLI}}
 	if r.After != nil && told.Exit == domain.ExitOK {
 		out.After = afterJSON(r.After)
 		told = domain.DescribeAfter(act, r.After, r.Wait)
-		lines = append(lines, told.CLI)
+		t.Lines = append(t.Lines, told.CLI)
 	}
-	if output == "json" {
-		if err := WriteJSON(io.Out, out); err != nil {
-			return err
-		}
-	} else {
-		for _, l := range lines {
-			fmt.Fprintln(io.Out, l)
-		}
-	}
-	if told.Exit == domain.ExitOK {
-		return nil
-	}
-	return WithCode(told.Exit, errors.New(told.CLIError))
+	t.JSON, t.Exit, t.Err = out, told.Exit, told.CLIError
+	return t
 }
 
 func afterJSON(a *apiclient.AfterResume) *AfterJSON {
