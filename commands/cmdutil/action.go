@@ -73,8 +73,11 @@ func Confirm(io *IOStreams, what string, payload json.RawMessage) error {
 
 // ActionJSON is the stable JSON result of `resume` and `cancel`.
 type ActionJSON struct {
-	RunID    string          `json:"run_id"`
-	RunName  string          `json:"run_name"`
+	RunID   string `json:"run_id"`
+	RunName string `json:"run_name"`
+	// Ref (several runs): the RUN or answer-file key as given, for a run
+	// that was not found.
+	Ref      string          `json:"ref,omitempty"`
 	Outcome  string          `json:"outcome"`
 	Reason   string          `json:"reason,omitempty"`
 	Field    string          `json:"field,omitempty"`
@@ -206,4 +209,38 @@ func afterJSON(a *apiclient.AfterResume) *AfterJSON {
 		out.State, out.Message = a.State.Name, a.State.Message
 	}
 	return out
+}
+
+// FailedTold is the report of a run that was not resumed because of err
+// (run is nil when it was never found; ref is what named it), worded by
+// domain.Failed, with the exit code a command returning err would have.
+func FailedTold(kind domain.ActionKind, run *apiclient.Run, ref string, err error) Told {
+	out := ActionJSON{RunName: ref, Ref: ref, Reason: err.Error()}
+	if run != nil {
+		out.RunID, out.RunName, out.Ref = run.ID, run.Name, ""
+	}
+	m := domain.Failed(domain.Action{Kind: kind, RunID: out.RunID, RunName: out.RunName}, err)
+	m.Exit = ExitCodeFor(err)
+	switch m.Exit {
+	case domain.ExitNotFound:
+		out.Outcome = "not-found"
+	case domain.ExitUnknown:
+		out.Outcome = "unknown"
+	case domain.ExitInvalidInput:
+		out.Outcome = "invalid"
+	default:
+		out.Outcome = "failed"
+	}
+	return Told{JSON: out, Lines: []string{m.CLI}, Exit: m.Exit, Err: m.CLIError}
+}
+
+// SchemaDiffersTold is the report of a run left out of a resume of several
+// runs, unsent, because it asks for other fields than the first run.
+func SchemaDiffersTold(run *apiclient.Run) Told {
+	m := domain.SchemaDiffers(domain.Action{Kind: domain.Resume, RunID: run.ID, RunName: run.Name})
+	out := ActionJSON{RunID: run.ID, RunName: run.Name, Outcome: "skipped", Reason: "schema differs"}
+	if run.State != nil {
+		out.State = run.State.Name
+	}
+	return Told{JSON: out, Lines: []string{m.CLI}, Exit: m.Exit, Err: m.CLIError}
 }
