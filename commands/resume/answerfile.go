@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/big"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -57,7 +58,7 @@ func yamlToJSON(raw []byte) (json.RawMessage, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, cmdutil.WithCode(domain.ExitInvalidInput, fmt.Errorf("the answer file is not valid YAML: %w", err))
+		return nil, cmdutil.WithCode(domain.ExitInvalidInput, fmt.Errorf("the answer file is not valid YAML: %s", syntaxError(raw, err)))
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
@@ -72,6 +73,42 @@ func yamlToJSON(raw []byte) (json.RawMessage, error) {
 		return nil, nil
 	}
 	return json.Marshal(v)
+}
+
+// yamlLine is the "yaml: line N: " of a go-yaml error.
+var yamlLine = regexp.MustCompile(`^yaml: (line \d+: )?`)
+
+// syntaxError says on which line raw stops being YAML. go-yaml names, for an
+// error of its parser, the line where the enclosing construct began,
+// counted from 0; so the line is found again as the first prefix of raw, in
+// whole lines, that fails with the same message.
+func syntaxError(raw []byte, err error) string {
+	msg := yamlLine.ReplaceAllString(err.Error(), "")
+	lines := bytes.SplitAfter(raw, []byte("\n"))
+	if len(lines) > 2000 {
+		return strings.TrimPrefix(err.Error(), "yaml: ")
+	}
+	for k := 1; k <= len(lines); k++ {
+		e := decodeAll(bytes.Join(lines[:k], nil))
+		if e != nil && yamlLine.ReplaceAllString(e.Error(), "") == msg {
+			return fmt.Sprintf("line %d: %s", k, msg)
+		}
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// decodeAll parses every document of raw, for its first error.
+func decodeAll(raw []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
 }
 
 type yamlConv struct{ values int }
