@@ -3,12 +3,15 @@ package resume
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/unpause-dev/unpause/apiclient/prefecttest"
 	"github.com/unpause-dev/unpause/commands/cmdtest"
@@ -353,3 +356,104 @@ func laughs() string {
 	return b.String()
 }
 
+// A runs: file answers exactly the runs it names, by id or by name, each
+// with its own answer; a run that does not exist or no longer waits gets its
+// result and the others still go.
+func TestResumeRunsFile(t *testing.T) {
+	const other = `{"type":"object","properties":{"size":{"type":"string","enum":["small","large"]}},"required":["size"]}`
+	srv := prefecttest.New(t)
+	a := srv.Add(prefecttest.Run{Name: "alpha", Schema: cmdtest.ApprovalSchema})
+	b := srv.Add(prefecttest.Run{Name: "beta", Schema: other})
+	c := srv.Add(prefecttest.Run{Name: "gamma", Schema: cmdtest.ApprovalSchema})
+	done := srv.Add(prefecttest.Run{Name: "finished", StateType: "COMPLETED", StateName: "Completed"})
+	path := writeFile(t, "answers.yml", "runs:\n"+
+		"  alpha:\n    approved: true\n    notes: on\n"+
+		"  "+b+":\n    size: large\n"+
+		"  finished: {approved: true}\n"+
+		"  ghost: {approved: false}\n")
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "--input-file", path, "--yes")
+	if code != domain.ExitSome {
+		t.Fatalf("exit %d (%v), want %d\n%s", code, err, domain.ExitSome, io.OutBuf.String())
+	}
+	if got := runInput(t, srv, a); len(got) != 1 || got[0]["approved"] != true || got[0]["notes"] != "on" {
+		t.Errorf("alpha got %v, want approved true and notes the text on", got)
+	}
+	if got := runInput(t, srv, b); len(got) != 1 || got[0]["size"] != "large" || len(got[0]) != 1 {
+		t.Errorf("beta (by id) got %v, want its own answer", got)
+	}
+	if n := len(srv.Bodies("POST", resumePath(c))) + len(srv.Bodies("POST", resumePath(done))); n != 0 {
+		t.Errorf("%d resumes of runs the file does not name, or that are done", n)
+	}
+	out := io.OutBuf.String()
+	for _, want := range []string{"resumed alpha", "resumed beta", "not paused: finished", "failed: ghost: ", "2 resumed, 1 not paused, 1 not found"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// A runs: file with an invalid answer for one run: that run is refused
+// locally, the others go; and one that is not an object of answers is
+// refused before anything is sent.
+func TestResumeRunsFileInvalid(t *testing.T) {
+	srv := prefecttest.New(t)
+	a := srv.Add(prefecttest.Run{Name: "alpha", Schema: cmdtest.ApprovalSchema})
+	b := srv.Add(prefecttest.Run{Name: "beta", Schema: cmdtest.ApprovalSchema})
+	io := cmdtest.Streams("runs:\n  alpha: {approved: maybe}\n  beta: {approved: false}\n", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "--input-file", "-", "--yes")
+	if code != domain.ExitSome || len(srv.Bodies("POST", resumePath(a))) != 0 || len(runInput(t, srv, b)) != 1 {
+		t.Errorf("exit %d (%v); alpha %d resumes, beta %d; want %d, 0, 1", code, err,
+			len(srv.Bodies("POST", resumePath(a))), len(srv.Bodies("POST", resumePath(b))), domain.ExitSome)
+	}
+	if !strings.Contains(io.OutBuf.String(), "1 invalid, 1 resumed") {
+		t.Errorf("stdout %q", io.OutBuf.String())
+	}
+	writes := srv.Writes()
+	for _, text := range []string{"runs: [alpha]\n", "runs:\n  alpha: true\n", "approved: true\n"} {
+		io := cmdtest.Streams(text, false)
+		code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "--input-file", "-", "--yes")
+		if code == domain.ExitOK || code == domain.ExitSome || srv.Writes() != writes {
+			t.Errorf("%q: exit %d (%v), %d writes", text, code, err, srv.Writes())
+		}
+	}
+}
+
+// At most four resumes are in flight at once, and all of them are sent.
+func TestResumeManyInFlight(t *testing.T) {
+	srv := prefecttest.New(t)
+	var (
+		mu            sync.Mutex
+		now, max, all int
+	)
+	for i := range 10 {
+		id := srv.Add(prefecttest.Run{Name: fmt.Sprintf("run-%d", i), Flow: "greet"})
+		srv.Handle("POST /api/flow_runs/"+id+"/resume", func(w http.ResponseWriter, _ *http.Request) {
+			mu.Lock()
+			now, all = now+1, all+1
+			if now > max {
+				max = now
+			}
+			mu.Unlock()
+			time.Sleep(40 * time.Millisecond)
+			mu.Lock()
+			now--
+			mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			_, _ = fmt.Fprintf(w, `{"state": {"id": "0198c7a9-1a22-7f00-8b3e-%012d", "type": "RUNNING", "name": "Running", `+
+				`"timestamp": "2026-12-03T08:00:00Z", "message": null, "state_details": {}}, "status": "ACCEPT", "details": {"type": "accept_details"}}`, 100+i)
+		})
+	}
+	io := cmdtest.Streams("", false)
+	code, err := cmdtest.Run(t, NewCmdResume(cmdtest.Factory(io, srv.APIURL()), nil), "--all", "--flow", "greet", "--yes")
+	if code != domain.ExitOK {
+		t.Fatalf("exit %d (%v)\n%s", code, err, io.OutBuf.String())
+	}
+	if all != 10 || max > inFlight || max < 2 {
+		t.Errorf("%d resumes sent, at most %d at once; want 10, at most %d (and some at once)", all, max, inFlight)
+	}
+	if !strings.HasSuffix(io.OutBuf.String(), "10 resumed\n") {
+		t.Errorf("stdout %q", io.OutBuf.String())
+	}
+}
