@@ -66,16 +66,8 @@ type Options struct {
 	SkipSlowPatterns bool
 }
 
-// NewCmdResume builds the command; runF replaces the run function in tests.
-func NewCmdResume(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{
-		IO: f.IO, API: func() (API, error) { return f.Client() },
-		Settings: func() *config.Settings { return f.Settings }, ReadFile: os.ReadFile,
-	}
-	cmd := &cobra.Command{
-		Use:   "resume [RUN...]",
-		Short: "Resume a paused run, with a validated answer if it asks for one",
-		Long: `Resume a paused or suspended flow run. RUN is a run id, an unambiguous run name, or the run's link in the Prefect UI.
+// resumeLong is the help of resume.
+const resumeLong = `Resume a paused or suspended flow run. RUN is a run id, an unambiguous run name, or the run's link in the Prefect UI.
 
 The answer starts from the schema's defaults; --input-json or --input-file
 replace top-level fields, then each --set applies in order. Values given with
@@ -101,7 +93,8 @@ each, validated against each run's own schema; a run that asks for other
 fields than the first one is left out ("skipped: schema differs"). The runs
 are listed and confirmed once, then resumed four at a time; one failing does
 not stop the others. Each run gets a line (or, with -o json, an object in an
-array), then a summary. Exit 0 when every run was resumed, 12 when some were.
+array), then a summary. Exit 0 when every run was resumed, 12 when some were;
+when none was, the code their failures share (1 if they differ).
 
 --input-file takes JSON or YAML (by the extension .json, .yaml or .yml, else
 by its content). In YAML only true and false are booleans: yes, no, on and
@@ -113,7 +106,18 @@ its own answer, keyed by run id or name; give it with no RUN and no --all:
       approve: true
       notes: checked the diff
     0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88:
-      approve: false`,
+      approve: false`
+
+// NewCmdResume builds the command; runF replaces the run function in tests.
+func NewCmdResume(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{
+		IO: f.IO, API: func() (API, error) { return f.Client() },
+		Settings: func() *config.Settings { return f.Settings }, ReadFile: os.ReadFile,
+	}
+	cmd := &cobra.Command{
+		Use:   "resume [RUN...]",
+		Short: "Resume a paused run, with a validated answer if it asks for one",
+		Long:  resumeLong,
 		Example: `  unpause resume crimson-falcon --set approve=true --set notes="checked the diff"
   unpause resume 0198c7a2-5b1e-7c4d-9e61-3f2a1b0c9d88 --input-json '{"value": 42}' --yes
   echo '{"size":"large","color":"red"}' | unpause resume shirt-run --input-file - --yes -o json
