@@ -212,6 +212,7 @@ func SchemaDiffers(a Action) Message {
 var outcomeWords = map[string]string{
 	"already-answered": "already answered", "not-paused": "not paused", "wait": "asked to wait",
 	"not-found": "not found", "unknown": "unknown outcome", "skipped": "skipped (schema differs)",
+	"dry-run": "to resume (dry run: nothing sent)",
 }
 
 // BulkSummary counts the outcomes of a resume of several runs (each run's

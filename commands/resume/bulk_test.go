@@ -281,6 +281,9 @@ func TestResumeManyDryRun(t *testing.T) {
 	if len(got) != 3 || got[0].Outcome != "dry-run" || got[0].Input["approved"] != true || got[0].Input["notes"] != "none" {
 		t.Errorf("dry run %s", io.OutBuf.String())
 	}
+	if !strings.Contains(io.ErrBuf.String(), "3 to resume (dry run: nothing sent)") {
+		t.Errorf("stderr %q, want the summary", io.ErrBuf.String())
+	}
 }
 
 // A YAML answer file (by extension) is one answer; yes and on stay text for
@@ -455,5 +458,23 @@ func TestResumeManyInFlight(t *testing.T) {
 	}
 	if !strings.HasSuffix(io.OutBuf.String(), "10 resumed\n") {
 		t.Errorf("stdout %q", io.OutBuf.String())
+	}
+}
+
+// The format of --input-file: by extension, else by content.
+func TestToJSON(t *testing.T) {
+	cases := []struct{ name, text, want string }{
+		{"a.json", `{"a": 1}`, `{"a": 1}`},
+		{"a.YML", "a: 1\nb: off\n", `{"a":1,"b":"off"}`},
+		{"-", "a: yes\n", `{"a":"yes"}`},
+		{"answer.txt", ` {"a": true}`, ` {"a": true}`},
+		{"-", "", ""},
+		{"-", "# nothing\n", ""},
+	}
+	for _, c := range cases {
+		got, err := toJSON(c.name, []byte(c.text))
+		if err != nil || string(got) != c.want {
+			t.Errorf("toJSON(%q, %q) = %s, %v; want %s", c.name, c.text, got, err, c.want)
+		}
 	}
 }
