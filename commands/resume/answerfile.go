@@ -49,7 +49,7 @@ func toJSON(name string, raw []byte) (json.RawMessage, error) {
 }
 
 // yamlToJSON converts one YAML document to JSON. Scalars keep the type their
-// tag gives (src: YAML 1.2 core schema): only true/false are booleans, so
+// tag gives (YAML 1.2's core schema): only true/false are booleans, so
 // yes, no, on and off stay strings; numbers keep their digits.
 func yamlToJSON(raw []byte) (json.RawMessage, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
