@@ -21,6 +21,7 @@ const (
 	ExitRefused      ExitCode = 9  // resume --wait: the flow refused the answer and paused again
 	ExitRunFailed    ExitCode = 10 // resume --wait: the run failed, crashed or was cancelled after the answer
 	ExitUnknown      ExitCode = 11 // a resume or cancel got no definite answer and the run does not show it yet
+	ExitSome         ExitCode = 12 // resume of several runs: some were resumed, some not
 )
 
 // ExitCodes is the table of exit codes and what each means, as the help
@@ -41,6 +42,35 @@ var ExitCodes = []struct {
 	{ExitRefused, "refused (resume --wait): the flow refused the answer and asks again; the run is paused again"},
 	{ExitRunFailed, "failed after the answer (resume --wait): the run failed, crashed or was cancelled"},
 	{ExitUnknown, "unknown outcome: no definite answer came and the run does not show the resume or cancel yet; it may still land, so check the run before trying again"},
+	{ExitSome, "some (resume --all, several runs, or a runs: answer file): some runs were resumed, some not; see each run's result. When none was resumed, the exit code is the one their failures share, or 1 if they failed in different ways"},
+}
+
+// BulkExit is the exit code of a command that acted on several runs, from
+// each run's own code (as a single resume of it would exit): ExitOK when
+// every run succeeded, ExitSome when some did, else the code every failure
+// shares, or ExitError when they failed in different ways.
+func BulkExit(codes []ExitCode) ExitCode {
+	ok, failed := 0, ExitOK
+	mixed := false
+	for _, c := range codes {
+		switch {
+		case c == ExitOK:
+			ok++
+		case failed == ExitOK:
+			failed = c
+		case c != failed:
+			mixed = true
+		}
+	}
+	switch {
+	case ok == len(codes):
+		return ExitOK
+	case ok > 0:
+		return ExitSome
+	case mixed:
+		return ExitError
+	}
+	return failed
 }
 
 // ExitCodeFor maps an error to its exit code by its apiclient kind: nil is

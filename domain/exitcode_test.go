@@ -41,3 +41,27 @@ func TestExitCodeNumbers(t *testing.T) {
 		}
 	}
 }
+
+// Several runs: all done is done, some is ExitSome, none is the failure they
+// share, or ExitError when they differ.
+func TestBulkExit(t *testing.T) {
+	cases := []struct {
+		codes []ExitCode
+		want  ExitCode
+	}{
+		{[]ExitCode{ExitOK, ExitOK}, ExitOK},
+		{[]ExitCode{ExitOK, ExitNotPaused, ExitOK}, ExitSome},
+		{[]ExitCode{ExitNotPaused, ExitOK}, ExitSome},
+		{[]ExitCode{ExitNotPaused, ExitNotPaused}, ExitNotPaused},
+		{[]ExitCode{ExitNotFound}, ExitNotFound},
+		{[]ExitCode{ExitNotPaused, ExitInvalidInput, ExitNotPaused}, ExitError},
+	}
+	for _, c := range cases {
+		if got := BulkExit(c.codes); got != c.want {
+			t.Errorf("BulkExit(%v) = %d, want %d", c.codes, got, c.want)
+		}
+	}
+	if ExitSome != 12 {
+		t.Errorf("ExitSome is %d; the number is the scripting contract", ExitSome)
+	}
+}

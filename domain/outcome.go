@@ -180,7 +180,10 @@ func Failed(a Action, err error) Message {
 	if apiclient.KindOf(err) == apiclient.ErrUnknownOutcome {
 		// Never "try again": the request may still land.
 		said := "Unknown whether the run was " + a.Kind.pastTense() + ": " + e + ". Check the run (r refreshes) before sending again."
-		return Message{Tone: ToneError, TUI: said, Accessible: said, CLIError: err.Error(), Exit: ExitUnknown}
+		return Message{
+			Tone: ToneError, TUI: said, Accessible: said, CLIError: err.Error(), Exit: ExitUnknown,
+			CLI: "unknown: " + cliName(a) + ": " + e + "; check the run before sending again",
+		}
 	}
 	acc := a.Kind.verb() + " failed: " + e + ". Nothing is lost; you can try again."
 	if a.Answering {
@@ -190,7 +193,50 @@ func Failed(a Action, err error) Message {
 		Tone:       ToneError,
 		TUI:        a.Kind.verb() + " failed (nothing is lost; try again): " + e,
 		Accessible: acc, CLIError: err.Error(), Exit: ExitCodeFor(err),
+		CLI: "failed: " + cliName(a) + ": " + e,
 	}
+}
+
+// SchemaDiffers words a run left out of a resume of several runs because it
+// asks for other fields than the first one: the same answer does not fit it.
+func SchemaDiffers(a Action) Message {
+	return Message{
+		Tone: ToneWarning, TUI: "Skipped: it asks for other fields.", Accessible: "Skipped: it asks for other fields.",
+		CLI:      "skipped: schema differs: " + cliName(a) + " asks for other fields than the first run; nothing was sent to it",
+		CLIError: "the run asks for other fields than the first run; resume it on its own",
+		Exit:     ExitInvalidInput,
+	}
+}
+
+// outcomeWords name the outcomes in the summary of a resume of several runs.
+var outcomeWords = map[string]string{
+	"already-answered": "already answered", "not-paused": "not paused", "wait": "asked to wait",
+	"not-found": "not found", "unknown": "unknown outcome", "skipped": "skipped (schema differs)",
+	"dry-run": "to resume (dry run: nothing sent)",
+}
+
+// BulkSummary counts the outcomes of a resume of several runs (each run's
+// apiclient.Outcome, or not-found, invalid, skipped, unknown, failed for
+// one never sent), in the order they first appear: "7 resumed, 1 rejected,
+// 2 not paused".
+func BulkSummary(outcomes []string) string {
+	var order []string
+	count := map[string]int{}
+	for _, o := range outcomes {
+		if count[o] == 0 {
+			order = append(order, o)
+		}
+		count[o]++
+	}
+	parts := make([]string, 0, len(order))
+	for _, o := range order {
+		w, ok := outcomeWords[o]
+		if !ok {
+			w = termsafe.Line(o)
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", count[o], w))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // cancelled: the server shows CANCELLED. What became of the flow's process
@@ -271,7 +317,13 @@ func wait(a Action, res *apiclient.ActionResult) Message {
 }
 
 // cliName is "name (id)".
-func cliName(a Action) string { return termsafe.Line(a.RunName) + " (" + a.RunID + ")" }
+// A run never found has only the name it was given, and no id.
+func cliName(a Action) string {
+	if a.RunID == "" {
+		return termsafe.Line(a.RunName)
+	}
+	return termsafe.Line(a.RunName) + " (" + termsafe.Line(a.RunID) + ")"
+}
 
 // cliState is "; state now Running", or "" when the server sent no state
 // name.

@@ -293,3 +293,28 @@ func TestDescribeNotesRecordAndAuditFailures(t *testing.T) {
 		t.Errorf("cancel notes %q", c.Notes)
 	}
 }
+
+// The summary counts outcomes in the order they first appear, in words.
+func TestBulkSummary(t *testing.T) {
+	got := BulkSummary([]string{"resumed", "not-paused", "resumed", "rejected", "not-paused", "skipped", "evil\x1b[2J"})
+	want := "2 resumed, 2 not paused, 1 rejected, 1 skipped (schema differs), 1 evil[2J"
+	if got != want {
+		t.Errorf("BulkSummary = %q, want %q", got, want)
+	}
+}
+
+// A run left out, or one that failed, has its line for a resume of several.
+func TestSchemaDiffersAndFailedCLI(t *testing.T) {
+	m := SchemaDiffers(Action{RunID: "id", RunName: "r\x1b]0;x\a"})
+	if m.CLI != "skipped: schema differs: r]0;x (id) asks for other fields than the first run; nothing was sent to it" || m.Exit != ExitInvalidInput {
+		t.Errorf("SchemaDiffers: %q exit %d", m.CLI, m.Exit)
+	}
+	f := Failed(Action{RunName: "nope"}, &apiclient.Error{Op: "find run", Kind: apiclient.ErrNotFound, Reason: "no run named nope"})
+	if !strings.HasPrefix(f.CLI, "failed: nope: ") || f.Exit != ExitNotFound {
+		t.Errorf("Failed: %q exit %d", f.CLI, f.Exit)
+	}
+	u := Failed(Action{RunID: "id", RunName: "r"}, &apiclient.Error{Op: "resume run", Kind: apiclient.ErrUnknownOutcome})
+	if !strings.HasPrefix(u.CLI, "unknown: r (id): ") || u.Exit != ExitUnknown {
+		t.Errorf("Failed, unknown outcome: %q exit %d", u.CLI, u.Exit)
+	}
+}

@@ -94,13 +94,14 @@ type manyFlows struct {
 	runIDs []string
 }
 
-// startMany starts `fixtures.py many --count n` and waits until all its runs are paused.
-func startMany(t *testing.T, n int) *manyFlows {
+// startMany starts `fixtures.py many --count n` (with extraEnv, such as
+// UNPAUSE_FIXTURE_TAGS=...) and waits until all its runs are paused.
+func startMany(t *testing.T, n int, extraEnv ...string) *manyFlows {
 	t.Helper()
 	apiURL, python := requireServer(t)
 	dir := t.TempDir()
 	f := &FixtureFlow{Name: "many", OutPath: filepath.Join(dir, "result.json"), APIURL: apiURL}
-	env := fixtureEnv(apiURL, dir, f.OutPath)
+	env := append(fixtureEnv(apiURL, dir, f.OutPath), extraEnv...)
 	f.start(t, python, []string{fixtureScript(t), "many", "--count", fmt.Sprint(n)}, env, dir)
 	m := &manyFlows{FixtureFlow: f}
 	deadline := time.Now().Add(fixtureStartTimeout)

@@ -73,8 +73,11 @@ func Confirm(io *IOStreams, what string, payload json.RawMessage) error {
 
 // ActionJSON is the stable JSON result of `resume` and `cancel`.
 type ActionJSON struct {
-	RunID    string          `json:"run_id"`
-	RunName  string          `json:"run_name"`
+	RunID   string `json:"run_id"`
+	RunName string `json:"run_name"`
+	// Ref (several runs): the RUN or answer-file key as given, for a run
+	// that was not found.
+	Ref      string          `json:"ref,omitempty"`
 	Outcome  string          `json:"outcome"`
 	Reason   string          `json:"reason,omitempty"`
 	Field    string          `json:"field,omitempty"`
@@ -126,9 +129,46 @@ func NotPaused(kind domain.ActionKind, run *apiclient.Run) Report {
 	return Report{Kind: kind, Run: run, Result: res}
 }
 
+// Told is what one report says: its JSON object, its lines of text, the
+// warnings for stderr, and its exit code with the explanation of a non-zero
+// one. Bulk resume tells each run's report this way.
+type Told struct {
+	JSON  ActionJSON
+	Lines []string
+	Notes []string
+	Exit  domain.ExitCode
+	Err   string
+}
+
 // ReportAction prints the result of resume or cancel (JSON when output is
 // "json") and returns the error that carries its exit code, or nil.
 func ReportAction(io *IOStreams, output string, r Report) error {
+	t := r.Tell()
+	for _, n := range t.Notes {
+		fmt.Fprintln(io.ErrOut, "unpause: warning:", n)
+	}
+	if output == "json" {
+		if err := WriteJSON(io.Out, t.JSON); err != nil {
+			return err
+		}
+	} else {
+		for _, l := range t.Lines {
+			fmt.Fprintln(io.Out, l)
+		}
+	}
+	return t.Error()
+}
+
+// Error is the error that carries t's exit code, or nil for ExitOK.
+func (t Told) Error() error {
+	if t.Exit == domain.ExitOK {
+		return nil
+	}
+	return WithCode(t.Exit, errors.New(t.Err))
+}
+
+// Tell words what r achieved, with domain.Describe (and DescribeAfter).
+func (r Report) Tell() Told {
 	res := r.Result
 	out := ActionJSON{RunID: r.Run.ID, RunName: r.Run.Name, Outcome: string(res.Outcome), Reason: res.Reason, Input: r.Payload, Verified: res.Verified}
 	if res.State != nil {
@@ -153,28 +193,14 @@ func ReportAction(io *IOStreams, output string, r Report) error {
 	}
 	act := domain.Action{Kind: r.Kind, RunID: r.Run.ID, RunName: r.Run.Name, Field: out.Field}
 	told := domain.Describe(act, res)
-	for _, n := range told.Notes {
-		fmt.Fprintln(io.ErrOut, "unpause: warning:", n)
-	}
-	lines := []string{told.CLI}
+	t := Told{Notes: told.Notes, Lines: []string{told.CLI}}
 	if r.After != nil && told.Exit == domain.ExitOK {
 		out.After = afterJSON(r.After)
 		told = domain.DescribeAfter(act, r.After, r.Wait)
-		lines = append(lines, told.CLI)
+		t.Lines = append(t.Lines, told.CLI)
 	}
-	if output == "json" {
-		if err := WriteJSON(io.Out, out); err != nil {
-			return err
-		}
-	} else {
-		for _, l := range lines {
-			fmt.Fprintln(io.Out, l)
-		}
-	}
-	if told.Exit == domain.ExitOK {
-		return nil
-	}
-	return WithCode(told.Exit, errors.New(told.CLIError))
+	t.JSON, t.Exit, t.Err = out, told.Exit, told.CLIError
+	return t
 }
 
 func afterJSON(a *apiclient.AfterResume) *AfterJSON {
@@ -183,4 +209,38 @@ func afterJSON(a *apiclient.AfterResume) *AfterJSON {
 		out.State, out.Message = a.State.Name, a.State.Message
 	}
 	return out
+}
+
+// FailedTold is the report of a run that was not resumed because of err
+// (run is nil when it was never found; ref is what named it), worded by
+// domain.Failed, with the exit code a command returning err would have.
+func FailedTold(kind domain.ActionKind, run *apiclient.Run, ref string, err error) Told {
+	out := ActionJSON{RunName: ref, Ref: ref, Reason: err.Error()}
+	if run != nil {
+		out.RunID, out.RunName, out.Ref = run.ID, run.Name, ""
+	}
+	m := domain.Failed(domain.Action{Kind: kind, RunID: out.RunID, RunName: out.RunName}, err)
+	m.Exit = ExitCodeFor(err)
+	switch m.Exit {
+	case domain.ExitNotFound:
+		out.Outcome = "not-found"
+	case domain.ExitUnknown:
+		out.Outcome = "unknown"
+	case domain.ExitInvalidInput:
+		out.Outcome = "invalid"
+	default:
+		out.Outcome = "failed"
+	}
+	return Told{JSON: out, Lines: []string{m.CLI}, Exit: m.Exit, Err: m.CLIError}
+}
+
+// SchemaDiffersTold is the report of a run left out of a resume of several
+// runs, unsent, because it asks for other fields than the first run.
+func SchemaDiffersTold(run *apiclient.Run) Told {
+	m := domain.SchemaDiffers(domain.Action{Kind: domain.Resume, RunID: run.ID, RunName: run.Name})
+	out := ActionJSON{RunID: run.ID, RunName: run.Name, Outcome: "skipped", Reason: "schema differs"}
+	if run.State != nil {
+		out.State = run.State.Name
+	}
+	return Told{JSON: out, Lines: []string{m.CLI}, Exit: m.Exit, Err: m.CLIError}
 }

@@ -119,9 +119,15 @@ func OpenRun[C RunResolver](ctx context.Context, io *IOStreams, api func() (C, e
 	if err != nil {
 		return c, nil, err
 	}
+	NoteSameName(io, run)
+	return c, run, nil
+}
+
+// NoteSameName says on stderr that a run found by name shares it with runs
+// that are not paused, if it does.
+func NoteSameName(io *IOStreams, run *apiclient.Run) {
 	if run.SameName > 0 {
 		fmt.Fprintf(io.ErrOut, "unpause: note: %d other run(s) not paused are also named %q; this is the paused one, %s (use an id for another)\n",
 			run.SameName, termsafe.Line(run.Name), run.ID)
 	}
-	return c, run, nil
 }

@@ -23,6 +23,7 @@ Env:
   UNPAUSE_FIXTURE_OUT      where to write the result JSON (optional for manual runs)
   UNPAUSE_FIXTURE_TIMEOUT  default pause timeout in seconds (600)
   UNPAUSE_FIXTURE_POLL     seconds between "was I resumed?" polls (default 1; Prefect's is 10)
+  UNPAUSE_FIXTURE_TAGS     more tags for the runs, comma-separated (a test selects its own runs by them)
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from prefect.runtime import flow_run as runtime_flow_run
 DEFAULT_TIMEOUT = int(os.environ.get("UNPAUSE_FIXTURE_TIMEOUT", "600"))
 POLL = int(os.environ.get("UNPAUSE_FIXTURE_POLL", "1"))
 FIXTURE_TAGS = ("unpause-fixture",)
+EXTRA_TAGS = tuple(t for t in os.environ.get("UNPAUSE_FIXTURE_TAGS", "").split(",") if t)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -415,7 +417,7 @@ def main(argv: list[str]) -> int:
 
     fn = PAUSING_FLOWS[args.fixture]
     kwargs = {} if args.timeout is None else {"timeout": args.timeout}
-    with tags(*FIXTURE_TAGS, args.fixture):
+    with tags(*FIXTURE_TAGS, args.fixture, *EXTRA_TAGS):
         try:
             fn(**kwargs)
         except FlowPauseTimeout:
