@@ -63,6 +63,23 @@ func TestCLIResumeLeavesAnsweredBy(t *testing.T) {
 	}
 }
 
+// A cancel through the CLI leaves who made it too, under the pause's
+// base with -cancelled-by.
+func TestCLICancelLeavesCancelledBy(t *testing.T) {
+	t.Parallel()
+	f := startFlow(t, "greeting")
+	env := []string{"UNPAUSE_IDENTITY=bob@it", "UNPAUSE_STATE_DIR=" + t.TempDir()}
+	stdout, stderr, code := runUnpauseWith(t, UnpauseOpts{Env: env}, "cancel", f.RunID, "--reason", "not today", "--yes", "-o", "json")
+	if code != 0 || !strings.Contains(stdout, `"record_written": true`) {
+		t.Fatalf("cancel: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	value, sender := filterInput(t, f.APIURL, f.RunID, "paused-1-cancelled-by")
+	var rec map[string]any
+	if sender != "unpause:bob@it" || json.Unmarshal([]byte(value), &rec) != nil || rec["who"] != "bob@it" || rec["action"] != "cancel" {
+		t.Fatalf("cancelled-by record: sender %q value %q", sender, value)
+	}
+}
+
 // filterInput reads one input of the run with its sender (GET
 // /input/{key} gives the value only).
 func filterInput(t *testing.T, apiURL, runID, key string) (value, sender string) {

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -312,6 +313,12 @@ func TestTUICancelWithReason(t *testing.T) {
 	})
 	if run.State == nil || run.State.Message == nil || *run.State.Message != "not needed any more" {
 		t.Fatalf("cancel reason not kept on the Cancelled state: %+v", run.State)
+	}
+	// Who cancelled it is on the run (the default identity, user@host).
+	value, sender := filterInput(t, f.APIURL, f.RunID, "paused-1-cancelled-by")
+	var rec map[string]any
+	if !strings.HasPrefix(sender, "unpause:") || json.Unmarshal([]byte(value), &rec) != nil || rec["action"] != "cancel" || rec["who"] == "" {
+		t.Fatalf("cancelled-by record: sender %q value %q", sender, value)
 	}
 }
 
