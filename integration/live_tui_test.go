@@ -51,7 +51,9 @@ func (s *tuiSession) startAppWith(env string) {
 	cmd := fmt.Sprintf("sh -c 'echo $$ > %s; exec env %s %s'", s.pidFile, env, s.bin)
 	s.tmux("send-keys", "-t", "it", "-l", cmd)
 	s.tmux("send-keys", "-t", "it", "Enter")
-	s.waitFor("the inbox", "waiting ", "updated ")
+	s.waitUntil("the inbox", func(sc string) bool {
+		return strings.Contains(sc, "waiting ") && (strings.Contains(sc, "updated ") || strings.Contains(sc, "live since "))
+	})
 	if strings.Contains(s.screen(), "not loaded") {
 		s.t.Fatalf("the inbox did not load:\n%s", s.screen())
 	}

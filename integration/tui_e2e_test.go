@@ -119,7 +119,9 @@ func (s *tuiSession) startApp() {
 	cmd := fmt.Sprintf("sh -c 'echo $$ > %s; exec %s'", s.pidFile, s.bin)
 	s.tmux("send-keys", "-t", "it", "-l", cmd)
 	s.tmux("send-keys", "-t", "it", "Enter")
-	s.waitFor("the inbox", "waiting ", "updated ")
+	s.waitUntil("the inbox", func(sc string) bool {
+		return strings.Contains(sc, "waiting ") && (strings.Contains(sc, "updated ") || strings.Contains(sc, "live since "))
+	})
 }
 
 func (s *tuiSession) pid() int {

@@ -22,6 +22,7 @@ type liveState struct {
 	feed     *feed.Feed
 	cancel   context.CancelFunc
 	mode     feed.Mode
+	since    time.Time // when the stream last came up
 	on       bool
 	notified map[string]bool // runs a notification was sent for: one per run
 }
@@ -91,6 +92,9 @@ func (m *Model) onFeed(msg feedMsg) tea.Cmd {
 		return nil
 	}
 	u := msg.u
+	if u.Mode == feed.Live && m.live.mode != feed.Live {
+		m.live.since = u.At
+	}
 	m.live.mode = u.Mode
 	m.c.Now = u.At
 	m.refreshing = false

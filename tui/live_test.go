@@ -63,7 +63,7 @@ func TestLiveInboxFollowsTheStreamAndRingsOncePerRun(t *testing.T) {
 	waitFor(t, "the reconnect", func() bool { return srv.Subscribers() == 1 })
 	time.Sleep(300 * time.Millisecond) // the reconcile after the connect
 	frame := finalFrame(t, tm)
-	for _, want := range []string{"2 runs waiting", "live", "already-waiting", "second-fresh"} {
+	for _, want := range []string{"2 runs waiting", "● live", "in sync, live since", "already-waiting", "second-fresh"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("final frame lacks %q:\n%s", want, frame)
 		}
@@ -81,4 +81,36 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		}
 	}
 	t.Fatalf("no %s after 5s", what)
+}
+
+// A server without the event stream: the inbox polls, says so, and shows
+// when it last listed; no error.
+func TestLiveInboxSaysPollingWithoutAStream(t *testing.T) {
+	srv := prefecttest.New(t)
+	srv.RefuseStreams(500) // Prefect 2.x without PREFECT_EXPERIMENTAL_EVENTS
+	srv.Add(prefecttest.Run{Name: "polled-run"})
+	c, err := apiclient.New(apiclient.Options{BaseURL: srv.APIURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(t.Context(), Options{API: c, Profile: "prod", ServerURL: srv.APIURL(), StateDir: t.TempDir(), Theme: "dark"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 20),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256)))
+	t.Cleanup(func() { _ = tm.Quit() })
+	waitFor(t, "the listing and the refused upgrade", func() bool { return srv.Requests() >= 3 })
+	time.Sleep(200 * time.Millisecond)
+	frame := finalFrame(t, tm)
+	for _, want := range []string{"polling", "polled-run", "updated "} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("frame lacks %q:\n%s", want, frame)
+		}
+	}
+	for _, bad := range []string{"● live", "failed", "error"} {
+		if strings.Contains(frame, bad) {
+			t.Errorf("frame says %q:\n%s", bad, frame)
+		}
+	}
 }

@@ -286,6 +286,9 @@ func (m *Model) defaultStatus() string {
 		parts = append(parts, "refresh failed at "+common.Clock(m.c.Now)+": "+errorSummary(m.listErr))
 	case m.refreshing && m.lastRefresh.IsZero():
 		parts = append(parts, "loading…")
+	case m.live.on && m.live.mode == feed.Live:
+		// Nothing to date: the stream keeps the list current.
+		parts = append(parts, "in sync, live since "+common.Clock(m.live.since))
 	default:
 		parts = append(parts, "updated "+common.Clock(m.lastRefresh))
 	}
