@@ -62,12 +62,7 @@ type parser struct {
 // booleans true or false. Every value is checked as the form and --set
 // check it (inputschema.ParseText / CheckValue), then the whole answer by
 // the schema's validator (inputschema.Validate).
-func Parse(s *inputschema.Schema, data []byte, base map[string]any) (res Result) {
-	defer func() {
-		if r := recover(); r != nil { // the YAML library on hostile bytes
-			res = Result{Errors: []Error{{FieldError: inputschema.FieldError{Message: fmt.Sprintf("the file cannot be read as YAML (%v)", r)}}}}
-		}
-	}()
+func Parse(s *inputschema.Schema, data []byte, base map[string]any) Result {
 	root, err := decode(data)
 	switch {
 	case err != nil:
@@ -84,7 +79,12 @@ func Parse(s *inputschema.Schema, data []byte, base map[string]any) (res Result)
 }
 
 // decode reads one YAML document; nil when it holds nothing but comments.
-func decode(data []byte) (*yaml.Node, error) {
+func decode(data []byte) (root *yaml.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil { // the YAML library on hostile bytes
+			root, err = nil, fmt.Errorf("the file cannot be read (%v)", r)
+		}
+	}()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {

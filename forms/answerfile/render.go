@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -128,11 +129,7 @@ func anyNode(v any) *yaml.Node {
 	case nil:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 	case string:
-		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t}
-		if literalOK(t) {
-			n.Style = yaml.LiteralStyle
-		}
-		return n
+		return textNode(t)
 	case bool:
 		return &yaml.Node{Kind: yaml.ScalarNode, Value: strconv.FormatBool(t)}
 	case int64:
@@ -156,7 +153,7 @@ func anyNode(v any) *yaml.Node {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, anyNode(t[k]))
+			n.Content = append(n.Content, textNode(k), anyNode(t[k]))
 		}
 		if len(keys) == 0 {
 			n.Style = yaml.FlowStyle
@@ -171,8 +168,29 @@ func anyNode(v any) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Value: string(b)}
 }
 
-// literalOK: a multi-line text reads best as a | block, but YAML folds
-// \r and the Unicode line breaks of a block into \n, so those stay quoted.
-func literalOK(s string) bool {
-	return strings.Contains(s, "\n") && !strings.ContainsAny(s, "\r\u0085\u2028\u2029")
+// textNode writes a text: a multi-line one of plain lines as a | block,
+// one with other whitespace or invisible characters double-quoted (with
+// escapes, so nothing is folded or lost), the rest as the encoder likes.
+func textNode(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	switch {
+	case strings.Contains(s, "\n") && plainLines(s):
+		n.Style = yaml.LiteralStyle
+	case s == "<<" || strings.IndexFunc(s, func(r rune) bool { return r != ' ' && !unicode.IsGraphic(r) }) >= 0:
+		// "<<" unquoted is YAML's merge key, which the encoder forgets.
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// plainLines: every line is printable, with no space or tab at either
+// end, the only shape a | block keeps exactly (YAML folds \r and the
+// Unicode line breaks into \n and reads leading whitespace as indentation).
+func plainLines(s string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != l || strings.IndexFunc(l, func(r rune) bool { return r != ' ' && !unicode.IsGraphic(r) }) >= 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -120,9 +120,6 @@ func (p *parser) sequence(f *inputschema.Field, n *yaml.Node) (any, error) {
 	if n.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("expects a list, one \"- item\" line each or [] for none (got %s)", nodeName(n))
 	}
-	if f.Kind == inputschema.Tuple && len(n.Content) != len(f.Children) {
-		return nil, fmt.Errorf("expects exactly %d items (got %d)", len(f.Children), len(n.Content))
-	}
 	out := make([]any, 0, len(n.Content))
 	for i, item := range n.Content {
 		var v any
@@ -130,8 +127,10 @@ func (p *parser) sequence(f *inputschema.Field, n *yaml.Node) (any, error) {
 		switch {
 		case item.Kind == yaml.AliasNode || item.Anchor != "":
 			err = errors.New("YAML anchors and aliases are not read here")
-		case f.Kind == inputschema.Tuple:
+		case f.Kind == inputschema.Tuple && i < len(f.Children):
 			v, err = p.scalar(f.Children[i], item)
+		case f.Kind == inputschema.Tuple:
+			v, err = generic(item, 0) // past the positions: the validator says
 		case f.Kind == inputschema.MultiEnum:
 			v, err = p.member(f, item)
 		default:
