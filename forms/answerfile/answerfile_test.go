@@ -66,6 +66,18 @@ func TestParse(t *testing.T) {
 		{"nested", "title: t\nmiddle: 3\n", "", `line 2: middle: expects its fields indented below it (got 3)`},
 		{"scalars", "name: [x\n", "", `line 1: not valid YAML: did not find expected ',' or ']'`},
 		{"scalars", "name: x\n---\nage: 1\n", "", `line 2: not valid YAML: a second YAML document (after ---): keep one answer in the file`},
+		{"collections", "ids: [1, 2]\npair: [3, x]\nextra: {a: [1, {b: null}], c: yes}\nweights: {w: 1.5}\nmatrix:\n  - [1]\n  - []\n", `{"ids":[1,2],"pair":[3,"x"],"extra":{"a":[1,{"b":null}],"c":"yes"},"weights":{"w":1.5},"matrix":[[1],[]]}`, ""},
+		{"collections", "ids: [1, x]\n", "", `line 1: ids: item 2: expects a whole number, not the text "x"`},
+		{"collections", "ids: []\nuniq: [a, a]\n", "", `line 2: uniq: items must be unique; a appears twice`},
+		{"collections", "ids: []\nweights: {w: x}\n", "", `line 2: weights: w: got string, want number`},
+		{"collections", "ids: []\nextra: {a: 0x1F}\n", "", `line 2: extra: "0x1F" is not a number JSON can carry; write it in decimal`},
+		{"choices", "required_color: green\nlevel: 3\nmulti: [c, a]\nsingle: only\n", `{"required_color":"green","level":3,"single":"only","multi":["c","a"]}`, ""},
+		{"choices", "required_color: green\nlevel: \"3\"\n", "", `line 2: level: "3" is quoted text; write the choice 3 without quotes`},
+		{"choices", "required_color: green\nlevel: 4\n", "", `line 2: level: "4" is not one of: 1, 2, 3`},
+		{"choices", "required_color: green\nsingle: other\n", "", `line 2: single: "other" is not one of: only`},
+		{"choices", "required_color: green\nmulti: [d]\n", "", `line 2: multi: item 1: "d" is not one of: a, b, c`},
+		{"temporal", "starts_at: 2026-11-21T14:00:00Z\nwindow: 5m\nrequest_id: 0B7C1E5E4D2A4F7E9C3B1A2B3C4D5E6F\n", `{"starts_at":"2026-11-21T14:00:00Z","window":"PT5M","request_id":"0b7c1e5e-4d2a-4f7e-9c3b-1a2b3c4d5e6f"}`, ""},
+		{"temporal", "starts_at: tomorrow\nwindow: 5m\nrequest_id: 0B7C1E5E4D2A4F7E9C3B1A2B3C4D5E6F\n", "", `line 1: starts_at: "tomorrow" is not a valid date-time`},
 		{"scalars", "- a\n", "", `line 1: the file must hold the fields as "name: value" lines`},
 	}
 	for _, tt := range tests {

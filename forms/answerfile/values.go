@@ -173,7 +173,9 @@ func (p *parser) scalar(f *inputschema.Field, n *yaml.Node) (any, error) {
 }
 
 // member finds the choice a scalar names: by its YAML type first (1 is
-// the number, "1" the text), then as --set reads choice text.
+// the number, "1" the text), then as --set reads choice text (any case);
+// a text choice may be named by any scalar, a number or boolean choice
+// not by quoted text.
 func (p *parser) member(f *inputschema.Field, n *yaml.Node) (any, error) {
 	if n.Kind != yaml.ScalarNode {
 		return nil, fmt.Errorf("expects one of the choices (got %s)", nodeName(n))
@@ -186,6 +188,10 @@ func (p *parser) member(f *inputschema.Field, n *yaml.Node) (any, error) {
 	v, _, err := p.s.ParseText(f, n.Value)
 	if err != nil && n.Value == "" {
 		return nil, errors.New("expects one of the choices")
+	}
+	if _, isText := v.(string); err == nil && !isText && n.Tag == "!!str" {
+		// As for numbers and booleans: quoted is text, and this choice is not.
+		return nil, fmt.Errorf("%s is quoted text; write the choice %s without quotes", strconv.Quote(clip(n.Value)), inputschema.MemberText(v))
 	}
 	return v, err
 }
