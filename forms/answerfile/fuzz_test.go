@@ -36,12 +36,12 @@ func corpus(t testing.TB) []*inputschema.Schema {
 func randomAnswer(g schematest.Gen, fields []*inputschema.Field) map[string]any {
 	out := map[string]any{}
 	for _, f := range fields {
-		switch {
-		case f.Kind == inputschema.Object:
+		switch f.Kind {
+		case inputschema.Object:
 			if f.Required || g.Chance(0.7) {
 				out[f.Name] = randomAnswer(g, f.Children)
 			}
-		case f.Kind == inputschema.Const:
+		case inputschema.Const:
 			if v, ok := g.S.DefaultValue(f); ok {
 				out[f.Name] = v
 			}

@@ -47,7 +47,7 @@ func Open(s *inputschema.Schema, values map[string]any, o answerfile.Options, ge
 		return nil, err
 	}
 	if _, err := exec.LookPath(argv[0]); err != nil {
-		return nil, fmt.Errorf("cannot run the editor %q (%v); set $VISUAL or $EDITOR to an editor that is installed", argv[0], err)
+		return nil, fmt.Errorf("cannot run the editor %q (%w); set $VISUAL or $EDITOR to an editor that is installed", argv[0], err)
 	}
 	data, err := answerfile.Render(s, values, o)
 	if err != nil {
@@ -83,7 +83,7 @@ func (se *Session) Cmd() *exec.Cmd {
 func (se *Session) Finish(runErr error) (answerfile.Result, error) {
 	if runErr != nil {
 		se.Close()
-		return answerfile.Result{}, fmt.Errorf("the editor %s did not finish (%v); nothing was read from it and the form keeps its values", se.argv[0], runErr)
+		return answerfile.Result{}, fmt.Errorf("the editor %s did not finish (%w); nothing was read from it and the form keeps its values", se.argv[0], runErr)
 	}
 	data, err := os.ReadFile(se.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -154,7 +154,7 @@ func Command(getenv func(string) string) ([]string, error) {
 			err = errors.New("it names no program")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("$%s is %q: %v; unpause runs the editor without a shell, so set it to a program and its arguments, e.g. \"code --wait\"", name, v, err)
+			return nil, fmt.Errorf("$%s is %q: %w; unpause runs the editor without a shell, so set it to a program and its arguments, e.g. \"code --wait\"", name, v, err)
 		}
 		return argv, nil
 	}
