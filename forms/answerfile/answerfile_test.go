@@ -193,3 +193,15 @@ func TestErrorJSON(t *testing.T) {
 		t.Fatal(string(b))
 	}
 }
+
+func TestUnknownKeysAreKeptAndRefused(t *testing.T) {
+	s := corpusSchema(t, "scalars")
+	file := string(mustRender(t, s, map[string]any{"name": "n", "old_field": "x"}))
+	if !strings.Contains(file, "# not a field of this model: the flow will refuse it; delete it\nold_field: x\n") {
+		t.Fatalf("the unknown key is not shown:\n%s", file)
+	}
+	res := Parse(s, []byte(file), nil)
+	if !strings.Contains(errText(res.Errors), `unexpected field "old_field"`) {
+		t.Fatalf("errors %v", res.Errors)
+	}
+}
