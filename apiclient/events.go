@@ -147,11 +147,10 @@ func (c *Client) dialEventsError(ctx context.Context, op string, resp *http.Resp
 		return e
 	}
 	e.StatusCode = resp.StatusCode
-	switch {
-	case resp.StatusCode == http.StatusUnauthorized:
+	switch resp.StatusCode {
+	case http.StatusUnauthorized:
 		e.Kind, e.Reason = ErrAuth, "the server refused the credentials for the event stream"
-	case resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable ||
-		resp.StatusCode == http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		e.Reason = "the event stream is unavailable for now" // a proxy whose upstream is down: retry
 	default:
 		// 404 and 500 (Prefect 2.x without PREFECT_EXPERIMENTAL_EVENTS), 403

@@ -78,8 +78,10 @@ func (c *Client) WriteInput(ctx context.Context, runID, key string, value json.R
 	case found && sameJSON(got, v):
 		return nil
 	}
-	return &Error{Op: op, Kind: ErrBadRequest, StatusCode: http.StatusConflict,
-		Reason: fmt.Sprintf("the run already holds input %q with another value; it was not overwritten", key)}
+	return &Error{
+		Op: op, Kind: ErrBadRequest, StatusCode: http.StatusConflict,
+		Reason: fmt.Sprintf("the run already holds input %q with another value; it was not overwritten", key),
+	}
 }
 
 // recordBase is the base key of a pause's records: its keyset's response key

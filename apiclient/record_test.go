@@ -16,8 +16,10 @@ const approvalSchema = `{"title":"Approval","type":"object","properties":{"appro
 // recordClient acts for identity against srv; its waits are skipped.
 func recordClient(t *testing.T, srv *prefecttest.Server, identity string) *Client {
 	t.Helper()
-	c, err := New(Options{BaseURL: srv.APIURL(), Timeout: 5 * time.Second, CancelSettle: time.Second,
-		Identity: identity, Version: "1.2.3", Host: "ops-1"})
+	c, err := New(Options{
+		BaseURL: srv.APIURL(), Timeout: 5 * time.Second, CancelSettle: time.Second,
+		Identity: identity, Version: "1.2.3", Host: "ops-1",
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

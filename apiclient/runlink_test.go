@@ -30,28 +30,40 @@ func TestMatchRunLink(t *testing.T) {
 		{"cloud", cloudUI, cloudAPI, ErrOther, nil},
 		{"cloud with tab", cloudUI + "?tab=Logs", cloudAPI, ErrOther, nil},
 
-		{"other host", "http://prefect.example:4200/runs/flow-run/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage,
-			[]string{`"http://prefect.example:4200"`, `"http://127.0.0.1:4200"`, "--profile", "PREFECT_API_URL"}},
+		{
+			"other host", "http://prefect.example:4200/runs/flow-run/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage,
+			[]string{`"http://prefect.example:4200"`, `"http://127.0.0.1:4200"`, "--profile", "PREFECT_API_URL"},
+		},
 		{"other port", "http://127.0.0.1:4300/runs/flow-run/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage, []string{"4300", "4200"}},
-		{"localhost is not 127.0.0.1", "http://localhost:4200/runs/flow-run/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage,
-			[]string{`"localhost" and "127.0.0.1" are different hosts`}},
-		{"https is not http", "https://prefect.example:4200/runs/flow-run/" + linkRun, "http://prefect.example:4200/api", ErrUsage,
-			[]string{"https and http are different servers"}},
+		{
+			"localhost is not 127.0.0.1", "http://localhost:4200/runs/flow-run/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage,
+			[]string{`"localhost" and "127.0.0.1" are different hosts`},
+		},
+		{
+			"https is not http", "https://prefect.example:4200/runs/flow-run/" + linkRun, "http://prefect.example:4200/api", ErrUsage,
+			[]string{"https and http are different servers"},
+		},
 		{"other path prefix", "https://gw.example/team-b/runs/flow-run/" + linkRun, "https://gw.example/team-a/api", ErrUsage, []string{"team-b", "team-a"}},
-		{"other workspace", strings.Replace(cloudUI, linkWS, "9b2f1c3e-0000-4000-8000-0000000000ff", 1), cloudAPI, ErrUsage,
-			[]string{"0000000000ff", linkWS, "--profile"}},
+		{
+			"other workspace", strings.Replace(cloudUI, linkWS, "9b2f1c3e-0000-4000-8000-0000000000ff", 1), cloudAPI, ErrUsage,
+			[]string{"0000000000ff", linkWS, "--profile"},
+		},
 		{"cloud link, self-hosted server", cloudUI, "http://127.0.0.1:4200/api", ErrUsage, []string{"Prefect Cloud workspace", "127.0.0.1:4200"}},
 		{"self-hosted link, cloud server", "http://127.0.0.1:4200/runs/flow-run/" + linkRun, cloudAPI, ErrUsage, []string{"127.0.0.1:4200", linkWS}},
 
-		{"deployment link", "http://127.0.0.1:4200/deployments/deployment/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage,
-			[]string{"not a link to a flow run", "/runs/flow-run/<run-id>", "app.prefect.cloud/account/<account-id>"}},
+		{
+			"deployment link", "http://127.0.0.1:4200/deployments/deployment/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage,
+			[]string{"not a link to a flow run", "/runs/flow-run/<run-id>", "app.prefect.cloud/account/<account-id>"},
+		},
 		{"task run link", "http://127.0.0.1:4200/runs/task-run/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage, []string{"not a link to a flow run"}},
 		{"cloud link without workspace", "https://app.prefect.cloud/runs/flow-run/" + linkRun, cloudAPI, ErrUsage, []string{"does not name a Prefect Cloud account"}},
 		{"api link", "http://127.0.0.1:4200/api/flow_runs/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage, []string{"not a link to a flow run"}},
 		{"no host", "http:///runs/flow-run/" + linkRun, "http://127.0.0.1:4200/api", ErrUsage, []string{"not a link unpause can read"}},
 		{"cut short", "http://127.0.0.1:4200/runs/flow-run/0198c7a2-5b1e", "http://127.0.0.1:4200/api", ErrNotFound, []string{"copy the whole link"}},
-		{"credentials and query not repeated", "http://alice:s3cret@127.0.0.1:4200/deployments/x?token=t0ken", "http://127.0.0.1:4200/api", ErrUsage,
-			[]string{`"http://127.0.0.1:4200/deployments/x"`}},
+		{
+			"credentials and query not repeated", "http://alice:s3cret@127.0.0.1:4200/deployments/x?token=t0ken", "http://127.0.0.1:4200/api", ErrUsage,
+			[]string{`"http://127.0.0.1:4200/deployments/x"`},
+		},
 		{"control characters escaped", "http://127.0.0.1:4200/runs/\x1b]52;c;aGk=\x07/x", "http://127.0.0.1:4200/api", ErrUsage, []string{`\x1b`}},
 		{"bidi override escaped", "http://127.0.0.1:4200/dash\u202eboard", "http://127.0.0.1:4200/api", ErrUsage, []string{"%E2%80%AE"}},
 	}

@@ -29,8 +29,8 @@ import (
 type streamProxy struct {
 	srv      *httptest.Server
 	target   *url.URL
-	refuse   atomic.Bool // answer the stream's upgrade 403: no websockets here
-	down     atomic.Bool // answer the stream's upgrade 503: its upstream is down
+	refuse   atomic.Bool  // answer the stream's upgrade 403: no websockets here
+	down     atomic.Bool  // answer the stream's upgrade 503: its upstream is down
 	requests atomic.Int64 // HTTP requests passed on (the stream's upgrade included)
 	mu       sync.Mutex
 	conns    map[net.Conn]bool
@@ -205,9 +205,13 @@ func createPausedRun(t testing.TB, apiURL, flowName, runName, tag string) string
 	_ = json.Unmarshal(body, &fl)
 	code, body = apiCall(t, http.MethodPost, apiURL+"/flow_runs/", map[string]any{
 		"flow_id": fl.ID, "name": runName, "tags": []string{tag},
-		"state": map[string]any{"type": "PAUSED", "name": "Paused", "message": "created paused",
-			"state_details": map[string]any{"pause_key": "1", "pause_reschedule": false,
-				"pause_timeout": time.Now().Add(10 * time.Minute).UTC().Format(time.RFC3339Nano)}},
+		"state": map[string]any{
+			"type": "PAUSED", "name": "Paused", "message": "created paused",
+			"state_details": map[string]any{
+				"pause_key": "1", "pause_reschedule": false,
+				"pause_timeout": time.Now().Add(10 * time.Minute).UTC().Format(time.RFC3339Nano),
+			},
+		},
 	})
 	if code != http.StatusOK && code != http.StatusCreated {
 		t.Fatalf("create paused run: HTTP %d %s", code, body)

@@ -52,8 +52,10 @@ func (m *Model) startFeed() tea.Cmd {
 		m.live.notified = map[string]bool{}
 	}
 	gen := m.profileGen
-	o := feed.Options{PollInterval: m.opts.RefreshInterval, SafetyInterval: m.opts.SafetyInterval,
-		NoStream: m.opts.NoLive, Now: m.opts.Now}
+	o := feed.Options{
+		PollInterval: m.opts.RefreshInterval, SafetyInterval: m.opts.SafetyInterval,
+		NoStream: m.opts.NoLive, Now: m.opts.Now,
+	}
 	return func() tea.Msg {
 		return feedStartedMsg{gen: gen, feed: feed.Start(ctx, src, o)}
 	}

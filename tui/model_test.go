@@ -1276,8 +1276,10 @@ func TestUnreadableSchemaSaidOnce(t *testing.T) {
 func TestResumeRecordFailureIsSaidAndCounts(t *testing.T) {
 	api := fixture(t)
 	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
-		return &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, State: &apiclient.State{Type: "RUNNING", Name: "Running"},
-			RecordErr: errors.New("HTTP 503")}, nil
+		return &apiclient.ActionResult{
+			Outcome: apiclient.OutcomeResumed, State: &apiclient.State{Type: "RUNNING", Name: "Running"},
+			RecordErr: errors.New("HTTP 503"),
+		}, nil
 	}
 	h := newHarness(t, api)
 	answerShirt(h, 2, 3)

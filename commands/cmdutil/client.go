@@ -60,7 +60,7 @@ func (c *Client) log(action, runID string, fields []string, res *apiclient.Actio
 		res.AuditErr = aerr
 		return err
 	case err != nil:
-		return fmt.Errorf("%w (and the local audit log could not be written: %v)", err, aerr)
+		return fmt.Errorf("%w (and the local audit log could not be written: %w)", err, aerr)
 	}
 	return nil
 }

@@ -51,8 +51,10 @@ type Options struct {
 
 // NewCmdWatch builds the command; runF replaces the run function in tests.
 func NewCmdWatch(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Now: time.Now, Feed: feed.Start, Exec: runExec,
-		API: func() (API, error) { return f.Client() }}
+	opts := &Options{
+		IO: f.IO, Now: time.Now, Feed: feed.Start, Exec: runExec,
+		API: func() (API, error) { return f.Client() },
+	}
 	var execCmd string
 	cmd := &cobra.Command{
 		Use:   "watch [--exec CMD [ARGS...]]",
@@ -223,8 +225,10 @@ func (w *watcher) emit(c feed.Change, initial bool) error {
 // API string is sanitised.
 func TextLine(c feed.Change, now time.Time) string {
 	r := &c.Run
-	parts := []string{now.Format("15:04:05"), fmt.Sprintf("%-10s", c.Kind), r.ID,
-		termsafe.Line(domain.FlowLabel(r, "-")), termsafe.Line(r.Name)}
+	parts := []string{
+		now.Format("15:04:05"), fmt.Sprintf("%-10s", c.Kind), r.ID,
+		termsafe.Line(domain.FlowLabel(r, "-")), termsafe.Line(r.Name),
+	}
 	if c.Kind == domain.ChangeWaiting {
 		detail := "no input"
 		if r.NeedsInput() {

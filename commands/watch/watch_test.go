@@ -187,8 +187,10 @@ func TestTextLine(t *testing.T) {
 	now := exp.Add(-59 * time.Minute)
 	r := apiclient.Run{FlowName: "etl", DeploymentName: "nightly"}
 	r.ID, r.Name = "0198c7a2-5b1e-7c4d-9e61-000000000001", "load\x1b[2J"
-	r.State = &apiclient.State{Type: "PAUSED", Details: apiclient.StateDetails{PauseTimeout: &exp,
-		RunInputKeyset: &apiclient.Keyset{Schema: "paused-1-schema"}}}
+	r.State = &apiclient.State{Type: "PAUSED", Details: apiclient.StateDetails{
+		PauseTimeout:   &exp,
+		RunInputKeyset: &apiclient.Keyset{Schema: "paused-1-schema"},
+	}}
 	got := TextLine(feed.Change{Kind: domain.ChangeWaiting, Run: r}, now)
 	if strings.Contains(got, "\x1b") || !strings.Contains(got, "etl/nightly") || !strings.Contains(got, "needs input, expires in 59m") {
 		t.Errorf("TextLine = %q", got)

@@ -61,19 +61,33 @@ func TestSequence(t *testing.T) {
 		{"linux console, both: the bell only", Both, Env{Term: "linux"}, "t", "b", "\x07"},
 		{"dumb", Both, Env{Term: "dumb"}, "t", "b", "\x07"},
 		{"both", Both, xterm, "t", "b", "\x07\x1b]9;t: b\x07"},
-		{"tmux: DCS passthrough, ESC doubled", Desktop, Env{TMUX: true, Term: "tmux-256color", TermProgram: "tmux"}, "t", "b",
-			"\x1bPtmux;\x1b\x1b]9;t: b\x07\x1b\\"},
-		{"tmux, both: BEL outside the passthrough", Both, Env{TMUX: true, Term: "screen-256color"}, "t", "b",
-			"\x07\x1bPtmux;\x1b\x1b]9;t: b\x07\x1b\\"},
-		{"tmux inside urxvt keeps 777 when TERM says so", Desktop, Env{TMUX: true, Term: "rxvt-unicode"}, "t", "b",
-			"\x1bPtmux;\x1b\x1b]777;notify;t;b\x07\x1b\\"},
+		{
+			"tmux: DCS passthrough, ESC doubled", Desktop,
+			Env{TMUX: true, Term: "tmux-256color", TermProgram: "tmux"},
+			"t", "b",
+			"\x1bPtmux;\x1b\x1b]9;t: b\x07\x1b\\",
+		},
+		{
+			"tmux, both: BEL outside the passthrough", Both,
+			Env{TMUX: true, Term: "screen-256color"},
+			"t", "b",
+			"\x07\x1bPtmux;\x1b\x1b]9;t: b\x07\x1b\\",
+		},
+		{
+			"tmux inside urxvt keeps 777 when TERM says so", Desktop,
+			Env{TMUX: true, Term: "rxvt-unicode"},
+			"t", "b",
+			"\x1bPtmux;\x1b\x1b]777;notify;t;b\x07\x1b\\",
+		},
 		{"title only", Desktop, xterm, "t", "", "\x1b]9;t\x07"},
 		{"body only", Desktop, xterm, "", "b", "\x1b]9;b\x07"},
 		{"nothing to say", Desktop, xterm, " \x1b ", "\x07", ""},
 		{"a leading digit is not a ConEmu command", Desktop, xterm, "4", "2", "\x1b]9;unpause: 4: 2\x07"},
 		{"semicolons cannot add OSC 777 fields", Desktop, Env{Term: "foot"}, "a;b", "c;d", "\x1b]777;notify;a,b;c,d\x07"},
-		{"hostile names", Both, xterm, "evil\x1b]52;c;aGk=\x07run\x1b\\", "flow\u009c\u009d0;x\u009b2J\u202e",
-			"\x07\x1b]9;evil]52,c,aGk=run\\: flow0,x2J\x07"},
+		{
+			"hostile names", Both, xterm, "evil\x1b]52;c;aGk=\x07run\x1b\\", "flow\u009c\u009d0;x\u009b2J\u202e",
+			"\x07\x1b]9;evil]52,c,aGk=run\\: flow0,x2J\x07",
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -82,8 +82,10 @@ func TestResponsesSayWhoAnswered(t *testing.T) {
 	m.SetSize(100, 60)
 	m.SetRun(pausedRun(), "http://127.0.0.1:4200/runs/flow-run/x")
 	m.SetResponses([]apiclient.Response{
-		{Key: "paused-1-response", Created: now.Add(-2 * time.Hour), Value: []byte(`{"approve":true}`),
-			AnsweredBy: &apiclient.Record{Who: "alice\x1b[31m@ops-1", When: now.Add(-2 * time.Hour)}},
+		{
+			Key: "paused-1-response", Created: now.Add(-2 * time.Hour), Value: []byte(`{"approve":true}`),
+			AnsweredBy: &apiclient.Record{Who: "alice\x1b[31m@ops-1", When: now.Add(-2 * time.Hour)},
+		},
 		{Key: "paused-2-response", Created: now.Add(-time.Hour), Value: []byte(`{"approve":false}`)},
 	}, nil)
 	v := ansi.Strip(m.View())
