@@ -206,10 +206,7 @@ func (fm *Form) textSpec(h *holder) spec {
 	return spec{key: f.Path, title: title, desc: desc, body: lines, build: func() huh.Field {
 		t := fm.textField().Key(f.Path).Title(title).Description(desc).Value(&h.text).
 			Validate(func(s string) error { _, _, err := fm.schema.ParseText(f, s); return err }).
-			ExternalEditor(f.Kind == inputschema.JSON).Lines(lines)
-		if f.Kind == inputschema.JSON {
-			t.EditorExtension("json")
-		}
+			ExternalEditor(false).Lines(lines) // ctrl+e edits the whole answer (tui/editor)
 		return t.DescriptionFunc(func() string { return fm.liveHelp(h, hint) }, &h.text)
 	}}
 }

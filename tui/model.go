@@ -291,6 +291,10 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.onProfile(msg), true
 	case followLogsMsg:
 		return m.onFollowLogs(msg), true
+	case editorOpenedMsg:
+		return m.onEditorOpened(msg), true
+	case editedMsg:
+		return m.onEdited(msg), true
 	}
 	return nil, false
 }
@@ -716,6 +720,8 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 		m.saveDraft(a)
 		m.setStatus("Some values need fixing (marked in the form).", true)
 		return m.draftFlushCmd()
+	case answer.EventEdit:
+		return m.editCmd(a)
 	case answer.EventSend:
 		if m.c.ReadOnly {
 			a.SetStage(answer.StageReview)

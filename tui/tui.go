@@ -71,6 +71,9 @@ type Options struct {
 	Version      string
 	Now          func() time.Time // clock (tests pin it)
 	MouseEnabled bool             // mouse wheel scrolling; off by default
+	// Getenv reads $VISUAL and $EDITOR for the answer editor (os.Getenv
+	// when nil; `unpause serve` passes the session's environment).
+	Getenv func(string) string
 	// NoColor forces colourless output (config no_color / UNPAUSE_NO_COLOR);
 	// the NO_COLOR environment variable is honoured by Bubble Tea anyway.
 	NoColor bool

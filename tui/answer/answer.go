@@ -47,6 +47,7 @@ const (
 	EventBack          // esc in the form: leave it (values kept)
 	EventSend          // confirmed in review: send Payload()
 	EventInvalid       // the form was submitted with local errors (shown)
+	EventEdit          // ctrl+e in the form, e in review: the whole answer in $EDITOR
 )
 
 // submittedMsg is sent by the huh form when its last field is completed.
@@ -324,6 +325,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Cmd, Event) {
 		m.snapshot()
 		return nil, EventBack
 	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && key.Matches(kp, m.c.Keys.EditAnswer) {
+		m.snapshot()
+		return nil, EventEdit
+	}
 	hf := m.form.Huh()
 	if hf.State != huh.StateNormal {
 		return nil, EventNone
@@ -361,6 +366,23 @@ func (m *Model) snapshot() bool {
 	}
 	m.values, m.raw = v, raw
 	return true
+}
+
+// Edited takes the answer the operator wrote in $EDITOR: the form is rebuilt
+// from it (what the widgets held before is dropped) and, when it is valid,
+// submitted, so the review shows the exact JSON as after the last field.
+// fieldErrs are problems the file could not fix (a required secret), shown
+// beside their fields.
+func (m *Model) Edited(values map[string]any, fieldErrs map[string]string) (tea.Cmd, Event) {
+	m.values, m.raw = values, nil
+	m.errs, m.formErr = fieldErrs, ""
+	m.build()
+	if len(fieldErrs) > 0 {
+		m.formErr = "Fill in the fields marked below (they cannot be written in the file)."
+		return m.Init(), EventInvalid
+	}
+	cmd, ev := m.submitted()
+	return tea.Batch(m.Init(), cmd), ev
 }
 
 // Snapshot refreshes Values from the form (used before leaving it).
@@ -435,6 +457,8 @@ func (m *Model) updateReview(msg tea.Msg) (tea.Cmd, Event) {
 		return nil, EventSend
 	case key.Matches(kp, k.Deny):
 		return m.Rebuild(), EventNone
+	case key.Matches(kp, k.EditInReview), key.Matches(kp, k.EditAnswer):
+		return nil, EventEdit
 	case key.Matches(kp, k.Up):
 		m.review.ScrollUp(1)
 	case key.Matches(kp, k.Down):
@@ -502,7 +526,7 @@ func (m *Model) View() string {
 		if m.stage == StageSending {
 			b.WriteString(s.Info.Render("Sending…"))
 		} else {
-			b.WriteString(s.KeyHint.Render("Send it? ") + s.KeyDesc.Render("y send · n/esc back to the form"))
+			b.WriteString(s.KeyHint.Render("Send it? ") + s.KeyDesc.Render("y send · n/esc back to the form · e edit in $EDITOR"))
 		}
 	}
 	return common.Fit(b.String(), m.width, m.height)

@@ -21,6 +21,8 @@ type KeyMap struct {
 	Cancel           key.Binding
 	Profiles         key.Binding
 	Confirm          key.Binding
+	EditAnswer       key.Binding // ctrl+e: the whole answer in $EDITOR, from the form
+	EditInReview     key.Binding // e in review
 	Deny             key.Binding
 	FormNext         key.Binding
 	FormPrev         key.Binding
@@ -49,10 +51,12 @@ func DefaultKeyMap() *KeyMap {
 		Cancel:    key.NewBinding(key.WithKeys("x", "c"), key.WithHelp("x/c", "cancel run")),
 		Profiles:  key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "profiles")),
 		// Only y sends: an enter held through the form must not resume a run.
-		Confirm:  key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "confirm")),
-		Deny:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "go back")),
-		FormNext: key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "next field")),
-		FormPrev: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		Confirm:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "confirm")),
+		EditAnswer:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "answer in $EDITOR")),
+		EditInReview: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "(review) $EDITOR")),
+		Deny:         key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "go back")),
+		FormNext:     key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "next field")),
+		FormPrev:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
 
 		SwitchProfile: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "switch profile")),
 	}
@@ -64,14 +68,13 @@ func helpOnly(keys, desc string) key.Binding { return key.NewBinding(key.WithHel
 
 // formHelp is what works inside a form besides moving between fields: huh's
 // own keys (charm.land/huh/v2 keymap.go: space toggles a multi-select
-// option, ctrl+j adds a line, ctrl+e opens $EDITOR on the JSON fields that
-// enable it) and the text commands of forms/inputschema/text.go
+// option, ctrl+j adds a line; its per-field ctrl+e is replaced by the
+// whole-answer editor) and the text commands of forms/inputschema/text.go
 // (NullCommand, DefaultCommand, EmptyCommand).
 func formHelp() []key.Binding {
 	return []key.Binding{
 		helpOnly("space", "toggle an option"),
 		helpOnly("ctrl+j", "new line (lists, JSON)"),
-		helpOnly("ctrl+e", "edit JSON in $EDITOR"),
 		helpOnly(`\default`, "the field's default"),
 		helpOnly(`\null`, "send null"),
 		helpOnly(`\empty`, "send empty text or list"),
@@ -100,7 +103,7 @@ func (k *KeyMap) HelpSections(readOnly bool) []HelpSection {
 		}},
 		{"Inbox", []key.Binding{k.Open, k.Filter, k.Sort}},
 		{"Run (or the selected row)", append(act(k.Answer, k.Cancel), k.Back)},
-		{"Form and review", append([]key.Binding{k.FormNext, k.FormPrev, k.Back, k.Confirm, k.Deny}, formHelp()...)},
+		{"Form and review", append([]key.Binding{k.FormNext, k.FormPrev, k.Back, k.Confirm, k.Deny, k.EditAnswer}, formHelp()...)},
 		{"Everywhere", []key.Binding{k.Help, helpOnly(k.Profiles.Help().Key, "switch profile"), k.Quit, k.ForceQuit}},
 	}
 }
