@@ -104,6 +104,7 @@ type Model struct {
 	quitting     bool
 	themeFixed   bool
 	live         liveState // the feed, when the API serves one (live.go)
+	pickLink     bool      // o was pressed: the next digit picks a link (links.go)
 }
 
 // New builds the root model (Run uses it; tests drive it directly).
@@ -291,6 +292,8 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.onProfile(msg), true
 	case followLogsMsg:
 		return m.onFollowLogs(msg), true
+	case linkOpenedMsg:
+		return m.onLinkOpened(msg), true
 	case editorOpenedMsg:
 		return m.onEditorOpened(msg), true
 	case editedMsg:
@@ -546,6 +549,7 @@ func (m *Model) applyInput(in *inputMsg) tea.Cmd {
 		cur.input = in
 		m.runview.SetInputError(nil)
 	}
+	m.runview.SetLinks(in.links)
 	cmd := m.ensureDescription()
 	return tea.Batch(cmd, m.maybeStartPending())
 }
@@ -1079,6 +1083,9 @@ func (m *Model) keyInbox(msg tea.KeyPressMsg) tea.Cmd {
 
 // keyRunView handles the run view's own keys.
 func (m *Model) keyRunView(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := m.keyLinks(msg); ok {
+		return cmd
+	}
 	k := m.c.Keys
 	switch {
 	case key.Matches(msg, k.Back):

@@ -12,6 +12,7 @@ import (
 	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/tui/drafts"
 	"github.com/unpause-dev/unpause/tui/inbox"
+	"github.com/unpause-dev/unpause/tui/markdown"
 )
 
 // Messages from the commands below. Every one carries what it is about (run
@@ -45,8 +46,9 @@ type inputMsg struct {
 	cacheKey  string
 	req       *apiclient.InputRequest
 	schema    *inputschema.Schema
-	err       error // fetching
-	schemaErr error // parsing
+	links     []markdown.Link // the description's links, safe to show and open
+	err       error           // fetching
+	schemaErr error           // parsing
 }
 
 type responsesMsg struct {
@@ -181,6 +183,7 @@ func (m *Model) inputCmd(r *apiclient.Run) tea.Cmd {
 		if err == nil && req != nil {
 			// Parse here, off the UI goroutine: schemas can be large.
 			msg.schema, msg.schemaErr = inputschema.ParseSchema(req.Schema)
+			msg.links = markdown.Links(req.Description)
 		}
 		return msg
 	})

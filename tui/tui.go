@@ -71,6 +71,11 @@ type Options struct {
 	Version      string
 	Now          func() time.Time // clock (tests pin it)
 	MouseEnabled bool             // mouse wheel scrolling; off by default
+	// Remote is set when the operator is not at this machine (an SSH session,
+	// `unpause serve`): o does not open a browser here.
+	Remote bool
+	// OpenURL opens a checked link in the browser (tests replace it).
+	OpenURL func(url string) error
 	// Getenv reads $VISUAL and $EDITOR for the answer editor (os.Getenv
 	// when nil; `unpause serve` passes the session's environment).
 	Getenv func(string) string

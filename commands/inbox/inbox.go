@@ -5,6 +5,7 @@ package inbox
 import (
 	"context"
 	"errors"
+	"os"
 
 	"github.com/unpause-dev/unpause/commands/cmdutil"
 	"github.com/unpause-dev/unpause/config"
@@ -62,6 +63,7 @@ func Run(ctx context.Context, opts *Options) error {
 		SafetyInterval:  s.SafetyInterval,
 		NoLive:          s.NoLive,
 		Notify:          notifier(s.Notify),
+		Remote:          os.Getenv("SSH_CONNECTION") != "" || os.Getenv("SSH_TTY") != "",
 		Theme:           s.Theme,
 		NoColor:         s.NoColor,
 		StateDir:        opts.StateDir,

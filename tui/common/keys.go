@@ -21,6 +21,7 @@ type KeyMap struct {
 	Cancel           key.Binding
 	Profiles         key.Binding
 	Confirm          key.Binding
+	OpenLink         key.Binding // o: a link of the description, in the browser
 	EditAnswer       key.Binding // ctrl+e: the whole answer in $EDITOR, from the form
 	EditInReview     key.Binding // e in review
 	Deny             key.Binding

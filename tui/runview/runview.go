@@ -19,6 +19,7 @@ import (
 	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/common"
+	"github.com/unpause-dev/unpause/tui/markdown"
 )
 
 // BannerKind colours the banner line.
@@ -50,6 +51,7 @@ type Model struct {
 	url string
 
 	desc      string // rendered (sanitised) description
+	links     []markdown.Link
 	descState loadState
 	descErr   string
 	noDesc    bool
@@ -83,7 +85,7 @@ func (m *Model) SetRun(r *apiclient.Run, url string) {
 	m.run = r
 	m.url = url
 	if !same {
-		m.desc, m.descState, m.descErr, m.noDesc = "", loading, "", false
+		m.desc, m.descState, m.descErr, m.noDesc, m.links = "", loading, "", false, nil
 		m.responses, m.respState, m.respErr = nil, loading, ""
 		m.logs, m.logState, m.logErr = nil, loading, ""
 		m.inputState, m.inputErr = loading, ""
@@ -96,7 +98,7 @@ func (m *Model) SetRun(r *apiclient.Run, url string) {
 // ResetInput forgets the loaded description and form state (the run paused
 // again with a new input request).
 func (m *Model) ResetInput() {
-	m.desc, m.descState, m.descErr, m.noDesc = "", loading, "", false
+	m.desc, m.descState, m.descErr, m.noDesc, m.links = "", loading, "", false, nil
 	m.inputState, m.inputErr = loading, ""
 	m.notice = ""
 	m.rebuild()
@@ -416,6 +418,10 @@ func (m *Model) rebuild() {
 	var b strings.Builder
 	m.section(&b, "Description")
 	m.writeDescription(&b)
+	if len(m.links) > 0 {
+		m.section(&b, "Links (o opens one)")
+		m.writeLinks(&b)
+	}
 	m.section(&b, "Parameters")
 	b.WriteString(formatJSON(m.run.Parameters, m.width, s.Dim.Render("(none)")))
 	m.section(&b, "Answers already received")
@@ -451,6 +457,37 @@ func (m *Model) writeDescription(b *strings.Builder) {
 		b.WriteString(s.Dim.Render("(the flow gave no description)"))
 	default:
 		b.WriteString(m.desc)
+	}
+}
+
+// SetLinks lists the description's links (markdown.Links: already safe).
+func (m *Model) SetLinks(ls []markdown.Link) {
+	m.links = ls
+	m.rebuild()
+}
+
+// Links are the links listed, in the order o numbers them.
+func (m *Model) Links() []markdown.Link { return m.links }
+
+// writeLinks lists the links, numbered, each URL a hyperlink (OSC 8, written
+// by lipgloss for a URL markdown.SafeURL accepted) and in plain sight, so it
+// can be copied where the terminal has no hyperlinks.
+func (m *Model) writeLinks(b *strings.Builder) {
+	s := m.c.Styles
+	for i, l := range m.links {
+		label := l.Text
+		if l.Image {
+			label = strings.TrimSpace("image " + label)
+		}
+		if label != "" {
+			label = common.Truncate(label, max(10, m.width/3)) + "  "
+		}
+		line := fmt.Sprintf("%2d  %s", i+1, label)
+		room := max(10, m.width-ansi.StringWidth(line))
+		b.WriteString(line + s.Link.Hyperlink(l.URL).Render(common.Truncate(l.URL, room)))
+		if i < len(m.links)-1 {
+			b.WriteByte('\n')
+		}
 	}
 }
 
