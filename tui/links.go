@@ -52,7 +52,7 @@ func (m *Model) keyLinks(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 func (m *Model) openLink(l markdown.Link) tea.Cmd {
 	if m.opts.Remote {
-		m.setStatus("Links open in a browser only when unpause runs on your machine; this one is listed in the run view.", false)
+		m.setStatus("No browser over SSH: the link is listed in the run view.", false)
 		return nil
 	}
 	opener := m.opts.OpenURL

@@ -53,6 +53,7 @@ func DefaultKeyMap() *KeyMap {
 		Profiles:  key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "profiles")),
 		// Only y sends: an enter held through the form must not resume a run.
 		Confirm:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "confirm")),
+		OpenLink:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open a link")),
 		EditAnswer:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "answer in $EDITOR")),
 		EditInReview: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "(review) $EDITOR")),
 		Deny:         key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "go back")),
