@@ -56,6 +56,7 @@ type Model struct {
 	cursor     int // index into visible
 	offset     int // first visible row shown
 	selectedID string
+	marked     map[string]bool // run ids marked for a bulk answer (space, *)
 
 	width, height int
 	loaded        bool
@@ -105,6 +106,82 @@ func (m *Model) SetPrepared(p *Prepared) {
 	m.loaded = true
 	m.sortRows()
 	m.applyFilter()
+	m.dropGoneMarks()
+}
+
+// dropGoneMarks forgets marks of runs no longer in the inbox.
+func (m *Model) dropGoneMarks() {
+	if len(m.marked) == 0 {
+		return
+	}
+	here := make(map[string]bool, len(m.all))
+	for i := range m.all {
+		if !m.gone[i] {
+			here[m.all[i].ID] = true
+		}
+	}
+	for id := range m.marked {
+		if !here[id] {
+			delete(m.marked, id)
+		}
+	}
+}
+
+// ToggleMark marks or unmarks the selected run and moves down, so a run of
+// rows is marked with space, space, space.
+func (m *Model) ToggleMark() {
+	r := m.Selected()
+	if r == nil {
+		return
+	}
+	if m.marked == nil {
+		m.marked = map[string]bool{}
+	}
+	if m.marked[r.ID] {
+		delete(m.marked, r.ID)
+	} else {
+		m.marked[r.ID] = true
+	}
+	m.setCursor(m.cursor + 1)
+}
+
+// MarkAllShown marks every run the filter shows, or, when all of them are
+// marked already, unmarks them.
+func (m *Model) MarkAllShown() {
+	if m.marked == nil {
+		m.marked = map[string]bool{}
+	}
+	all := len(m.visible) > 0
+	for _, idx := range m.visible {
+		all = all && m.marked[m.all[idx].ID]
+	}
+	for _, idx := range m.visible {
+		if all {
+			delete(m.marked, m.all[idx].ID)
+		} else {
+			m.marked[m.all[idx].ID] = true
+		}
+	}
+}
+
+// ClearMarks unmarks every run.
+func (m *Model) ClearMarks() { m.marked = nil }
+
+// MarkedCount is how many runs are marked.
+func (m *Model) MarkedCount() int { return len(m.marked) }
+
+// IsMarked reports whether a run is marked.
+func (m *Model) IsMarked(id string) bool { return m.marked[id] }
+
+// Marked returns the marked runs in the inbox's current order (shown or not).
+func (m *Model) Marked() []*apiclient.Run {
+	var out []*apiclient.Run
+	for _, idx := range m.order {
+		if !m.gone[idx] && m.marked[m.all[idx].ID] {
+			out = append(out, m.all[idx].Run)
+		}
+	}
+	return out
 }
 
 // Rows returns the rows passing the filter, in display order.
@@ -127,6 +204,7 @@ func (m *Model) Remove(id string) {
 				// keep the cursor on the same screen position
 				m.selectedID = ""
 			}
+			delete(m.marked, id)
 			m.applyFilter()
 			return
 		}
@@ -362,10 +440,14 @@ func (m *Model) View() string {
 			cells[i] = text
 		}
 		line := strings.Join(cells, gap)
+		mark := " "
+		if m.marked[r.ID] {
+			mark = "✓"
+		}
 		if selected {
-			line = s.Selected.Render("▸ " + line)
+			line = s.Selected.Render("▸" + mark + line)
 		} else {
-			line = "  " + line
+			line = " " + mark + line
 		}
 		b.WriteString(line)
 	}

@@ -276,3 +276,49 @@ func TestSortArrowAndTitleFit(t *testing.T) {
 		}
 	}
 }
+
+func markedIDs(m *Model) string {
+	var out []string
+	for _, r := range m.Marked() {
+		out = append(out, r.ID)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestMarks(t *testing.T) {
+	m := newModel() // order d,c,e,a,b
+	m.ToggleMark()  // d, cursor to c
+	m.ToggleMark()  // c, cursor to e
+	if got := markedIDs(m); got != "d,c" || m.Selected().ID != "e" {
+		t.Fatalf("marked %s, selected %s; want d,c and e", got, m.Selected().ID)
+	}
+	if v := ansi.Strip(m.View()); !strings.Contains(v, " ✓") || strings.Count(v, "✓") != 2 {
+		t.Errorf("marks not drawn:\n%s", v)
+	}
+	m.setCursor(0)
+	m.ToggleMark() // d again: unmarked
+	if got := markedIDs(m); got != "c" {
+		t.Fatalf("after unmarking d: %s", got)
+	}
+	m.SetFilter("billing")
+	m.MarkAllShown() // e and a
+	if got := markedIDs(m); got != "c,e,a" {
+		t.Fatalf("* marks the shown runs: %s, want c,e,a", got)
+	}
+	m.MarkAllShown() // all shown already marked: unmark them
+	if got := markedIDs(m); got != "c" {
+		t.Fatalf("* again unmarks the shown runs: %s, want c", got)
+	}
+	m.SetFilter("")
+	m.Remove("c")
+	if m.MarkedCount() != 0 {
+		t.Errorf("a removed run stays marked")
+	}
+	m.Select("d")
+	m.ToggleMark()
+	runs := sample()
+	m.SetRuns(runs[:2]) // a refresh without d
+	if m.MarkedCount() != 0 {
+		t.Errorf("a run gone from the refresh stays marked: %s", markedIDs(m))
+	}
+}
