@@ -129,3 +129,19 @@ func AnsweredBy(rec *apiclient.Record, loc *time.Location) string {
 // maxWho bounds a shown identity: unpause writes at most 200 characters
 // (config.MaxIdentity); anything longer was written by something else.
 const maxWho = 200
+
+// SameSchema reports whether a and b are the same JSON Schema (key order
+// and spacing aside), or both absent: the test for one answer going to
+// several runs (resume --all, the inbox's marked runs, its queue).
+func SameSchema(a, b json.RawMessage) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return bytes.Equal(a, b)
+	}
+	ca, _ := json.Marshal(va)
+	cb, _ := json.Marshal(vb)
+	return bytes.Equal(ca, cb)
+}

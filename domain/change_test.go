@@ -68,3 +68,12 @@ func TestRunFilterMatch(t *testing.T) {
 		t.Errorf("ListOptions flow names %v, want [a b]", o.FlowNames)
 	}
 }
+
+func TestSameSchema(t *testing.T) {
+	a := []byte(`{"type":"object","properties":{"value":{"enum":["pig","dog"]}}}`)
+	b := []byte(`{ "properties": {"value": {"enum": ["pig", "dog"]}}, "type": "object" }`)
+	c := []byte(`{"type":"object","properties":{"value":{"enum":["pig","cat"]}}}`)
+	if !SameSchema(a, b) || SameSchema(a, c) || SameSchema(a, nil) || !SameSchema(nil, nil) {
+		t.Error("SameSchema: key order and spacing aside, the same; other members, not")
+	}
+}

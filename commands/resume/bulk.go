@@ -174,7 +174,7 @@ func prepare(ctx context.Context, c API, targets []*target, opts *Options, same 
 		if same {
 			if !firstSet {
 				first, firstSet = t.schema, true
-			} else if !sameSchema(first, t.schema) {
+			} else if !domain.SameSchema(first, t.schema) {
 				t.told, t.done = cmdutil.SchemaDiffersTold(t.run), true
 				continue
 			}
@@ -186,21 +186,6 @@ func prepare(ctx context.Context, c API, targets []*target, opts *Options, same 
 		}
 		t.ans, t.ready = ans, true
 	}
-}
-
-// sameSchema: a and b are the same JSON Schema (key order and spacing
-// aside), or both absent.
-func sameSchema(a, b json.RawMessage) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	var va, vb any
-	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
-		return bytes.Equal(a, b)
-	}
-	ca, _ := json.Marshal(va)
-	cb, _ := json.Marshal(vb)
-	return bytes.Equal(ca, cb)
 }
 
 // confirmMany lists the runs on stderr and asks once (cmdutil.Confirm),
