@@ -35,6 +35,7 @@ const (
 	scrAnswer        // form or review (answer.Model)
 	scrConfirmResume // "Resume this run? [y/N]" for runs that ask no input
 	scrCancel        // reason, then "Cancel this run? [y/N]" (cancel.Model)
+	scrBulk          // the outcomes of one answer sent to the marked runs (bulk.go)
 )
 
 type overlay int
@@ -103,8 +104,9 @@ type Model struct {
 	failure      string // a failed action, pinned until a key dismisses it (failure.go)
 	quitting     bool
 	themeFixed   bool
-	live         liveState // the feed, when the API serves one (live.go)
-	pickLink     bool      // o was pressed: the next digit picks a link (links.go)
+	live         liveState  // the feed, when the API serves one (live.go)
+	pickLink     bool       // o was pressed: the next digit picks a link (links.go)
+	bulk         *bulkState // one answer for the marked runs (bulk.go)
 }
 
 // New builds the root model (Run uses it; tests drive it directly).
@@ -292,6 +294,8 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.onProfile(msg), true
 	case followLogsMsg:
 		return m.onFollowLogs(msg), true
+	case bulkDoneMsg:
+		return m.onBulkDone(msg), true
 	case linkOpenedMsg:
 		return m.onLinkOpened(msg), true
 	case editorOpenedMsg:
@@ -732,6 +736,9 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 			m.setStatus("Read-only: resuming is disabled.", true)
 			return nil
 		}
+		if m.bulkFor(a.RunID) {
+			return m.sendBulk(a.Payload())
+		}
 		m.sent(domain.Resume, true)
 		m.setStatus("Sending the answer…", false)
 		return m.resumeCmd(a.RunID, a.Payload(), a.Values(), a.SchemaKey)
@@ -955,6 +962,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case scrCancel:
 		_, ev := m.cancel.Update(msg)
 		return m.onCancelEvent(ev)
+	case scrBulk:
+		return m.keyBulk(msg)
 	}
 
 	// Inbox filter editing takes the keys (q types q).
@@ -1008,6 +1017,9 @@ func (m *Model) keyConfirmResume(msg tea.KeyPressMsg) tea.Cmd {
 			m.screen = scrRun
 			return nil
 		}
+		if m.bulkFor(m.cur.id) {
+			return m.sendBulk(nil)
+		}
 		m.sent(domain.Resume, false)
 		m.setStatus("Resuming…", false)
 		return m.resumeCmd(m.cur.id, nil, nil, "")
@@ -1045,6 +1057,9 @@ func (m *Model) sending() bool { return m.cur != nil && m.cur.sending }
 
 // keyInbox handles the inbox's own keys.
 func (m *Model) keyInbox(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := m.keyMarks(msg); ok {
+		return cmd
+	}
 	k := m.c.Keys
 	switch {
 	case key.Matches(msg, k.Open):
@@ -1053,6 +1068,9 @@ func (m *Model) keyInbox(msg tea.KeyPressMsg) tea.Cmd {
 		if m.c.ReadOnly {
 			m.setStatus("Read-only: resuming is disabled.", true)
 			return nil
+		}
+		if m.inbox.MarkedCount() > 0 {
+			return m.startBulk()
 		}
 		r := m.inbox.Selected()
 		if r == nil {
@@ -1090,6 +1108,7 @@ func (m *Model) keyRunView(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		m.screen = scrInbox
+		m.bulk = nil // the marks stay; a answers them again
 		if m.cur != nil {
 			m.inbox.Select(m.cur.id)
 		}

@@ -125,6 +125,8 @@ func (m *Model) body() string {
 		return m.resumeQ.View()
 	case scrCancel:
 		return m.cancel.View()
+	case scrBulk:
+		return m.bulkView()
 	}
 	return m.inboxBody()
 }

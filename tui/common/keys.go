@@ -21,6 +21,8 @@ type KeyMap struct {
 	Cancel           key.Binding
 	Profiles         key.Binding
 	Confirm          key.Binding
+	Mark             key.Binding // space: mark the row for a bulk answer
+	MarkAll          key.Binding // *: mark every row shown
 	OpenLink         key.Binding // o: a link of the description, in the browser
 	EditAnswer       key.Binding // ctrl+e: the whole answer in $EDITOR, from the form
 	EditInReview     key.Binding // e in review
