@@ -53,6 +53,8 @@ func mkRun(t testing.TB, s runSpec) apiclient.Run {
 	doc["id"] = s.ID
 	doc["name"] = s.Name
 	doc["flow_name"] = s.Flow
+	// One flow id per flow name: queue mode groups runs by flow id.
+	doc["flow_id"] = "flow-id-" + s.Flow
 	doc["deployment_name"] = s.Deployment
 	if s.Tags != nil {
 		tags := make([]any, len(s.Tags))

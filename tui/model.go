@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,6 +105,13 @@ type Model struct {
 	quitting     bool
 	themeFixed   bool
 	live         liveState // the feed, when the API serves one (live.go)
+
+	queue    *queueState           // queue mode (queue.go); nil outside a queue
+	quick    map[string]bool       // flows (flowKey) with quick answers on, this session
+	pending  map[string]*quickSend // quick answers in their undo window, by run
+	undo     []string              // their runs, oldest first: u takes back the last
+	quickGen int
+	unsent   int // quick answers quitting kept as drafts
 }
 
 // New builds the root model (Run uses it; tests drive it directly).
@@ -125,6 +133,7 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		profile: o.Profile, server: o.ServerURL,
 		answers: map[string]*answer.Model{}, inputs: map[string]*inputMsg{},
 		inFlight: map[string]InFlightAction{},
+		quick:    map[string]bool{}, pending: map[string]*quickSend{},
 	}
 	subject := common.Subject{Title: m.runTitle, Sending: m.sending}
 	m.resumeQ = confirm.New(c, subject, "Resume this run?",
@@ -291,6 +300,8 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.onProfile(msg), true
 	case followLogsMsg:
 		return m.onFollowLogs(msg), true
+	case quickSendMsg:
+		return m.onQuickSend(msg), true
 	}
 	return nil, false
 }
@@ -659,10 +670,14 @@ func (m *Model) startAnswer() tea.Cmd {
 		m.screen = scrConfirmResume
 		return nil
 	}
+	if cmd, skipped := m.queueSkipsSchema(); skipped {
+		return cmd
+	}
 	if a, ok := m.answers[cur.id]; ok {
 		m.screen = scrAnswer
 		a.SetSize(m.width, m.bodyHeight())
 		m.syncFormContext()
+		m.syncQueueLine()
 		if a.Stage() == answer.StageSending && !cur.sending {
 			a.SetStage(answer.StageReview)
 		}
@@ -697,6 +712,7 @@ func (m *Model) startAnswer() tea.Cmd {
 	a.SetSize(m.width, m.bodyHeight())
 	m.answers[cur.id] = a
 	m.syncFormContext()
+	m.syncQueueLine()
 	m.screen = scrAnswer
 	m.setStatus("", false)
 	return a.Init()
@@ -711,7 +727,13 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 		m.saveDraft(a)
 		m.screen = scrRun
 		m.setStatus("Answer kept as a draft; a to continue.", false)
+		if q := m.queue; q != nil {
+			m.leaveQueue()
+			m.setStatus("Left the queue ("+strconv.Itoa(q.confirmed)+" answered); answer kept as a draft, a to continue.", false)
+		}
 		return m.draftFlushCmd()
+	case answer.EventPicked:
+		return m.onPicked(a)
 	case answer.EventInvalid:
 		m.saveDraft(a)
 		m.setStatus("Some values need fixing (marked in the form).", true)
@@ -739,9 +761,12 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		m.cur.sending = false
 	}
 	a := m.answers[msg.id]
-	act := domain.Action{Kind: msg.kind, RunID: msg.id, Answering: msg.kind == domain.Resume && a != nil}
+	act := domain.Action{Kind: msg.kind, RunID: msg.id, RunName: msg.name, Answering: msg.kind == domain.Resume && a != nil}
 	if msg.err != nil {
 		m.onActionFailed(act, a, onScreen, msg.err)
+		if msg.quick && m.queue != nil {
+			delete(m.queue.answered, msg.id) // not answered: the queue offers it again
+		}
 		return nil
 	}
 	if onScreen && msg.res.State != nil {
@@ -792,6 +817,9 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 		if onScreen {
 			cmds = append(cmds, m.followLogs(msg.id))
 		}
+		if cmd, ok := m.queueResumed(msg, a, told, onScreen); ok {
+			cmds = append(cmds, cmd)
+		}
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
@@ -831,6 +859,7 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 	default:
 		m.backToRun(told, onScreen)
 	}
+	m.quickOutcome(msg, told, onScreen)
 	return tea.Batch(cmds...)
 }
 
@@ -872,6 +901,8 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	m.c.ReadOnly = msg.info.ReadOnly
 	m.opts.Notify = msg.info.Notify
 	m.profileGen++
+	m.keepUnsent() // they were for the other profile's server
+	m.leaveQueue()
 	m.cur = nil
 	m.answers = map[string]*answer.Model{}
 	m.inputs = map[string]*inputMsg{}
@@ -897,6 +928,7 @@ func (m *Model) quit() tea.Cmd {
 		a.Snapshot()
 		m.saveDraft(a)
 	}
+	m.keepUnsent()
 	m.quitting = true
 	return tea.Sequence(m.draftFlushCmd(), tea.Quit)
 }
@@ -982,6 +1014,9 @@ func (m *Model) keyAnswer(msg tea.KeyPressMsg) tea.Cmd {
 	if a.Stage() == answer.StageSending {
 		return nil
 	}
+	if cmd, ok := m.keyQueue(msg, a); ok {
+		return cmd
+	}
 	cmd, ev := a.Update(msg)
 	return tea.Batch(cmd, m.onAnswerEvent(a, ev))
 }
@@ -1066,6 +1101,8 @@ func (m *Model) keyInbox(msg tea.KeyPressMsg) tea.Cmd {
 		s := m.inbox.CycleSort()
 		m.setStatus("Sorted by "+s.String()+".", false)
 		return nil
+	case key.Matches(msg, k.Undo) && len(m.undo) > 0:
+		return m.undoQuick()
 	}
 	m.inbox.Update(msg)
 	return nil
@@ -1081,7 +1118,17 @@ func (m *Model) keyRunView(msg tea.KeyPressMsg) tea.Cmd {
 			m.inbox.Select(m.cur.id)
 		}
 		m.setStatus("", false)
+		if m.queue != nil {
+			m.setStatus("Left the queue ("+strconv.Itoa(m.queue.confirmed)+" answered).", false)
+			m.leaveQueue()
+		}
 		return nil
+	case m.queue != nil && key.Matches(msg, k.QueueNext):
+		return m.queueNav(1)
+	case m.queue != nil && key.Matches(msg, k.QueuePrev):
+		return m.queueNav(-1)
+	case key.Matches(msg, k.Undo) && len(m.undo) > 0:
+		return m.undoQuick()
 	case key.Matches(msg, k.Answer), key.Matches(msg, k.Open):
 		if m.c.ReadOnly {
 			m.setStatus("Read-only: resuming is disabled.", true)
