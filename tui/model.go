@@ -714,7 +714,7 @@ func (m *Model) startAnswer() tea.Cmd {
 	m.syncFormContext()
 	m.syncQueueLine()
 	m.screen = scrAnswer
-	m.setStatus("", false)
+	m.setStatus(m.queueNote(cur.id), false)
 	return a.Init()
 }
 
@@ -859,7 +859,7 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 	default:
 		m.backToRun(told, onScreen)
 	}
-	m.quickOutcome(msg, told, onScreen)
+	m.quickOutcome(msg, told)
 	return tea.Batch(cmds...)
 }
 

@@ -36,6 +36,8 @@ type queueState struct {
 	skipped   map[string]bool // passed over with n/p: not opened after an answer
 	mismatch  map[string]bool // asks another question: never opened
 	confirmed int             // resumes the server confirmed
+	note      string          // status line for when noteFor's form opens
+	noteFor   string
 }
 
 func newQueue(r *apiclient.Run, schemaKey string) *queueState {
@@ -113,6 +115,17 @@ func (q *queueState) left(rows []domain.Row) int {
 	return n
 }
 
+// skippedLeft counts the runs passed over with n/p that still wait.
+func (q *queueState) skippedLeft(rows []domain.Row) int {
+	n := 0
+	for _, id := range q.ids(rows) {
+		if q.skipped[id] && !q.answered[id] && !q.mismatch[id] {
+			n++
+		}
+	}
+	return n
+}
+
 // line is the counter on the answer screen.
 func (q *queueState) line(rows []domain.Row) string {
 	return "queue: " + q.label + " · " + strconv.Itoa(q.left(rows)) + " left"
@@ -152,10 +165,10 @@ func (m *Model) queueResumed(msg actionMsg, a *answer.Model, told domain.Message
 }
 
 // quickOutcome names the run in the status line when a quick answer's
-// outcome arrives while another run is on screen, and gives a run whose
-// answer did not go through back to its queue.
-func (m *Model) quickOutcome(msg actionMsg, told domain.Message, onScreen bool) {
-	if !msg.quick || onScreen {
+// outcome arrives (another run is on screen by then), and gives a run
+// whose answer did not go through back to its queue.
+func (m *Model) quickOutcome(msg actionMsg, told domain.Message) {
+	if !msg.quick {
 		return
 	}
 	m.setStatus(termsafe.Line(msg.name)+": "+told.TUI, told.Tone == domain.ToneError)
@@ -220,8 +233,23 @@ func (m *Model) queueOpen(id, note string) tea.Cmd {
 	m.syncQueueLine()
 	if note != "" {
 		m.setStatus(note, false)
+		if m.queue != nil {
+			m.queue.note, m.queue.noteFor = note, id // for when the form opens
+		}
 	}
 	return cmd
+}
+
+// queueNote is the status line for run id's form as it opens: what the
+// queue did last ("" for none).
+func (m *Model) queueNote(id string) string {
+	q := m.queue
+	if q == nil || q.noteFor != id {
+		return ""
+	}
+	note := q.note
+	q.note, q.noteFor = "", ""
+	return note
 }
 
 // queueDone ends the queue and goes back to the inbox.
@@ -233,11 +261,14 @@ func (m *Model) queueDone(note string) {
 		m.inbox.Select(m.cur.id)
 	}
 	s := "Queue done: " + strconv.Itoa(q.confirmed) + " answered"
+	if n := q.skippedLeft(m.inbox.Rows()); n > 0 {
+		s += ", " + strconv.Itoa(n) + " skipped"
+	}
 	if n := len(m.pending); n > 0 {
 		s += ", " + common.Plural(n, "quick answer", "quick answers") + " still to send · u undo"
 	}
 	if note != "" {
-		s = note + " · " + s
+		s += " · " + note
 	}
 	m.setStatus(s, false)
 }

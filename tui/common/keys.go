@@ -105,9 +105,7 @@ func (k *KeyMap) QueueHelp(readOnly bool) string {
 	if readOnly {
 		return ""
 	}
-	return "Queue: " + k.QueueNext.Help().Key + "/" + k.QueuePrev.Help().Key + " skip (" +
-		k.FormQueueNext.Help().Key + "/" + k.FormQueuePrev.Help().Key + " in a form) · 1-9 answer · " +
-		k.QuickToggle.Help().Key + " quick answers · " + k.Undo.Help().Key + " undo"
+	return "Queue: n/p skip (ctrl+n/p in a form) · 1-9 answer · Q quick · u undo"
 }
 
 // HelpSection is one titled group of bindings in the help overlay.
