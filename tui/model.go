@@ -709,10 +709,10 @@ func (m *Model) startAnswer() tea.Cmd {
 	schemaKey := cur.run.State.Details.RunInputKeyset.Schema
 	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, domain.InitialValues(cur.input.schema.Defaults(), saved), raw)
 	a.SetNote(note)
-	a.SetSize(m.width, m.bodyHeight())
 	m.answers[cur.id] = a
+	m.syncQueueLine() // before sizing: each size change lays the form out again
+	a.SetSize(m.width, m.bodyHeight())
 	m.syncFormContext()
-	m.syncQueueLine()
 	m.screen = scrAnswer
 	m.setStatus(m.queueNote(cur.id), false)
 	return a.Init()

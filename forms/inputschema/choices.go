@@ -57,10 +57,15 @@ func memberLabel(v any) string {
 
 // Key identifies the schema by its content, whatever the order of its
 // keys or its spacing: two pauses with the same key ask the same question
-// the same way, so an answer to one fits the other.
-func (s *Schema) Key() string {
+// the same way, so an answer to one fits the other. ParseSchema computes
+// it.
+func (s *Schema) Key() string { return s.key }
+
+// contentKey is a hash of the schema's canonical JSON ("" if raw is not
+// JSON, which ParseSchema has refused already).
+func contentKey(raw []byte) string {
 	var doc any
-	if err := json.Unmarshal(s.raw, &doc); err != nil {
+	if err := json.Unmarshal(raw, &doc); err != nil {
 		return ""
 	}
 	canon, err := json.Marshal(doc) // object keys sorted
