@@ -340,8 +340,10 @@ func (m *Model) onPicked(a *answer.Model) tea.Cmd {
 	}
 	r := m.cur.run
 	m.quickGen++
-	p := &quickSend{id: r.ID, name: r.Name, label: a.PickedLabel(), payload: a.Payload(), values: a.Values(),
-		schemaKey: a.SchemaKey, secrets: a.Schema().SecretPaths(), gen: m.quickGen}
+	p := &quickSend{
+		id: r.ID, name: r.Name, label: a.PickedLabel(), payload: a.Payload(), values: a.Values(),
+		schemaKey: a.SchemaKey, secrets: a.Schema().SecretPaths(), gen: m.quickGen,
+	}
 	m.pending[r.ID] = p
 	m.undo = append(m.undo, r.ID)
 	if m.queue == nil || m.queue.flow != flowKey(r) {
