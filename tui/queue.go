@@ -265,7 +265,7 @@ func (m *Model) queueDone(note string) {
 		s += ", " + strconv.Itoa(n) + " skipped"
 	}
 	if n := len(m.pending); n > 0 {
-		s += ", " + common.Plural(n, "quick answer", "quick answers") + " still to send · u undo"
+		s += ", " + common.Plural(n, "quick answer", "quick answers") + " still to send"
 	}
 	if note != "" {
 		s += " · " + note
@@ -352,6 +352,14 @@ func (m *Model) onPicked(a *answer.Model) tea.Cmd {
 	m.queue.answered[r.ID] = true
 	note := "Sending '" + termsafe.Line(p.label) + "' to " + termsafe.Line(p.name) + " in 3 s · u undo"
 	tick := newTick(quickUndoWindow, func(time.Time) tea.Msg { return quickSendMsg{id: p.id, gen: p.gen} })
+	if m.queue.confirmed == 0 && m.nextQueued() == "" {
+		// Nothing else of its flow waits: no queue, its run view says
+		// what becomes of it.
+		m.leaveQueue()
+		m.screen = scrRun
+		m.setStatus(note, false)
+		return tea.Batch(m.draftFlushCmd(), tick)
+	}
 	return tea.Batch(m.draftFlushCmd(), tick, m.queueOpenNext(note))
 }
 
@@ -443,7 +451,7 @@ func (m *Model) UnsentError() error {
 // any other key (the form takes it).
 func (m *Model) keyQueue(msg tea.KeyPressMsg, a *answer.Model) (tea.Cmd, bool) {
 	k := m.c.Keys
-	choice := a.HasChoices() && a.Stage() == answer.StageForm
+	choice := a.HasChoices() && a.Stage() == answer.StageForm && !a.Filtering()
 	switch {
 	case choice && key.Matches(msg, k.QuickToggle):
 		m.toggleQuick()

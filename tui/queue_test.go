@@ -357,3 +357,39 @@ func TestHelpAndKeyBarShowQueueKeys(t *testing.T) {
 	h.keys("1", "y")
 	h.mustSee("n next in queue", "p previous in queue")
 }
+
+func TestQuickAnswerToTheOnlyRunOfItsFlowStaysOnIt(t *testing.T) {
+	api := labelRuns(t, 1, animalSchema)
+	h := newHarness(t, api)
+	quickOn(t, h)
+	h.keys("2")
+	if h.m.screen != scrRun || h.m.queue != nil {
+		t.Fatalf("screen %d, queue %v", h.m.screen, h.m.queue)
+	}
+	h.mustSee("img-1", "Sending 'dog' to img-1 in 3 s · u undo")
+	h.mustNotSee("Resumed", "Queue done")
+	h.advance(3 * time.Second)
+	if got := sentInputs(api); got != `r-1={"value":"dog"}` {
+		t.Fatalf("sent %s", got)
+	}
+	h.mustSee("Resumed")
+}
+
+func TestDigitsTypeInAnOpenChoiceFilter(t *testing.T) {
+	api := labelRuns(t, 2, `{"properties":{"size":{"enum":["s1","m2","l3"],"type":"string"}},"type":"object"}`)
+	h := newHarness(t, api)
+	h.keys("j", "a")
+	h.mustSee("1 s1  2 m2  3 l3")
+	h.keys("/", "2")
+	if h.m.currentAnswer().Stage() != 0 {
+		t.Fatal("a digit typed in the filter picked a choice")
+	}
+	h.keys("Q")
+	h.mustNotSee("Quick answers ON")
+	h.keys("esc") // closes the filter, not the form
+	if h.m.screen != scrAnswer {
+		t.Fatal("esc in an open filter left the form")
+	}
+	h.keys("3")
+	h.mustSee("Review the answer for img-1", `"size": "l3"`)
+}

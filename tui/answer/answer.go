@@ -133,6 +133,10 @@ func (m *Model) Payload() json.RawMessage { return m.payload }
 // Choices are the one-key choices (nil for other schemas).
 func (m *Model) Choices() []inputschema.Choice { return m.choices }
 
+// Filtering reports whether the focused field's filter is open: keys are
+// its text.
+func (m *Model) Filtering() bool { return m.stage == StageForm && m.fieldFiltering() }
+
 // HasChoices reports whether a digit answers this form (a one-key choice).
 func (m *Model) HasChoices() bool { return len(m.choices) > 0 }
 
@@ -411,7 +415,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Cmd, Event) {
 		return nil, EventNone
 	}
 
-	if i := m.choiceKey(msg); i >= 0 {
+	if i := m.choiceKey(msg); i >= 0 && !m.fieldFiltering() {
 		return m.Pick(i)
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok && kp.String() == "esc" && !m.fieldFiltering() {
