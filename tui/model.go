@@ -901,7 +901,7 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	m.c.ReadOnly = msg.info.ReadOnly
 	m.opts.Notify = msg.info.Notify
 	m.profileGen++
-	m.keepUnsent() // they were for the other profile's server
+	kept := m.keepUnsent() // they were for the other profile's server
 	m.leaveQueue()
 	m.cur = nil
 	m.answers = map[string]*answer.Model{}
@@ -913,12 +913,17 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	m.lastRefresh = time.Time{}
 	m.refreshing = false
 	m.setStatus("Switched to profile "+termsafe.Line(m.profile)+".", false)
+	var flush tea.Cmd
+	if kept > 0 {
+		m.setStatus(m.status+" "+(&UnsentQuickError{N: kept}).Error(), false)
+		flush = m.draftFlushCmd()
+	}
 	if cmd := m.startFeed(); cmd != nil {
 		m.refreshing = true
-		return cmd
+		return tea.Batch(flush, cmd)
 	}
 	m.stopFeed()
-	return m.refresh(false)
+	return tea.Batch(flush, m.refresh(false))
 }
 
 // quit records the open form's values and ends the program; the drafts are

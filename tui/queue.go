@@ -415,15 +415,18 @@ func (m *Model) undoQuick() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// keepUnsent turns the quick answers still in their window into drafts:
-// quitting never sends them, and never loses them.
-func (m *Model) keepUnsent() {
+// keepUnsent turns the quick answers still in their window into drafts
+// and says how many: quitting (or switching profile) never sends them, and
+// never loses them.
+func (m *Model) keepUnsent() int {
+	n := len(m.pending)
 	for _, p := range m.pending {
 		m.drafts.Set(p.id, p.schemaKey, p.values, nil, p.secrets)
-		m.unsent++
 	}
+	m.unsent += n
 	m.pending = map[string]*quickSend{}
 	m.undo = nil
+	return n
 }
 
 // UnsentQuickError is what Run returns when the operator quit while quick

@@ -393,3 +393,22 @@ func TestDigitsTypeInAnOpenChoiceFilter(t *testing.T) {
 	h.keys("3")
 	h.mustSee("Review the answer for img-1", `"size": "l3"`)
 }
+
+func TestProfileSwitchKeepsPendingQuickAnswersAsDrafts(t *testing.T) {
+	api := labelRuns(t, 2, animalSchema)
+	h := newHarness(t, api, func(o *Options) {
+		o.SwitchProfile = func(name string) (API, ProfileInfo, error) {
+			return newFake(), ProfileInfo{Name: name, ServerURL: "https://staging.example/api"}, nil
+		}
+	})
+	quickOn(t, h)
+	h.keys("1", "esc", "P", "j", "enter")
+	h.mustSee("profile staging", "1 quick answer was not sent (kept as a draft)")
+	h.advance(5 * time.Second)
+	if n := len(api.resumeCalls()); n != 0 {
+		t.Fatalf("sent %d after the switch", n)
+	}
+	if d, ok := h.m.drafts.Peek("r-1"); !ok || d.Values["value"] != "pig" {
+		t.Fatalf("draft %+v %v", d, ok)
+	}
+}
