@@ -764,6 +764,14 @@ func (l *lazyField) get() huh.Field {
 	return l.real
 }
 
+// GetFiltering reports whether the real widget is a select whose filter is
+// open (huh's Select.GetFiltering): its keys, esc included, are the
+// filter's then.
+func (l *lazyField) GetFiltering() bool {
+	f, ok := l.real.(interface{ GetFiltering() bool })
+	return ok && f.GetFiltering()
+}
+
 // Built reports whether the real widget exists (tests).
 func (l *lazyField) Built() bool { return l.real != nil }
 

@@ -98,11 +98,17 @@ type manyFlows struct {
 // UNPAUSE_FIXTURE_TAGS=...) and waits until all its runs are paused.
 func startMany(t *testing.T, n int, extraEnv ...string) *manyFlows {
 	t.Helper()
+	return startManyOf(t, n, "greeting", extraEnv...)
+}
+
+// startManyOf starts n runs of fixture at once (fixtures.py many --of).
+func startManyOf(t *testing.T, n int, fixture string, extraEnv ...string) *manyFlows {
+	t.Helper()
 	apiURL, python := requireServer(t)
 	dir := t.TempDir()
 	f := &FixtureFlow{Name: "many", OutPath: filepath.Join(dir, "result.json"), APIURL: apiURL}
 	env := append(fixtureEnv(apiURL, dir, f.OutPath), extraEnv...)
-	f.start(t, python, []string{fixtureScript(t), "many", "--count", fmt.Sprint(n)}, env, dir)
+	f.start(t, python, []string{fixtureScript(t), "many", "--count", fmt.Sprint(n), "--of", fixture}, env, dir)
 	m := &manyFlows{FixtureFlow: f}
 	deadline := time.Now().Add(fixtureStartTimeout)
 	for len(m.runIDs) < n {

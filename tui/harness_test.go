@@ -53,6 +53,8 @@ func mkRun(t testing.TB, s runSpec) apiclient.Run {
 	doc["id"] = s.ID
 	doc["name"] = s.Name
 	doc["flow_name"] = s.Flow
+	// One flow id per flow name: queue mode groups runs by flow id.
+	doc["flow_id"] = "flow-id-" + s.Flow
 	doc["deployment_name"] = s.Deployment
 	if s.Tags != nil {
 		tags := make([]any, len(s.Tags))
@@ -476,6 +478,9 @@ func keyMsg(s string) tea.KeyPressMsg {
 	}
 	if s == "ctrl+c" {
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	if c, ok := strings.CutPrefix(s, "ctrl+"); ok && len(c) == 1 {
+		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
 	}
 	if s == "shift+tab" {
 		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}

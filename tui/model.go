@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,6 +108,13 @@ type Model struct {
 	live         liveState  // the feed, when the API serves one (live.go)
 	pickLink     bool       // o was pressed: the next digit picks a link (links.go)
 	bulk         *bulkState // one answer for the marked runs (bulk.go)
+
+	queue    *queueState           // queue mode (queue.go); nil outside a queue
+	quick    map[string]bool       // flows (flowKey) with quick answers on, this session
+	pending  map[string]*quickSend // quick answers in their undo window, by run
+	undo     []string              // their runs, oldest first: u takes back the last
+	quickGen int
+	unsent   int // quick answers quitting kept as drafts
 }
 
 // New builds the root model (Run uses it; tests drive it directly).
@@ -128,6 +136,7 @@ func New(ctx context.Context, o Options) (*Model, error) {
 		profile: o.Profile, server: o.ServerURL,
 		answers: map[string]*answer.Model{}, inputs: map[string]*inputMsg{},
 		inFlight: map[string]InFlightAction{},
+		quick:    map[string]bool{}, pending: map[string]*quickSend{},
 	}
 	subject := common.Subject{Title: m.runTitle, Sending: m.sending}
 	m.resumeQ = confirm.New(c, subject, "Resume this run?",
@@ -302,6 +311,8 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.onEditorOpened(msg), true
 	case editedMsg:
 		return m.onEdited(msg), true
+	case quickSendMsg:
+		return m.onQuickSend(msg), true
 	}
 	return nil, false
 }
@@ -671,10 +682,14 @@ func (m *Model) startAnswer() tea.Cmd {
 		m.screen = scrConfirmResume
 		return nil
 	}
+	if cmd, skipped := m.queueSkipsSchema(); skipped {
+		return cmd
+	}
 	if a, ok := m.answers[cur.id]; ok {
 		m.screen = scrAnswer
 		a.SetSize(m.width, m.bodyHeight())
 		m.syncFormContext()
+		m.syncQueueLine()
 		if a.Stage() == answer.StageSending && !cur.sending {
 			a.SetStage(answer.StageReview)
 		}
@@ -706,11 +721,12 @@ func (m *Model) startAnswer() tea.Cmd {
 	schemaKey := cur.run.State.Details.RunInputKeyset.Schema
 	a := answer.New(m.c, cur.id, termsafe.Line(cur.run.Name), schemaKey, cur.input.schema, domain.InitialValues(cur.input.schema.Defaults(), saved), raw)
 	a.SetNote(note)
-	a.SetSize(m.width, m.bodyHeight())
 	m.answers[cur.id] = a
+	m.syncQueueLine() // before sizing: each size change lays the form out again
+	a.SetSize(m.width, m.bodyHeight())
 	m.syncFormContext()
 	m.screen = scrAnswer
-	m.setStatus("", false)
+	m.setStatus(m.queueNote(cur.id), false)
 	return a.Init()
 }
 
@@ -723,7 +739,13 @@ func (m *Model) onAnswerEvent(a *answer.Model, ev answer.Event) tea.Cmd {
 		m.saveDraft(a)
 		m.screen = scrRun
 		m.setStatus("Answer kept as a draft; a to continue.", false)
+		if q := m.queue; q != nil {
+			m.leaveQueue()
+			m.setStatus("Left the queue ("+strconv.Itoa(q.confirmed)+" answered); answer kept as a draft, a to continue.", false)
+		}
 		return m.draftFlushCmd()
+	case answer.EventPicked:
+		return m.onPicked(a)
 	case answer.EventInvalid:
 		m.saveDraft(a)
 		m.setStatus("Some values need fixing (marked in the form).", true)
@@ -756,9 +778,12 @@ func (m *Model) onAction(msg actionMsg) tea.Cmd {
 		m.cur.sending = false
 	}
 	a := m.answers[msg.id]
-	act := domain.Action{Kind: msg.kind, RunID: msg.id, Answering: msg.kind == domain.Resume && a != nil}
+	act := domain.Action{Kind: msg.kind, RunID: msg.id, RunName: msg.name, Answering: msg.kind == domain.Resume && a != nil}
 	if msg.err != nil {
 		m.onActionFailed(act, a, onScreen, msg.err)
+		if msg.quick && m.queue != nil {
+			delete(m.queue.answered, msg.id) // not answered: the queue offers it again
+		}
 		return nil
 	}
 	if onScreen && msg.res.State != nil {
@@ -809,6 +834,9 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 		if onScreen {
 			cmds = append(cmds, m.followLogs(msg.id))
 		}
+		if cmd, ok := m.queueResumed(msg, a, told, onScreen); ok {
+			cmds = append(cmds, cmd)
+		}
 	case apiclient.OutcomeCancelled:
 		delete(m.answers, msg.id)
 		m.inbox.Remove(msg.id)
@@ -848,6 +876,7 @@ func (m *Model) onOutcome(msg actionMsg, act domain.Action, a *answer.Model, onS
 	default:
 		m.backToRun(told, onScreen)
 	}
+	m.quickOutcome(msg, told)
 	return tea.Batch(cmds...)
 }
 
@@ -889,6 +918,8 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	m.c.ReadOnly = msg.info.ReadOnly
 	m.opts.Notify = msg.info.Notify
 	m.profileGen++
+	kept := m.keepUnsent() // they were for the other profile's server
+	m.leaveQueue()
 	m.cur = nil
 	m.answers = map[string]*answer.Model{}
 	m.inputs = map[string]*inputMsg{}
@@ -899,12 +930,17 @@ func (m *Model) onProfile(msg profileMsg) tea.Cmd {
 	m.lastRefresh = time.Time{}
 	m.refreshing = false
 	m.setStatus("Switched to profile "+termsafe.Line(m.profile)+".", false)
+	var flush tea.Cmd
+	if kept > 0 {
+		m.setStatus(m.status+" "+(&UnsentQuickError{N: kept}).Error(), false)
+		flush = m.draftFlushCmd()
+	}
 	if cmd := m.startFeed(); cmd != nil {
 		m.refreshing = true
-		return cmd
+		return tea.Batch(flush, cmd)
 	}
 	m.stopFeed()
-	return m.refresh(false)
+	return tea.Batch(flush, m.refresh(false))
 }
 
 // quit records the open form's values and ends the program; the drafts are
@@ -914,6 +950,7 @@ func (m *Model) quit() tea.Cmd {
 		a.Snapshot()
 		m.saveDraft(a)
 	}
+	m.keepUnsent()
 	m.quitting = true
 	return tea.Sequence(m.draftFlushCmd(), tea.Quit)
 }
@@ -1000,6 +1037,9 @@ func (m *Model) keyAnswer(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if a.Stage() == answer.StageSending {
 		return nil
+	}
+	if cmd, ok := m.keyQueue(msg, a); ok {
+		return cmd
 	}
 	cmd, ev := a.Update(msg)
 	return tea.Batch(cmd, m.onAnswerEvent(a, ev))
@@ -1094,6 +1134,8 @@ func (m *Model) keyInbox(msg tea.KeyPressMsg) tea.Cmd {
 		s := m.inbox.CycleSort()
 		m.setStatus("Sorted by "+s.String()+".", false)
 		return nil
+	case key.Matches(msg, k.Undo) && len(m.undo) > 0:
+		return m.undoQuick()
 	}
 	m.inbox.Update(msg)
 	return nil
@@ -1113,7 +1155,17 @@ func (m *Model) keyRunView(msg tea.KeyPressMsg) tea.Cmd {
 			m.inbox.Select(m.cur.id)
 		}
 		m.setStatus("", false)
+		if m.queue != nil {
+			m.setStatus("Left the queue ("+strconv.Itoa(m.queue.confirmed)+" answered).", false)
+			m.leaveQueue()
+		}
 		return nil
+	case m.queue != nil && key.Matches(msg, k.QueueNext):
+		return m.queueNav(1)
+	case m.queue != nil && key.Matches(msg, k.QueuePrev):
+		return m.queueNav(-1)
+	case key.Matches(msg, k.Undo) && len(m.undo) > 0:
+		return m.undoQuick()
 	case key.Matches(msg, k.Answer), key.Matches(msg, k.Open):
 		if m.c.ReadOnly {
 			m.setStatus("Read-only: resuming is disabled.", true)

@@ -80,6 +80,8 @@ type actionMsg struct {
 	err       error
 	values    map[string]any // the answer sent (resume with input)
 	schemaKey string
+	quick     bool   // a quick answer (queue.go), sent while another run may be on screen
+	name      string // the run's name (raw) for a quick answer's outcome
 }
 
 // draftFlushMsg is a draft timer: the debounce (gen is Model.draftGen) or

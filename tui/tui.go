@@ -111,7 +111,8 @@ type shutdownMsg struct{}
 // Run opens the full-screen inbox and returns when the user quits. Drafts
 // are written before it returns, also when the program ends on SIGHUP (SSH
 // drop) or SIGTERM. If a resume or cancel was still in flight, the error
-// is (or joins) a *QuitInFlightError.
+// is (or joins) a *QuitInFlightError; if quick answers were still in their
+// undo window (kept as drafts, not sent), an *UnsentQuickError.
 func Run(ctx context.Context, o Options) error {
 	m, err := New(ctx, o)
 	if err != nil {
@@ -164,6 +165,7 @@ func Run(ctx context.Context, o Options) error {
 	if flushErr != nil {
 		flushErr = fmt.Errorf("saving drafts: %w", flushErr)
 	}
-	// Quitting does not stop a request already sent: say what is unknown.
-	return errors.Join(m.QuitError(), runErr, flushErr)
+	// Quitting does not stop a request already sent: say what is unknown;
+	// and say which quick answers it kept from being sent.
+	return errors.Join(m.QuitError(), m.UnsentError(), runErr, flushErr)
 }

@@ -327,13 +327,12 @@ func (m *Model) hints() string {
 			bs = append(bs, k.Answer, k.Cancel)
 		}
 		bs = append(bs, moves(k, !m.runview.AtTop(), !m.runview.AtBottom())...)
+		if m.queue != nil {
+			bs = append(bs, k.QueueNext, k.QueuePrev)
+		}
 		bs = append(bs, k.Back, k.Refresh, k.Help, k.Quit)
 	case m.screen == scrAnswer:
-		if a := m.currentAnswer(); a != nil && a.Stage() != answer.StageForm {
-			bs = []key.Binding{k.Confirm, k.Deny, k.ForceQuit}
-		} else {
-			bs = []key.Binding{k.FormNext, k.FormPrev, k.Back, k.ForceQuit}
-		}
+		bs = m.answerHints()
 	default:
 		bs = []key.Binding{k.Back, k.ForceQuit}
 	}
@@ -342,7 +341,7 @@ func (m *Model) hints() string {
 		prefix = m.c.Styles.ReadOnly.Render("read-only") + " "
 	}
 	// Narrow terminals: drop the most obvious hints first; help stays.
-	drop := []key.Binding{k.Up, k.Down, k.Profiles, k.Sort, k.Refresh, k.FormPrev, k.Filter, k.Cancel}
+	drop := []key.Binding{k.Up, k.Down, k.Profiles, k.Sort, k.Refresh, k.FormPrev, k.FormQueuePrev, k.QueuePrev, k.Filter, k.Cancel}
 	for {
 		out := prefix + renderHints(m.c.Styles, bs)
 		if ansi.StringWidth(out) <= m.width || len(drop) == 0 {
@@ -352,6 +351,34 @@ func (m *Model) hints() string {
 		drop = drop[1:]
 		bs = slices.DeleteFunc(bs, func(b key.Binding) bool { return b.Help() == d.Help() })
 	}
+}
+
+// answerHints are the keys of the form or review; in a queue, the skips;
+// on a numbered choice, the quick-answer keys.
+func (m *Model) answerHints() []key.Binding {
+	k := m.c.Keys
+	a := m.currentAnswer()
+	if a != nil && a.Stage() != answer.StageForm {
+		return []key.Binding{k.Confirm, k.Deny, k.ForceQuit}
+	}
+	if a != nil && a.HasChoices() {
+		bs := []key.Binding{common.ChoiceHint(len(a.Choices()))}
+		if m.queue != nil {
+			bs = append(bs, k.QueueNext, k.QueuePrev)
+		}
+		if !m.c.ReadOnly {
+			bs = append(bs, k.QuickToggle)
+			if len(m.undo) > 0 {
+				bs = append(bs, k.Undo)
+			}
+		}
+		return append(bs, k.Back, k.ForceQuit)
+	}
+	bs := []key.Binding{k.FormNext, k.FormPrev}
+	if m.queue != nil {
+		bs = append(bs, k.FormQueueNext, k.FormQueuePrev)
+	}
+	return append(bs, k.Back, k.ForceQuit)
 }
 
 // moves are the up and down hints, each only where it can move.
@@ -413,7 +440,8 @@ func (m *Model) helpView() string {
 	if m.c.ReadOnly {
 		title += "  " + s.Warning.Render("read-only: answer and cancel are disabled")
 	}
-	return s.Overlay.Render(title + "\n\n" + content)
+	// The queue's keys take the line under the title.
+	return s.Overlay.Render(title + "\n" + s.KeyDesc.Render(m.c.Keys.QueueHelp(m.c.ReadOnly)) + "\n" + content)
 }
 
 func (m *Model) profilesView() string {

@@ -57,6 +57,7 @@ func buildSchema(raw []byte, root *jobj) (*Schema, error) {
 	s := &Schema{
 		Title:  root.str("title"),
 		raw:    append([]byte(nil), raw...),
+		key:    contentKey(raw),
 		doc:    plain(root),
 		byPath: map[string]*Field{},
 		sub:    map[string]*jsonschema.Schema{},

@@ -101,7 +101,8 @@ type Schema struct {
 	Location *time.Location
 
 	raw       []byte
-	doc       any // preprocessed document, plain maps, for the validator
+	key       string // Key
+	doc       any    // preprocessed document, plain maps, for the validator
 	automatic bool
 	byPath    map[string]*Field
 	paths     []string // settable paths, schema order

@@ -366,8 +366,8 @@ def trigger(deployment: str, flow_name: str, out: str, timeout: Optional[int]) -
     print(f"FLOW_RUN_ID={run.id}", flush=True)
 
 
-def many(count: int, timeout: Optional[int]) -> int:
-    """Run count greeting flows at once, one child process each.
+def many(count: int, timeout: Optional[int], fixture: str = "greeting") -> int:
+    """Run count flows of a fixture (greeting by default) at once, one child process each.
 
     Processes, not threads: Prefect 2's engine crashes flows run side by side in threads.
     The children share this process group (the harness stops them with it) and stdout,
@@ -376,7 +376,7 @@ def many(count: int, timeout: Optional[int]) -> int:
     import subprocess
 
     env = {**os.environ, "UNPAUSE_FIXTURE_PER_RUN": "1"}
-    args = [sys.executable, os.path.abspath(__file__), "greeting"]
+    args = [sys.executable, os.path.abspath(__file__), fixture]
     if timeout is not None:
         args += ["--timeout", str(timeout)]
     children = [subprocess.Popen(args, env=env) for _ in range(count)]
@@ -387,7 +387,8 @@ def many(count: int, timeout: Optional[int]) -> int:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fixture", choices=[*PAUSING_FLOWS, "serve", "trigger", "many"])
-    parser.add_argument("--count", type=int, default=20, help="many: how many greeting runs")
+    parser.add_argument("--count", type=int, default=20, help="many: how many runs")
+    parser.add_argument("--of", default="greeting", choices=list(PAUSING_FLOWS), help="many: which fixture")
     parser.add_argument("--timeout", type=int, help="pause timeout in seconds")
     parser.add_argument(
         "--poll",
@@ -413,7 +414,7 @@ def main(argv: list[str]) -> int:
         return 0
 
     if args.fixture == "many":
-        return many(args.count, args.timeout)
+        return many(args.count, args.timeout, args.of)
 
     fn = PAUSING_FLOWS[args.fixture]
     kwargs = {} if args.timeout is None else {"timeout": args.timeout}

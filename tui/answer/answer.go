@@ -48,6 +48,7 @@ const (
 	EventSend          // confirmed in review: send Payload()
 	EventInvalid       // the form was submitted with local errors (shown)
 	EventEdit          // ctrl+e in the form, e in review: the whole answer in $EDITOR
+	EventPicked        // a digit picked a one-key choice: now in review
 )
 
 // submittedMsg is sent by the huh form when its last field is completed.
@@ -77,6 +78,11 @@ type Model struct {
 	desc    []string          // the run's rendered description, blank lines dropped
 	refusal string            // why the flow refused the previous answer (sanitised)
 
+	choicePath string               // the one field a digit answers
+	choices    []inputschema.Choice // one-key choices (inputschema.Schema.Choices); nil for other schemas
+	picked     int                  // index of the last choice picked, -1 for none
+	queue      string               // the queue line under the title ("" outside a queue; sanitised)
+
 	payload json.RawMessage
 	review  viewport.Model
 	stage   Stage
@@ -91,7 +97,10 @@ var _ common.Component[Event] = (*Model)(nil)
 func New(c *common.Common, runID, runName, schemaKey string, schema *inputschema.Schema, initial map[string]any, raw forms.Entered) *Model {
 	m := &Model{
 		c: c, RunID: runID, RunName: runName, SchemaKey: schemaKey, schema: schema,
-		values: initial, raw: raw, review: viewport.New(),
+		values: initial, raw: raw, review: viewport.New(), picked: -1,
+	}
+	if path, cs, ok := schema.Choices(); ok {
+		m.choicePath, m.choices = path, cs
 	}
 	m.review.SoftWrap = true
 	m.build()
@@ -121,6 +130,82 @@ func (m *Model) FormError() string { return m.formErr }
 
 // Payload is the JSON shown in review and sent on EventSend.
 func (m *Model) Payload() json.RawMessage { return m.payload }
+
+// Choices are the one-key choices (nil for other schemas).
+func (m *Model) Choices() []inputschema.Choice { return m.choices }
+
+// Filtering reports whether the focused field's filter is open: keys are
+// its text.
+func (m *Model) Filtering() bool { return m.stage == StageForm && m.fieldFiltering() }
+
+// HasChoices reports whether a digit answers this form (a one-key choice).
+func (m *Model) HasChoices() bool { return len(m.choices) > 0 }
+
+// PickedLabel is the label of the choice last picked (raw schema text:
+// sanitise it for display), "" when none was.
+func (m *Model) PickedLabel() string {
+	if m.picked < 0 || m.picked >= len(m.choices) {
+		return ""
+	}
+	return m.choices[m.picked].Label
+}
+
+// SetQueue shows a line about the queue this run is answered in ("" for
+// none); the caller sanitises it.
+func (m *Model) SetQueue(s string) {
+	if s == m.queue {
+		return
+	}
+	m.queue = s
+	m.syncSize()
+}
+
+// Pick answers with choice i (0-based) and goes to review, as submitting
+// the form does; the review shows the exact JSON. Nothing happens when i
+// is not a choice.
+func (m *Model) Pick(i int) (tea.Cmd, Event) {
+	if i < 0 || i >= len(m.choices) || m.stage != StageForm {
+		return nil, EventNone
+	}
+	values := map[string]any{m.choicePath: m.choices[i].Value}
+	raw, err := m.schema.Marshal(values)
+	if err != nil {
+		m.formErr = "Could not encode the answer: " + termsafe.Line(err.Error())
+		return m.Rebuild(), EventInvalid
+	}
+	m.picked = i
+	m.values, m.raw = values, nil
+	m.errs, m.formErr = nil, ""
+	m.payload = raw
+	m.stage = StageReview
+	m.review.SetContent(m.reviewContent())
+	m.sizeReview()
+	m.review.GotoTop()
+	return nil, EventPicked
+}
+
+// choiceKey is the choice a digit key picks, -1 for other keys.
+func (m *Model) choiceKey(msg tea.Msg) int {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok || len(m.choices) == 0 {
+		return -1
+	}
+	s := kp.String()
+	if len(s) != 1 || s[0] < '1' || s[0] > '9' || int(s[0]-'1') >= len(m.choices) {
+		return -1
+	}
+	return int(s[0] - '1')
+}
+
+// choicesLine is "1 pig  2 dog", labels sanitised.
+func (m *Model) choicesLine() string {
+	s := m.c.Styles
+	parts := make([]string, len(m.choices))
+	for i, c := range m.choices {
+		parts[i] = s.KeyHint.Render(fmt.Sprint(i+1)) + " " + termsafe.Line(c.Label)
+	}
+	return strings.Join(parts, "  ") + s.Dim.Render("   a digit answers (then y sends)")
+}
 
 // SetNote shows an informational line above the form.
 func (m *Model) SetNote(s string) { m.note = s }
@@ -247,6 +332,12 @@ func (m *Model) headerLines() int {
 	if m.note != "" {
 		n++
 	}
+	if m.queue != "" {
+		n++
+	}
+	if len(m.choices) > 0 {
+		n++
+	}
 	n += len(m.contextLines())
 	if m.formErr != "" {
 		n += strings.Count(common.Wrap(m.formErr, max(1, m.width)), "\n") + 1
@@ -272,7 +363,11 @@ func (m *Model) syncSize() {
 func (m *Model) sizeReview() {
 	m.review.SetWidth(max(1, m.width))
 	lines := m.review.TotalLineCount()
-	m.review.SetHeight(max(1, min(lines, m.height-5)))
+	room := m.height - 5
+	if m.queue != "" {
+		room--
+	}
+	m.review.SetHeight(max(1, min(lines, room)))
 }
 
 // syncBackground tells huh the background the app decided on (which may be
@@ -321,6 +416,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Cmd, Event) {
 		return nil, EventNone
 	}
 
+	if i := m.choiceKey(msg); i >= 0 && !m.fieldFiltering() {
+		return m.Pick(i)
+	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok && kp.String() == "esc" && !m.fieldFiltering() {
 		m.snapshot()
 		return nil, EventBack
@@ -501,6 +599,12 @@ func (m *Model) View() string {
 	case StageForm:
 		b.WriteString(s.Title.Render("Answer: "+m.RunName) + s.Dim.Render("   enter/tab next · shift+tab back · esc leave (kept)"))
 		b.WriteString("\n")
+		if m.queue != "" {
+			b.WriteString(s.Info.Render(m.queue) + "\n")
+		}
+		if len(m.choices) > 0 {
+			b.WriteString(m.choicesLine() + "\n")
+		}
 		if m.note != "" {
 			b.WriteString(s.Info.Render(m.note) + "\n")
 		}
@@ -518,6 +622,9 @@ func (m *Model) View() string {
 	case StageReview, StageSending:
 		b.WriteString(s.Title.Render("Review the answer for " + m.RunName))
 		b.WriteString("\n")
+		if m.queue != "" {
+			b.WriteString(s.Info.Render(m.queue) + "\n")
+		}
 		b.WriteString(s.Label.Render("This exact JSON will be sent as the run input:"))
 		b.WriteString("\n")
 		b.WriteString(m.review.View())

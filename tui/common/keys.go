@@ -1,6 +1,8 @@
 package common
 
 import (
+	"strconv"
+
 	"charm.land/bubbles/v2/key"
 )
 
@@ -29,6 +31,12 @@ type KeyMap struct {
 	Deny             key.Binding
 	FormNext         key.Binding
 	FormPrev         key.Binding
+	// Queue mode (tui/queue.go): n/p skip on the numbered-choice screen and
+	// in the run view; in a form, where n and p are text, ctrl+n/ctrl+p.
+	QueueNext, QueuePrev         key.Binding
+	FormQueueNext, FormQueuePrev key.Binding
+	QuickToggle                  key.Binding // quick answers on/off for the flow
+	Undo                         key.Binding // take back a quick answer
 	// SwitchProfile is enter in the profile picker.
 	SwitchProfile key.Binding
 }
@@ -62,8 +70,20 @@ func DefaultKeyMap() *KeyMap {
 		FormNext:     key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "next field")),
 		FormPrev:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
 
+		QueueNext:     key.NewBinding(key.WithKeys("n", "ctrl+n"), key.WithHelp("n", "next in queue")),
+		QueuePrev:     key.NewBinding(key.WithKeys("p", "ctrl+p"), key.WithHelp("p", "previous in queue")),
+		FormQueueNext: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "next in queue")),
+		FormQueuePrev: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "previous in queue")),
+		QuickToggle:   key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quick answers on/off")),
+		Undo:          key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo quick answer")),
+
 		SwitchProfile: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "switch profile")),
 	}
+}
+
+// ChoiceHint is the key bar's hint for a numbered choice of n answers.
+func ChoiceHint(n int) key.Binding {
+	return helpOnly("1-"+strconv.Itoa(min(n, 9)), "answer")
 }
 
 // helpOnly is a line of the help overlay for keys the app does not handle
@@ -83,6 +103,16 @@ func formHelp() []key.Binding {
 		helpOnly(`\null`, "send null"),
 		helpOnly(`\empty`, "send empty text or list"),
 	}
+}
+
+// QueueHelp is the help overlay's line for queue mode (one line: the
+// overlay fills 80x24 already). In read-only mode nothing is answered, so
+// there is no queue.
+func (k *KeyMap) QueueHelp(readOnly bool) string {
+	if readOnly {
+		return ""
+	}
+	return "Queue: n/p skip (ctrl+n/p in a form) · 1-9 answer · Q quick · u undo"
 }
 
 // HelpSection is one titled group of bindings in the help overlay.
