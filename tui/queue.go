@@ -131,11 +131,15 @@ func (q *queueState) line(rows []domain.Row) string {
 	return "queue: " + q.label + " · " + strconv.Itoa(q.left(rows)) + " left"
 }
 
-// syncQueueLine shows the counter on the open form (nothing outside a
-// queue).
+// syncQueueLine shows the queue's counter on the open form, or that the
+// answer goes to the marked runs (nothing otherwise).
 func (m *Model) syncQueueLine() {
 	a := m.currentAnswer()
 	if a == nil {
+		return
+	}
+	if m.bulkFor(a.RunID) {
+		a.SetQueue("one answer for " + strconv.Itoa(len(m.bulk.runs)) + " marked runs: y sends it to each that asks the same")
 		return
 	}
 	if m.queue == nil || m.cur == nil || flowKey(m.cur.run) != m.queue.flow {
@@ -334,7 +338,8 @@ func (m *Model) toggleQuick() {
 // on, to a send after the undo window and the next run at once.
 func (m *Model) onPicked(a *answer.Model) tea.Cmd {
 	m.saveDraft(a)
-	if m.c.ReadOnly || !m.quick[flowKey(m.cur.run)] {
+	// One answer for the marked runs always goes through review.
+	if m.c.ReadOnly || !m.quick[flowKey(m.cur.run)] || m.bulkFor(a.RunID) {
 		m.setStatus("", false)
 		return m.draftChangedCmd()
 	}

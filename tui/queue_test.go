@@ -27,8 +27,10 @@ func labelRuns(t testing.TB, n int, schema string) *fakeAPI {
 	var rs []apiclient.Run
 	for i := 1; i <= n; i++ {
 		id := fmt.Sprintf("r-%d", i)
-		rs = append(rs, mkRun(t, runSpec{ID: id, Name: fmt.Sprintf("img-%d", i), Flow: "unpause-image-label",
-			PausedAgo: time.Minute, ExpiresIn: in(time.Duration(i) * time.Hour)}))
+		rs = append(rs, mkRun(t, runSpec{
+			ID: id, Name: fmt.Sprintf("img-%d", i), Flow: "unpause-image-label",
+			PausedAgo: time.Minute, ExpiresIn: in(time.Duration(i) * time.Hour),
+		}))
 		api.inputs[id] = &apiclient.InputRequest{Schema: json.RawMessage(schema)}
 	}
 	rs = append(rs, mkRun(t, runSpec{ID: "r-other", Name: "other", Flow: "other-flow", PausedAgo: time.Minute, ExpiresIn: in(30 * time.Minute)}))
