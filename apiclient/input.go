@@ -57,17 +57,41 @@ func (c *Client) InputRequest(ctx context.Context, r *Run) (*InputRequest, error
 	ir := &InputRequest{Schema: json.RawMessage(schema)}
 
 	if ks.Description != "" {
-		dpath := inputPath(r.ID, ks.Description)
-		resp, err := c.do(ctx, request{op: op, method: http.MethodGet, path: dpath, read: true})
-		switch {
-		case IsNotFound(err): // the key is always in the keyset, saved only when there is a description
-		case err != nil:
+		desc, err := c.description(ctx, op, r, inputPath(r.ID, ks.Description))
+		if err != nil {
 			return nil, err
-		default:
-			ir.Description = decodeDescription(resp.body)
 		}
+		ir.Description = desc
 	}
 	return ir, nil
+}
+
+// recentPause is how long after a pause its description may still be on
+// its way: RunInput.save writes the schema, then the description, in two
+// requests (src/prefect/input/run_input.py), and the event stream tells of
+// the pause before either.
+const recentPause = 15 * time.Second
+
+// description reads a pause's description. The key is always in the keyset
+// but saved only when there is one, so a 404 means none, unless the pause
+// is only seconds old: then the flow may not have saved it yet, and it is
+// asked again for about 3 s.
+func (c *Client) description(ctx context.Context, op string, r *Run, path string) (string, error) {
+	young := r.State != nil && time.Since(r.State.Timestamp) < recentPause
+	for attempt := 0; ; attempt++ {
+		resp, err := c.do(ctx, request{op: op, method: http.MethodGet, path: path, read: true})
+		switch {
+		case err == nil:
+			return decodeDescription(resp.body), nil
+		case !IsNotFound(err):
+			return "", err
+		case !young || attempt >= len(schemaRetryDelays):
+			return "", nil
+		}
+		if serr := c.sleep(ctx, schemaRetryDelays[attempt]); serr != nil {
+			return "", c.ctxError(request{op: op, method: http.MethodGet, path: path}, serr)
+		}
+	}
 }
 
 // decodeDescription decodes the stored JSON string literal once. A body that

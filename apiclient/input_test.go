@@ -248,3 +248,26 @@ func TestHealthAndVersion(t *testing.T) {
 		t.Fatalf("version err = %v", err)
 	}
 }
+
+// A pause seconds old may not have its description saved yet (the flow
+// saves the schema, then the description, and the event stream tells of
+// the pause first): its 404 is asked again until it appears.
+func TestInputRequestDescriptionOfAFreshPauseIsAwaited(t *testing.T) {
+	f := newFake(t)
+	f.handle("GET /api/flow_runs/{id}/input/paused-1-schema", plain(200, schemaText))
+	f.sequence("GET /api/flow_runs/{id}/input/paused-1-description",
+		replyFn(404, inputNotFoundJSON), plain(200, descriptionText))
+	c, s := newClient(t, f)
+	r := pausedRun(t)
+	r.State.Timestamp = time.Now().Add(-time.Second)
+	ir, err := c.InputRequest(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ir.Description != "**Preview (3 runs):**\n- a\n- b" {
+		t.Errorf("description %q: a fresh pause's late description was not awaited", ir.Description)
+	}
+	if got := s.all(); len(got) != 1 {
+		t.Errorf("sleeps %v, want one", got)
+	}
+}
