@@ -185,7 +185,7 @@ func (fm *Form) Answer() (map[string]any, []inputschema.FieldError) {
 		bad[e.Path] = true
 	}
 	for _, e := range fm.schema.Validate(ans) {
-		if !coveredBy(bad, e.Path) {
+		if !inputschema.CoveredBy(bad, e.Path) {
 			errs = append(errs, e)
 		}
 	}
@@ -302,19 +302,6 @@ func validChoice(h *holder, choice string) bool {
 func memberKey(k string, n int) bool {
 	i, err := strconv.Atoi(strings.TrimPrefix(k, "m"))
 	return strings.HasPrefix(k, "m") && err == nil && i >= 0 && i < n
-}
-
-func coveredBy(bad map[string]bool, path string) bool {
-	for p := path; ; {
-		if bad[p] {
-			return true
-		}
-		i := strings.LastIndexByte(p, '.')
-		if i < 0 {
-			return false
-		}
-		p = p[:i]
-	}
 }
 
 // --- holders: initial state ---

@@ -128,7 +128,7 @@ func (p *parser) finish(ans map[string]any) Result {
 		bad[e.Path] = true
 	}
 	for _, fe := range p.s.Validate(ans) {
-		if !coveredBy(bad, fe.Path) {
+		if !inputschema.CoveredBy(bad, fe.Path) {
 			p.errs = append(p.errs, Error{FieldError: fe, Line: p.lineOf(fe.Path)})
 		}
 	}
@@ -141,21 +141,6 @@ func (p *parser) finish(ans map[string]any) Result {
 		res.Errors = append(res.Errors, e)
 	}
 	return res
-}
-
-// coveredBy: a problem at path, or at a field above it, is already known
-// (the form's Answer makes the same cut).
-func coveredBy(bad map[string]bool, path string) bool {
-	for p := path; ; {
-		if bad[p] {
-			return true
-		}
-		i := strings.LastIndexByte(p, '.')
-		if i < 0 {
-			return false
-		}
-		p = p[:i]
-	}
 }
 
 // lineOf is the line of the field's key, or of the nearest model above it.

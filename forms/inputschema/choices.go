@@ -35,16 +35,16 @@ func (s *Schema) Choices() (path string, choices []Choice, ok bool) {
 			return "", nil, false
 		}
 		for _, v := range f.Enum {
-			choices = append(choices, Choice{Label: memberLabel(v), Value: v})
+			choices = append(choices, Choice{Label: MemberLabel(v), Value: v})
 		}
 		return f.Path, choices, true
 	}
 	return "", nil, false
 }
 
-// memberLabel is a member as the operator reads it: text as is, anything
+// MemberLabel is a member as the operator reads it: text as is, anything
 // else in its JSON form.
-func memberLabel(v any) string {
+func MemberLabel(v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}

@@ -424,3 +424,19 @@ func dedupe(errs []FieldError) []FieldError {
 	}
 	return out
 }
+
+// CoveredBy reports whether a problem at path, or at a field above it, is
+// already known (bad holds the paths with one): the one cut the form and
+// the answer file make before listing what is left to fix.
+func CoveredBy(bad map[string]bool, path string) bool {
+	for p := path; ; {
+		if bad[p] {
+			return true
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}

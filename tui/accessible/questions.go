@@ -1,7 +1,6 @@
 package accessible
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -198,31 +197,20 @@ func choiceText(f *inputschema.Field, text string) string {
 	if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(f.Enum) {
 		// A number that is itself a member is taken as the member.
 		for _, m := range f.Enum {
-			if rawText(m) == text {
+			if inputschema.MemberLabel(m) == text {
 				return text
 			}
 		}
-		return rawText(f.Enum[n-1])
+		return inputschema.MemberLabel(f.Enum[n-1])
 	}
 	return text
-}
-
-func rawText(v any) string {
-	if s, ok := v.(string); ok {
-		return s
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }
 
 func displayValue(v any) string {
 	if s, ok := v.(string); ok && s == "" {
 		return "empty text"
 	}
-	return termsafe.Line(rawText(v))
+	return termsafe.Line(inputschema.MemberLabel(v))
 }
 
 // leafFields lists the questions: object properties are asked one by one,
