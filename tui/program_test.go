@@ -55,4 +55,3 @@ func TestNewProgramRunsOnGivenStreamsAndShutsDown(t *testing.T) {
 		t.Fatalf("the inbox was not drawn on the given output: %q", out.String())
 	}
 }
-
