@@ -96,6 +96,8 @@ type Settings struct {
 	Warnings   []string // problems worth telling the user that did not stop loading
 
 	explain  []Setting
+	serve    map[string]any // the config file's serve section (Serve reads it)
+	home     string
 	readOnly readOnlyRule
 	in       loadInputs
 }
@@ -200,6 +202,13 @@ func load(ctx context.Context, in loadInputs, selected string) (*Settings, error
 		return nil, r.err
 	}
 	s.explain = r.explain
+	s.home = r.home
+	if r.file != nil && r.file.exists {
+		s.serve, _ = r.file.v.Get(keyServe).(map[string]any)
+		if s.serve == nil && r.file.v.InConfig(keyServe) {
+			return nil, fmt.Errorf("config file %s: %s must be a mapping, e.g. serve: {listen: 127.0.0.1:2222}", r.file.path, keyServe)
+		}
+	}
 	return s, nil
 }
 
