@@ -84,6 +84,9 @@ type Settings struct {
 	NoLive     bool
 	Theme      string // auto, dark or light
 	ReadOnly   bool   // for the selected profile; see ReadOnlyFor
+	// ReadOnlyBy, when set, says why ReadOnly holds in words of its own
+	// (the role of an `unpause serve` user), for the refusal.
+	ReadOnlyBy string
 	Accessible bool
 	NoColor    bool
 	Notify     string // NotifyOff, NotifyBell, NotifyDesktop or NotifyBoth (tui/notify.ParseMode)

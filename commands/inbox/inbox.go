@@ -29,7 +29,7 @@ type Options struct {
 // NewOptions wires the real front ends.
 func NewOptions(f *cmdutil.Factory) *Options {
 	return &Options{
-		IO: f.IO, Factory: f, StateDir: StateDir(), Run: tui.Run, RunAccessible: accessible.Run,
+		IO: f.IO, Factory: f, StateDir: f.DraftDir(), Run: tui.Run, RunAccessible: accessible.Run,
 	}
 }
 
@@ -43,6 +43,10 @@ func Run(ctx context.Context, opts *Options) error {
 			"Use ssh -t, or the scriptable commands: unpause list, unpause show RUN, unpause resume RUN --set field=value --yes.\n" +
 			"For a line-by-line mode that works with screen readers, use --accessible")
 	}
+	if opts.Factory.Session != nil && !s.Accessible {
+		return cmdutil.UsageErrorf("over unpause serve the full-screen inbox opens with no command: ssh -t HOST; " +
+			"add --accessible (ssh -t HOST --accessible) for the line-by-line mode")
+	}
 	client, err := opts.Factory.Client()
 	if err != nil {
 		return err
@@ -53,7 +57,15 @@ func Run(ctx context.Context, opts *Options) error {
 			StateDir: opts.StateDir, In: opts.IO.In, Out: opts.IO.Out,
 		})
 	}
-	return inboxError(opts.Run(ctx, tui.Options{
+	return inboxError(opts.Run(ctx, TUIOptions(opts.Factory, client, opts.StateDir)))
+}
+
+// TUIOptions are the inbox's options from f's settings, acting through
+// client, with drafts under stateDir (`unpause serve` builds its sessions'
+// inboxes with them too).
+func TUIOptions(f *cmdutil.Factory, client *cmdutil.Client, stateDir string) tui.Options {
+	s := f.Settings
+	return tui.Options{
 		API:             client,
 		Profile:         s.Profile,
 		ServerURL:       s.DisplayURL(),
@@ -63,13 +75,13 @@ func Run(ctx context.Context, opts *Options) error {
 		SafetyInterval:  s.SafetyInterval,
 		NoLive:          s.NoLive,
 		Notify:          notifier(s.Notify),
-		Remote:          os.Getenv("SSH_CONNECTION") != "" || os.Getenv("SSH_TTY") != "",
+		Remote:          f.Session != nil || os.Getenv("SSH_CONNECTION") != "" || os.Getenv("SSH_TTY") != "",
 		Theme:           s.Theme,
 		NoColor:         s.NoColor,
-		StateDir:        opts.StateDir,
-		Version:         opts.Factory.Build.Version,
-		SwitchProfile:   func(name string) (tui.API, tui.ProfileInfo, error) { return switchProfile(opts.Factory, name) },
-	}))
+		StateDir:        stateDir,
+		Version:         f.Build.Version,
+		SwitchProfile:   func(name string) (tui.API, tui.ProfileInfo, error) { return switchProfile(f, name) },
+	}
 }
 
 // inboxError gives the inbox's error its exit code: quitting while a resume
