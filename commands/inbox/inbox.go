@@ -37,15 +37,15 @@ func NewOptions(f *cmdutil.Factory) *Options {
 func Run(ctx context.Context, opts *Options) error {
 	s := opts.Factory.Settings
 	interactive := opts.IO.InTTY && opts.IO.OutTTY
+	if opts.Factory.Session != nil && !s.Accessible {
+		return cmdutil.UsageErrorf("over unpause serve the full-screen inbox opens with no command: ssh -t HOST; " +
+			"add --accessible (ssh -t HOST --accessible) for the line-by-line mode")
+	}
 	if !s.Accessible && (!interactive || opts.IO.Term == "dumb") {
 		return cmdutil.UsageErrorf("the inbox needs an interactive terminal, and this is not one " +
 			"(no TTY: ssh without -t, cron or a pipe).\n" +
 			"Use ssh -t, or the scriptable commands: unpause list, unpause show RUN, unpause resume RUN --set field=value --yes.\n" +
 			"For a line-by-line mode that works with screen readers, use --accessible")
-	}
-	if opts.Factory.Session != nil && !s.Accessible {
-		return cmdutil.UsageErrorf("over unpause serve the full-screen inbox opens with no command: ssh -t HOST; " +
-			"add --accessible (ssh -t HOST --accessible) for the line-by-line mode")
 	}
 	client, err := opts.Factory.Client()
 	if err != nil {

@@ -5,7 +5,9 @@ package serve
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
+	charmlog "charm.land/log/v2"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -106,10 +108,13 @@ func run(ctx context.Context, opts *Options) error {
 		Team: team, Build: opts.Factory.Build, StateDir: opts.StateDir,
 		AuditPath: opts.Factory.AuditPath, NoAudit: opts.Factory.NoAudit,
 		ServerFlags: opts.ServerFlags, RunCLI: opts.RunCLI,
+		Log: slog.New(slog.NewJSONHandler(opts.IO.ErrOut, nil)),
 	})
 	if err != nil {
 		return cmdutil.WithCode(domain.ExitUsage, err)
 	}
+	// wish's own messages (a program that ended with an error) as JSON lines too.
+	charmlog.SetDefault(charmlog.NewWithOptions(opts.IO.ErrOut, charmlog.Options{Formatter: charmlog.JSONFormatter}))
 	if err := srv.ListenAndServe(ctx); err != nil {
 		return fmt.Errorf("%w", err)
 	}
