@@ -133,7 +133,9 @@ codes; see 'unpause help exit-codes'.`,
 		list.NewCmdList(f, nil), show.NewCmdShow(f, nil), resume.NewCmdResume(f, nil), cancel.NewCmdCancel(f, nil),
 		watch.NewCmdWatch(f, nil),
 		configcmd.NewCmdConfig(f, nil), newCmdMan(b), exitCodesHelpTopic(),
-		serve.NewCmdServe(f, func(ctx context.Context, sf *cmdutil.Factory, args []string) domain.ExitCode { return Run(ctx, sf, args) }, nil),
+		serve.NewCmdServe(f, func(ctx context.Context, sf *cmdutil.Factory, args []string) domain.ExitCode {
+			return Run(ctx, sf, args)
+		}, nil),
 	)
 	for _, c := range root.Commands() {
 		if c.Name() == "config" || c.Name() == "serve" {

@@ -81,9 +81,9 @@ type Settings struct {
 	// SafetyInterval is the full listing interval while the event stream is up.
 	SafetyInterval time.Duration
 	// NoLive turns the event stream off (config live: false): poll only.
-	NoLive     bool
-	Theme      string // auto, dark or light
-	ReadOnly   bool   // for the selected profile; see ReadOnlyFor
+	NoLive   bool
+	Theme    string // auto, dark or light
+	ReadOnly bool   // for the selected profile; see ReadOnlyFor
 	// ReadOnlyBy, when set, says why ReadOnly holds in words of its own
 	// (the role of an `unpause serve` user), for the refusal.
 	ReadOnlyBy string
