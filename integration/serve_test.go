@@ -260,9 +260,17 @@ func TestServeTUIAnswer(t *testing.T) {
 	s.openRun(name)
 
 	s.tmux("resize-window", "-t", "it", "-x", "90", "-y", "30")
-	s.waitUntil("the run view redrawn at 90 columns", func(sc string) bool {
-		lines := strings.Split(strings.TrimRight(sc, "\n"), "\n")
-		return len(lines) <= 30 && strings.Contains(sc, name) && strings.Contains(sc, "State")
+	// The header ends with the server's URL at the right edge: cropped
+	// mid-word by the narrower pane unless the inbox redrew at the new
+	// width (whole, or shortened with an ellipsis).
+	s.waitUntil("the header redrawn at 90 columns", func(sc string) bool {
+		for _, l := range strings.Split(sc, "\n") {
+			if strings.Contains(l, " unpause ") {
+				end := strings.TrimRight(l, " ")
+				return (strings.HasSuffix(end, "/api") || strings.HasSuffix(end, "…")) && len([]rune(l)) <= 90
+			}
+		}
+		return false
 	})
 	s.tmux("resize-window", "-t", "it", "-x", "120", "-y", "40")
 
