@@ -229,3 +229,28 @@ func TestShutdownTellsUsersAndEnds(t *testing.T) {
 		t.Fatal("Serve did not return")
 	}
 }
+
+// ssh -t HOST --accessible: the line-by-line mode on the session's
+// terminal, acting for the user; its drafts are the user's.
+func TestAccessibleOverSSH(t *testing.T) {
+	r := newRig(t)
+	s, err := r.client("alice").NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := s.StdinPipe()
+	out := &syncBuffer{}
+	s.Stdout, s.Stderr = out, out
+	if err := s.Start("--accessible"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the accessible inbox", func() bool { return strings.Contains(out.String(), "deploy-run") })
+	_ = in.Close()
+	code := exitStatus(t, s.Wait())
+	if code != 2 || !strings.Contains(out.String(), "End of input") {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+}
