@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -63,8 +64,10 @@ func startServe(t *testing.T, extraYAML string) *serveRig {
 	serveRequireSSH(t)
 	bin := buildUnpause(t)
 	home, env := unpauseEnv(t, UnpauseOpts{})
-	r := &serveRig{t: t, port: freePort(t), dir: t.TempDir(), home: home, keys: map[string]string{}, log: newLineLog(),
-		done: make(chan struct{}), state: filepath.Join(home, ".local", "state", "unpause")}
+	r := &serveRig{
+		t: t, port: freePort(t), dir: t.TempDir(), home: home, keys: map[string]string{}, log: newLineLog(),
+		done: make(chan struct{}), state: filepath.Join(home, ".local", "state", "unpause"),
+	}
 	var users strings.Builder
 	for _, u := range []struct{ name, role string }{{"alice", "answer"}, {"bob", "read-only"}} {
 		key := filepath.Join(r.dir, u.name)
@@ -114,9 +117,11 @@ func startServe(t *testing.T, extraYAML string) *serveRig {
 
 // sshArgs is the ssh command line for key (a file) and args.
 func (r *serveRig) sshArgs(key string, args ...string) []string {
-	return append([]string{"ssh", "-F", "/dev/null", "-p", strconv.Itoa(r.port), "-i", key,
+	return append([]string{
+		"ssh", "-F", "/dev/null", "-p", strconv.Itoa(r.port), "-i", key,
 		"-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "127.0.0.1"}, args...)
+		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "127.0.0.1",
+	}, args...)
 }
 
 // ssh runs one command over ssh as user (a name of r.keys, or a key file).
@@ -133,7 +138,8 @@ func (r *serveRig) ssh(user string, args ...string) (stdout, stderr string, code
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = &out, &errOut, nil
 	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		r.t.Fatalf("ssh %v: %v", args, err)

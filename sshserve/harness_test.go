@@ -141,7 +141,10 @@ func newRig(t *testing.T, mod ...func(*sshserve.Options)) *rig {
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-r.served:
+		case err := <-r.served:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
 		case <-time.After(10 * time.Second):
 			t.Error("the server did not stop")
 		}

@@ -61,8 +61,10 @@ func (a *Server) session(next ssh.Handler) ssh.Handler {
 
 func (a *Server) attrs(ss *session) []any {
 	_, _, pty := ss.s.Pty()
-	return []any{"user", ss.user.Name, "role", ss.user.Role.String(), "remote", ss.s.RemoteAddr().String(),
-		"command", ss.what, "pty", pty}
+	return []any{
+		"user", ss.user.Name, "role", ss.user.Role.String(), "remote", ss.s.RemoteAddr().String(),
+		"command", ss.what, "pty", pty,
+	}
 }
 
 // track records ss, unless the server is stopping.

@@ -107,7 +107,7 @@ func newUser(cu config.ServeUser, defaultProfile string, known []string) (*User,
 	for i, line := range cu.Keys {
 		k, _, _, _, err := gossh.ParseAuthorizedKey([]byte(line))
 		if err != nil {
-			return nil, nil, fmt.Errorf("key %d does not parse (%v): give the whole line of their .pub file, e.g. \"ssh-ed25519 AAAA... %s@laptop\"", i+1, err, cu.Name)
+			return nil, nil, fmt.Errorf("key %d does not parse (%w): give the whole line of their .pub file, e.g. \"ssh-ed25519 AAAA... %s@laptop\"", i+1, err, cu.Name)
 		}
 		keys = append(keys, k)
 	}
@@ -134,16 +134,6 @@ func (t *Team) Lookup(key gossh.PublicKey) (*User, bool) {
 	}
 	u, ok := t.byKey[gossh.FingerprintSHA256(key)]
 	return u, ok
-}
-
-// byName finds a user by name.
-func (t *Team) byName(name string) (*User, bool) {
-	for _, u := range t.users {
-		if u.Name == name {
-			return u, true
-		}
-	}
-	return nil, false
 }
 
 // Len is the number of users.

@@ -33,7 +33,8 @@ type Options struct {
 // NewCmdServe builds the command; runCLI runs a session's command line;
 // runF replaces the run function in tests.
 func NewCmdServe(f *cmdutil.Factory, runCLI func(context.Context, *cmdutil.Factory, []string) domain.ExitCode,
-	runF func(context.Context, *Options) error) *cobra.Command {
+	runF func(context.Context, *Options) error,
+) *cobra.Command {
 	opts := &Options{IO: f.IO, Factory: f, RunCLI: runCLI}
 	cmd := &cobra.Command{
 		Use:   "serve",

@@ -137,8 +137,10 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // startServe starts `unpause serve` with its own HOME and waits for it to listen.
 func startServe(bin, home, api string) (*exec.Cmd, *syncBuffer, error) {
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "UNPAUSE_CONFIG_DIR=" + filepath.Join(home, "config"),
-		"UNPAUSE_STATE_DIR=" + filepath.Join(home, "state"), "PREFECT_HOME=" + filepath.Join(home, "prefect"), "PREFECT_API_URL=" + api}
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "UNPAUSE_CONFIG_DIR=" + filepath.Join(home, "config"),
+		"UNPAUSE_STATE_DIR=" + filepath.Join(home, "state"), "PREFECT_HOME=" + filepath.Join(home, "prefect"), "PREFECT_API_URL=" + api,
+	}
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
