@@ -152,6 +152,9 @@ func (a *Server) limits(srv *ssh.Server) error {
 	srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
 		return &gossh.ServerConfig{MaxAuthTries: 3}
 	}
+	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		a.log.Info("connection failed", "remote", conn.RemoteAddr().String(), "error", err.Error())
+	}
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{
 		"session": func(srv *ssh.Server, c *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
 			select {

@@ -36,6 +36,26 @@ func TestAllowedKeyGetsInUnknownKeyRefused(t *testing.T) {
 	}
 }
 
+// Three wrong keys use up a connection's tries: the right one offered
+// fourth is not tried.
+func TestMaxAuthTries(t *testing.T) {
+	r := newRig(t)
+	_, err := gossh.Dial("tcp", r.addr, &gossh.ClientConfig{
+		User: "alice", HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Auth: []gossh.AuthMethod{gossh.PublicKeys(newSigner(t), newSigner(t), newSigner(t), r.keys["alice"])},
+	})
+	if err == nil {
+		t.Fatal("got in after three wrong keys")
+	}
+	if _, err := gossh.Dial("tcp", r.addr, &gossh.ClientConfig{
+		User: "alice", HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Auth: []gossh.AuthMethod{gossh.PublicKeys(newSigner(t), newSigner(t), r.keys["alice"])},
+	}); err != nil {
+		t.Fatalf("refused on the third try: %v", err)
+	}
+	waitFor(t, "the failed connection logged", func() bool { return strings.Contains(r.log.String(), `"msg":"connection failed"`) })
+}
+
 func TestCLIListJSONAndExitCodes(t *testing.T) {
 	r := newRig(t)
 	out, errOut, code := r.run("alice", "list --output json")

@@ -2,7 +2,6 @@ package sshserve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -218,12 +217,7 @@ func (a *Server) finishInbox(ss *session) {
 	}
 	if err := m.Finish(nil); err != nil {
 		fmt.Fprintln(ss.s.Stderr(), "unpause:", termsafe.Text(err.Error()))
-		var inFlight *tui.QuitInFlightError
-		if errors.As(err, &inFlight) {
-			ss.code = domain.ExitUnknown
-		} else {
-			ss.code = cmdutil.ExitCodeFor(err)
-		}
+		ss.code = cmdutil.ExitCodeFor(inbox.ExitError(err))
 	}
 }
 

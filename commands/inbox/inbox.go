@@ -57,7 +57,7 @@ func Run(ctx context.Context, opts *Options) error {
 			StateDir: opts.StateDir, In: opts.IO.In, Out: opts.IO.Out,
 		})
 	}
-	return inboxError(opts.Run(ctx, TUIOptions(opts.Factory, client, opts.StateDir)))
+	return ExitError(opts.Run(ctx, TUIOptions(opts.Factory, client, opts.StateDir)))
 }
 
 // TUIOptions are the inbox's options from f's settings, acting through
@@ -84,10 +84,10 @@ func TUIOptions(f *cmdutil.Factory, client *cmdutil.Client, stateDir string) tui
 	}
 }
 
-// inboxError gives the inbox's error its exit code: quitting while a resume
+// ExitError gives the inbox's error its exit code: quitting while a resume
 // or cancel was in flight leaves its outcome unknown (ExitUnknown, as for
 // resume and cancel themselves).
-func inboxError(err error) error {
+func ExitError(err error) error {
 	var inFlight *tui.QuitInFlightError
 	if errors.As(err, &inFlight) {
 		return cmdutil.WithCode(domain.ExitUnknown, err)
