@@ -22,7 +22,8 @@ type Session struct {
 	// ReadOnly is the read-only role: resume and cancel are refused, the
 	// inbox hides them.
 	ReadOnly bool
-	// Profiles are the Prefect profiles the user may use, the default first.
+	// Profiles are the Prefect profiles the user may use: the server's
+	// profile is the default when it is one of them, else the first.
 	Profiles []string
 	// ServerFlags are the global flags the server was started with (name →
 	// value, e.g. config → /etc/unpause/config.yaml); each applies unless
