@@ -18,6 +18,7 @@ import (
 	"github.com/unpause-dev/unpause/commands/inbox"
 	"github.com/unpause-dev/unpause/commands/list"
 	"github.com/unpause-dev/unpause/commands/resume"
+	"github.com/unpause-dev/unpause/commands/serve"
 	"github.com/unpause-dev/unpause/commands/show"
 	"github.com/unpause-dev/unpause/commands/watch"
 	"github.com/unpause-dev/unpause/config"
@@ -28,14 +29,72 @@ import (
 // Main runs unpause with args (without the program name) and returns the
 // exit code; errors are printed to io.ErrOut.
 func Main(ctx context.Context, build cmdutil.BuildInfo, io *cmdutil.IOStreams, args []string) domain.ExitCode {
-	f := &cmdutil.Factory{IO: io, Build: build}
+	return Run(ctx, &cmdutil.Factory{IO: io, Build: build}, args)
+}
+
+// Run runs unpause with args on a fresh command tree built with f (an SSH
+// session of `unpause serve` runs its commands this way) and returns the
+// exit code; errors are printed to f.IO.ErrOut. nil args are no arguments
+// (never cobra's fallback to the process's own os.Args). With f.Session
+// set, the commands marked notOverSSH (serve, config) are refused.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) domain.ExitCode {
+	if args == nil {
+		args = []string{}
+	}
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	err := refuseOverSSH(f, root, args)
+	if err == nil {
+		err = root.ExecuteContext(ctx)
+	}
 	if err != nil {
-		fmt.Fprintln(io.ErrOut, "unpause:", termsafe.Text(err.Error()))
+		fmt.Fprintln(f.IO.ErrOut, "unpause:", termsafe.Text(err.Error()))
 	}
 	return cmdutil.ExitCodeFor(err)
+}
+
+// notOverSSH marks a command a Session may not run.
+const notOverSSH = "notOverSSH"
+
+// serverSideFlags are the flags a Session may not use, by command, with the
+// one value it may give: each would run a program (watch --exec) or read a
+// file (resume --input-file, but - is the caller's stdin) on the server.
+var serverSideFlags = map[string]map[string]string{
+	"watch":  {"exec": ""},
+	"resume": {"input-file": "-"},
+}
+
+// refuseFlagsOverSSH refuses, for a Session, the serverSideFlags of cmd.
+func refuseFlagsOverSSH(f *cmdutil.Factory, cmd *cobra.Command) error {
+	if f.Session == nil {
+		return nil
+	}
+	for name, allowed := range serverSideFlags[cmd.Name()] {
+		fl := cmd.Flags().Lookup(name)
+		if fl != nil && fl.Changed && (allowed == "" || fl.Value.String() != allowed) {
+			return cmdutil.UsageErrorf("%s --%s is not available over unpause serve: it would act on the server's files or run programs there", cmd.Name(), name)
+		}
+	}
+	return nil
+}
+
+// refuseOverSSH refuses, for a Session, a command marked notOverSSH (or
+// one below it).
+func refuseOverSSH(f *cmdutil.Factory, root *cobra.Command, args []string) error {
+	if f.Session == nil {
+		return nil
+	}
+	cmd, _, err := root.Find(args)
+	if err != nil {
+		return nil // cobra says what is wrong with args
+	}
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Annotations[notOverSSH] == "true" {
+			return cmdutil.UsageErrorf("%q is not available over unpause serve: it would run on the server, "+
+				"with the server's settings; run it on the server itself, or use list, show, resume, cancel or watch", c.Name())
+		}
+	}
+	return nil
 }
 
 // NewCmdRoot builds the root command and its subcommands.
@@ -55,6 +114,9 @@ codes; see 'unpause help exit-codes'.`,
 		SilenceErrors: true,
 		Args:          cmdutil.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := refuseFlagsOverSSH(f, cmd); err != nil {
+				return err
+			}
 			if cmd.Annotations["noConfig"] == "true" {
 				return nil
 			}
@@ -71,7 +133,18 @@ codes; see 'unpause help exit-codes'.`,
 		list.NewCmdList(f, nil), show.NewCmdShow(f, nil), resume.NewCmdResume(f, nil), cancel.NewCmdCancel(f, nil),
 		watch.NewCmdWatch(f, nil),
 		configcmd.NewCmdConfig(f, nil), newCmdMan(b), exitCodesHelpTopic(),
+		serve.NewCmdServe(f, func(ctx context.Context, sf *cmdutil.Factory, args []string) domain.ExitCode {
+			return Run(ctx, sf, args)
+		}, nil),
 	)
+	for _, c := range root.Commands() {
+		if c.Name() == "config" || c.Name() == "serve" {
+			if c.Annotations == nil {
+				c.Annotations = map[string]string{}
+			}
+			c.Annotations[notOverSSH] = "true"
+		}
+	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.WithCode(domain.ExitUsage, err) })
 	return root
 }

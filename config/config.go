@@ -81,9 +81,12 @@ type Settings struct {
 	// SafetyInterval is the full listing interval while the event stream is up.
 	SafetyInterval time.Duration
 	// NoLive turns the event stream off (config live: false): poll only.
-	NoLive     bool
-	Theme      string // auto, dark or light
-	ReadOnly   bool   // for the selected profile; see ReadOnlyFor
+	NoLive   bool
+	Theme    string // auto, dark or light
+	ReadOnly bool   // for the selected profile; see ReadOnlyFor
+	// ReadOnlyBy, when set, says why ReadOnly holds in words of its own
+	// (the role of an `unpause serve` user), for the refusal.
+	ReadOnlyBy string
 	Accessible bool
 	NoColor    bool
 	Notify     string // NotifyOff, NotifyBell, NotifyDesktop or NotifyBoth (tui/notify.ParseMode)
@@ -96,6 +99,8 @@ type Settings struct {
 	Warnings   []string // problems worth telling the user that did not stop loading
 
 	explain  []Setting
+	serve    map[string]any // the config file's serve section (Serve reads it)
+	home     string
 	readOnly readOnlyRule
 	in       loadInputs
 }
@@ -200,6 +205,13 @@ func load(ctx context.Context, in loadInputs, selected string) (*Settings, error
 		return nil, r.err
 	}
 	s.explain = r.explain
+	s.home = r.home
+	if r.file != nil && r.file.exists {
+		s.serve, _ = r.file.v.Get(keyServe).(map[string]any)
+		if s.serve == nil && r.file.v.InConfig(keyServe) {
+			return nil, fmt.Errorf("config file %s: %s must be a mapping, e.g. serve: {listen: 127.0.0.1:2222}", r.file.path, keyServe)
+		}
+	}
 	return s, nil
 }
 

@@ -40,6 +40,7 @@ const (
 	keyLive               = "live"
 	keyIdentity           = "identity"
 	keyProfiles           = "profiles"
+	keyServe              = "serve"
 	keyConfigFile         = "config_file"
 	keyProfilesPath       = "profiles_path"
 )
@@ -47,7 +48,7 @@ const (
 var knownFileKeys = []string{
 	keyAPIURL, keyAPIKey, keyAPIKeyCmd, keyAuthString, keyAuthStringCmd, keyProfile, keyCAFile,
 	keyInsecureSkipVerify, keyTimeout, keyRefreshInterval, keyTheme, keyReadOnly, keyAccessible,
-	keyNoColor, keyNotify, keySafetyInterval, keyLive, keyProfiles, keyIdentity,
+	keyNoColor, keyNotify, keySafetyInterval, keyLive, keyProfiles, keyIdentity, keyServe,
 }
 
 // knownProfileKeys are the settings a `profiles: {NAME: {...}}` entry of the

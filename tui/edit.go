@@ -32,6 +32,10 @@ type editedMsg struct {
 
 // editCmd opens the editor on a's answer.
 func (m *Model) editCmd(a *answer.Model) tea.Cmd {
+	if m.opts.NoEditor != "" {
+		m.setStatus(m.opts.NoEditor, true)
+		return nil
+	}
 	id, schema, values := a.RunID, a.Schema(), a.Values()
 	o := answerfile.Options{}
 	if m.cur != nil && m.cur.run != nil && m.cur.id == id {

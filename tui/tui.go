@@ -79,6 +79,10 @@ type Options struct {
 	// Getenv reads $VISUAL and $EDITOR for the answer editor (os.Getenv
 	// when nil; `unpause serve` passes the session's environment).
 	Getenv func(string) string
+	// NoEditor, when set, turns the answer editor off and is what the status
+	// line says instead (`unpause serve`: an editor on the server, vi's shell
+	// escape included, must not be what an SSH user gets).
+	NoEditor string
 	// NoColor forces colourless output (config no_color / UNPAUSE_NO_COLOR);
 	// the NO_COLOR environment variable is honoured by Bubble Tea anyway.
 	NoColor bool
@@ -108,16 +112,63 @@ func (o *Options) defaults() error {
 // shutdownMsg asks the model to save and quit (signal or cancelled context).
 type shutdownMsg struct{}
 
+// NewProgram builds the inbox program for o without touching the process:
+// no signal handling (tea.WithoutSignalHandler), input and output as extra
+// says (an SSH session's, in `unpause serve`), else the process's. The
+// caller runs it, then calls Finish. ctx is the model's (its API calls) and,
+// unless extra has a tea.WithContext of its own, the program's.
+func NewProgram(ctx context.Context, o Options, extra ...tea.ProgramOption) (*tea.Program, *Model, error) {
+	m, err := New(ctx, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
+	if o.NoColor {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	return tea.NewProgram(m, append(popts, extra...)...), m, nil
+}
+
+// Shutdown asks p, built by NewProgram with m, to save and quit: the drafts
+// are written at once, then the program handles the input it already read,
+// saves again and quits; if it cannot within grace (a dead terminal), the
+// drafts are saved once more and it is killed.
+func Shutdown(p *tea.Program, m *Model, grace time.Duration) {
+	_ = m.drafts.Flush()
+	time.AfterFunc(grace, func() {
+		_ = m.drafts.Flush()
+		p.Kill()
+	})
+	p.Send(shutdownMsg{}) // returns at once if the program has ended
+}
+
+// Finish is what follows the end of the program built with m: the drafts
+// are written, and runErr (from p.Run) is joined with what is unknown
+// (a *QuitInFlightError when a resume or cancel was still in flight) and
+// with a draft that could not be saved. A program ended by its context,
+// an interrupt or Kill is not an error.
+func (m *Model) Finish(runErr error) error {
+	flushErr := m.drafts.Flush()
+	switch {
+	case runErr == nil, errors.Is(runErr, tea.ErrInterrupted), errors.Is(runErr, tea.ErrProgramKilled):
+		runErr = nil
+	default:
+		runErr = fmt.Errorf("inbox: %w", runErr)
+	}
+	if flushErr != nil {
+		flushErr = fmt.Errorf("saving drafts: %w", flushErr)
+	}
+	// Quitting does not stop a request already sent: say what is unknown;
+	// and say which quick answers it kept from being sent.
+	return errors.Join(m.QuitError(), m.UnsentError(), runErr, flushErr)
+}
+
 // Run opens the full-screen inbox and returns when the user quits. Drafts
 // are written before it returns, also when the program ends on SIGHUP (SSH
 // drop) or SIGTERM. If a resume or cancel was still in flight, the error
 // is (or joins) a *QuitInFlightError; if quick answers were still in their
 // undo window (kept as drafts, not sent), an *UnsentQuickError.
 func Run(ctx context.Context, o Options) error {
-	m, err := New(ctx, o)
-	if err != nil {
-		return err
-	}
 	// The program gets its own context: when the caller's is cancelled
 	// (main cancels it on SIGTERM) the program should still handle the keys
 	// already read, save the draft and restore the terminal, not stop dead.
@@ -127,11 +178,10 @@ func Run(ctx context.Context, o Options) error {
 	// quit message unconditionally and can block forever (hanging Run) when
 	// the program already ended; and it ignores SIGHUP, whose default action
 	// kills the process before anything is saved (an SSH drop).
-	popts := []tea.ProgramOption{tea.WithContext(progCtx), tea.WithoutSignalHandler()}
-	if o.NoColor {
-		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	p, m, err := NewProgram(ctx, o, tea.WithContext(progCtx))
+	if err != nil {
+		return err
 	}
-	p := tea.NewProgram(m, popts...)
 
 	// On SIGHUP, SIGTERM, SIGINT or a cancelled context: save what Update
 	// recorded so far, then let the program handle the input it already read,
@@ -146,26 +196,9 @@ func Run(ctx context.Context, o Options) error {
 		case <-progCtx.Done():
 			return
 		}
-		_ = m.drafts.Flush()
-		time.AfterFunc(3*time.Second, func() {
-			_ = m.drafts.Flush()
-			p.Kill()
-		})
-		p.Send(shutdownMsg{}) // returns at once if the program has ended
+		Shutdown(p, m, 3*time.Second)
 	}()
 
 	_, runErr := p.Run()
-	flushErr := m.drafts.Flush()
-	switch {
-	case runErr == nil, errors.Is(runErr, tea.ErrInterrupted), errors.Is(runErr, tea.ErrProgramKilled):
-		runErr = nil
-	default:
-		runErr = fmt.Errorf("inbox: %w", runErr)
-	}
-	if flushErr != nil {
-		flushErr = fmt.Errorf("saving drafts: %w", flushErr)
-	}
-	// Quitting does not stop a request already sent: say what is unknown;
-	// and say which quick answers it kept from being sent.
-	return errors.Join(m.QuitError(), m.UnsentError(), runErr, flushErr)
+	return m.Finish(runErr)
 }

@@ -43,6 +43,9 @@ func RefuseReadOnly(s *config.Settings, action string, dryRun bool) error {
 	if s == nil || !s.ReadOnly || dryRun {
 		return nil
 	}
+	if s.ReadOnlyBy != "" {
+		return UsageErrorf("%s is disabled: %s", action, s.ReadOnlyBy)
+	}
 	return UsageErrorf("read-only mode (profile %q): %s is disabled; drop --read-only, or set read_only: false for this profile",
 		s.Profile, action)
 }

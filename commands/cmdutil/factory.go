@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/audit"
@@ -29,12 +30,37 @@ type Factory struct {
 	// NoAudit keeps none (tests).
 	AuditPath string
 	NoAudit   bool
-	client    *Client
+	// StateDir is where drafts live ("" for cmdutil.StateDir(); `unpause
+	// serve` gives each user their own).
+	StateDir string
+	// Session, when set, is the SSH user the commands act for (see Session).
+	Session *Session
+	client  *Client
 }
 
 // Load reads the settings for cmd's flags and warns about what they say.
-func (f *Factory) Load(cmd *cobra.Command) error {
-	s, err := config.Load(cmd.Context(), cmd.Flags(), nil)
+func (f *Factory) Load(cmd *cobra.Command) error { return f.LoadFlags(cmd.Context(), cmd.Flags()) }
+
+// LoadFlags reads the settings for the flags fs (registered by
+// config.BindFlags) and warns about what they say. For a Session, the
+// flags it may not set are refused, the server's own flags fill in the
+// rest, and the settings become the session's.
+func (f *Factory) LoadFlags(ctx context.Context, fs *pflag.FlagSet) error {
+	profileAsked := false
+	if f.Session != nil {
+		if err := f.Session.checkFlags(fs); err != nil {
+			return err
+		}
+		pf := fs.Lookup(config.FlagProfile)
+		profileAsked = pf != nil && pf.Changed
+		if err := f.Session.serverFlags(fs); err != nil {
+			return err
+		}
+	}
+	s, err := config.Load(ctx, fs, nil)
+	if err == nil && f.Session != nil {
+		s, err = f.Session.load(ctx, s, profileAsked)
+	}
 	if err != nil {
 		// Every failure to load settings is the user's configuration to fix.
 		return WithCode(domain.ExitUsage, err)
@@ -63,6 +89,11 @@ func (f *Factory) Client() (*Client, error) {
 // NewClient builds a client for s (another profile, say): it acts for
 // s.Identity, and its resumes and cancels go to the audit log.
 func (f *Factory) NewClient(s *config.Settings) (*Client, error) {
+	if f.Session != nil {
+		if err := f.Session.apply(s); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.RequireServer(); err != nil {
 		return nil, err
 	}
@@ -93,6 +124,14 @@ func (f *Factory) auditLog() *audit.Log {
 		return &audit.Log{Path: f.AuditPath}
 	}
 	return audit.New(StateDir())
+}
+
+// DraftDir is where drafts live: f.StateDir, else StateDir().
+func (f *Factory) DraftDir() string {
+	if f.StateDir != "" {
+		return f.StateDir
+	}
+	return StateDir()
 }
 
 // UseSettings switches to s and its client c (the TUI's profile switch).

@@ -29,7 +29,7 @@ type Options struct {
 // NewOptions wires the real front ends.
 func NewOptions(f *cmdutil.Factory) *Options {
 	return &Options{
-		IO: f.IO, Factory: f, StateDir: StateDir(), Run: tui.Run, RunAccessible: accessible.Run,
+		IO: f.IO, Factory: f, StateDir: f.DraftDir(), Run: tui.Run, RunAccessible: accessible.Run,
 	}
 }
 
@@ -37,6 +37,10 @@ func NewOptions(f *cmdutil.Factory) *Options {
 func Run(ctx context.Context, opts *Options) error {
 	s := opts.Factory.Settings
 	interactive := opts.IO.InTTY && opts.IO.OutTTY
+	if opts.Factory.Session != nil && !s.Accessible {
+		return cmdutil.UsageErrorf("over unpause serve the full-screen inbox opens with no command: ssh -t HOST; " +
+			"add --accessible (ssh -t HOST --accessible) for the line-by-line mode")
+	}
 	if !s.Accessible && (!interactive || opts.IO.Term == "dumb") {
 		return cmdutil.UsageErrorf("the inbox needs an interactive terminal, and this is not one " +
 			"(no TTY: ssh without -t, cron or a pipe).\n" +
@@ -53,7 +57,15 @@ func Run(ctx context.Context, opts *Options) error {
 			StateDir: opts.StateDir, In: opts.IO.In, Out: opts.IO.Out,
 		})
 	}
-	return inboxError(opts.Run(ctx, tui.Options{
+	return ExitError(opts.Run(ctx, TUIOptions(opts.Factory, client, opts.StateDir)))
+}
+
+// TUIOptions are the inbox's options from f's settings, acting through
+// client, with drafts under stateDir (`unpause serve` builds its sessions'
+// inboxes with them too).
+func TUIOptions(f *cmdutil.Factory, client *cmdutil.Client, stateDir string) tui.Options {
+	s := f.Settings
+	return tui.Options{
 		API:             client,
 		Profile:         s.Profile,
 		ServerURL:       s.DisplayURL(),
@@ -63,19 +75,19 @@ func Run(ctx context.Context, opts *Options) error {
 		SafetyInterval:  s.SafetyInterval,
 		NoLive:          s.NoLive,
 		Notify:          notifier(s.Notify),
-		Remote:          os.Getenv("SSH_CONNECTION") != "" || os.Getenv("SSH_TTY") != "",
+		Remote:          f.Session != nil || os.Getenv("SSH_CONNECTION") != "" || os.Getenv("SSH_TTY") != "",
 		Theme:           s.Theme,
 		NoColor:         s.NoColor,
-		StateDir:        opts.StateDir,
-		Version:         opts.Factory.Build.Version,
-		SwitchProfile:   func(name string) (tui.API, tui.ProfileInfo, error) { return switchProfile(opts.Factory, name) },
-	}))
+		StateDir:        stateDir,
+		Version:         f.Build.Version,
+		SwitchProfile:   func(name string) (tui.API, tui.ProfileInfo, error) { return switchProfile(f, name) },
+	}
 }
 
-// inboxError gives the inbox's error its exit code: quitting while a resume
+// ExitError gives the inbox's error its exit code: quitting while a resume
 // or cancel was in flight leaves its outcome unknown (ExitUnknown, as for
 // resume and cancel themselves).
-func inboxError(err error) error {
+func ExitError(err error) error {
 	var inFlight *tui.QuitInFlightError
 	if errors.As(err, &inFlight) {
 		return cmdutil.WithCode(domain.ExitUnknown, err)
