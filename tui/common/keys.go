@@ -63,7 +63,7 @@ func DefaultKeyMap() *KeyMap {
 		Profiles:  key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "profiles")),
 		// Only y sends: an enter held through the form must not resume a run.
 		Confirm:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "confirm")),
-		Mark:         key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark")),
+		Mark:         key.NewBinding(key.WithKeys("space"), key.WithHelp("space, *", "mark, all")),
 		MarkAll:      key.NewBinding(key.WithKeys("*"), key.WithHelp("*", "mark all shown")),
 		OpenLink:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open a link")),
 		EditAnswer:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "answer in $EDITOR")),
