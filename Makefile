@@ -26,7 +26,10 @@ demo:
 demo-stop:
 	scripts/demo stop
 
-## bench: Go benchmarks, then `unpause list` vs bare HTTP vs the prefect CLI on 1,000 seeded runs
+## bench: Go benchmarks, then on real servers: `unpause list` vs bare HTTP vs the prefect CLI on
+## 1,000 seeded runs, the live inbox (latency, idle requests, a burst), and serve's memory per session
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-list
+	scripts/bench-live
+	scripts/bench-serve
