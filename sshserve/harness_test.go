@@ -35,30 +35,13 @@ type rig struct {
 	state  string
 	audit  string
 	keys   map[string]gossh.Signer // alice (answer), bob (read-only)
-	log    *syncBuffer
+	log    *cmdtest.SyncBuffer
 	stop   context.CancelFunc
 	served chan error
 
 	mu     sync.Mutex
 	inbox  map[string]tui.Options // the last inbox options per user
 	inboxN int
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func newSigner(t *testing.T) gossh.Signer {
@@ -98,7 +81,7 @@ func newRig(t *testing.T, mod ...func(*sshserve.Options)) *rig {
 	api := prefecttest.New(t)
 	r := &rig{
 		t: t, api: api, keys: map[string]gossh.Signer{"alice": newSigner(t), "bob": newSigner(t)},
-		log: &syncBuffer{}, inbox: map[string]tui.Options{}, served: make(chan error, 1),
+		log: &cmdtest.SyncBuffer{}, inbox: map[string]tui.Options{}, served: make(chan error, 1),
 	}
 	r.runID = api.Add(prefecttest.Run{Name: "deploy-run", Schema: cmdtest.ApprovalSchema, Description: "Approve?"})
 	home := isolate(t, api.APIURL())
@@ -200,7 +183,7 @@ func exitStatus(t *testing.T, err error) int {
 type tuiSession struct {
 	s   *gossh.Session
 	in  io.WriteCloser
-	out *syncBuffer
+	out *cmdtest.SyncBuffer
 }
 
 func (r *rig) openInbox(user string) *tuiSession {
@@ -212,7 +195,7 @@ func (r *rig) openInbox(user string) *tuiSession {
 	if err := s.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
 		r.t.Fatal(err)
 	}
-	ts := &tuiSession{s: s, out: &syncBuffer{}}
+	ts := &tuiSession{s: s, out: &cmdtest.SyncBuffer{}}
 	if ts.in, err = s.StdinPipe(); err != nil {
 		r.t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/unpause-dev/unpause/commands/cmdtest"
+
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/unpause-dev/unpause/sshserve"
@@ -262,7 +264,7 @@ func TestAccessibleOverSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	in, _ := s.StdinPipe()
-	out := &syncBuffer{}
+	out := &cmdtest.SyncBuffer{}
 	s.Stdout, s.Stderr = out, out
 	if err := s.Start("--accessible"); err != nil {
 		t.Fatal(err)

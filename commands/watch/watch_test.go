@@ -53,10 +53,10 @@ type execCall struct {
 
 // run starts watch against srv with args; it returns when watch ends or
 // stop is called.
-func run(t *testing.T, srv *prefecttest.Server, args ...string) (out *syncBuffer, calls func() []execCall, wait func() (domain.ExitCode, error), stop func()) {
+func run(t *testing.T, srv *prefecttest.Server, args ...string) (out *cmdtest.SyncBuffer, calls func() []execCall, wait func() (domain.ExitCode, error), stop func()) {
 	t.Helper()
 	io := cmdtest.Streams("", false)
-	out = &syncBuffer{}
+	out = &cmdtest.SyncBuffer{}
 	io.Out = out
 	var mu sync.Mutex
 	var got []execCall
@@ -197,25 +197,7 @@ func TestTextLine(t *testing.T) {
 	}
 }
 
-// syncBuffer is a buffer watch writes to while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func waitLines(t *testing.T, out *syncBuffer, n int) {
+func waitLines(t *testing.T, out *cmdtest.SyncBuffer, n int) {
 	t.Helper()
 	waitFor(t, func() bool { return strings.Count(out.String(), "\n") >= n })
 }
