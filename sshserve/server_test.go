@@ -2,6 +2,7 @@ package sshserve_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -274,5 +275,33 @@ func TestAccessibleOverSSH(t *testing.T) {
 	code := exitStatus(t, s.Wait())
 	if code != 2 || !strings.Contains(out.String(), "End of input") {
 		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+}
+
+// A connection quiet for longer than idle_timeout is closed: a watch that
+// has nothing to print (no run changes) is cut off, and the client learns
+// it had no exit status.
+func TestIdleConnectionIsClosed(t *testing.T) {
+	r := newRig(t, func(o *sshserve.Options) { o.IdleTimeout = 700 * time.Millisecond })
+	s, err := r.client("alice").NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- s.Run("watch --new-only") }()
+	select {
+	case err := <-done:
+		var missing *gossh.ExitMissingError
+		var exited *gossh.ExitError
+		if err == nil || errors.As(err, &exited) || !errors.As(err, &missing) && !strings.Contains(err.Error(), "EOF") {
+			t.Fatalf("watch ended with %v, want the connection cut without an exit status", err)
+		}
+		if d := time.Since(start); d < 500*time.Millisecond {
+			t.Errorf("cut after %v, before the idle timeout", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("an idle connection was still open 10 s after a 0.7 s idle timeout")
 	}
 }
