@@ -102,10 +102,14 @@ func TestFixtureFlowsPauseWithSchemas(t *testing.T) {
 		assertEqual(t, "reviewer minLength", dig(schema, "properties", "reviewer", "minLength"), 2.0)
 		assertEqual(t, "required", schema["required"], []any{"reviewer"})
 
-		body, found := readRunInput(t, f.APIURL, f.RunID, run.State.Details.RunInputKeyset["description"])
-		if !found {
-			t.Fatal("markdown fixture has no description input")
-		}
+		// The flow saves the description right after the schema
+		// (src/prefect/input/run_input.py RunInput.save): wait for it.
+		var body []byte
+		waitFor(t, 30*time.Second, "the markdown fixture's description input", func() bool {
+			var found bool
+			body, found = readRunInput(t, f.APIURL, f.RunID, run.State.Details.RunInputKeyset["description"])
+			return found
+		})
 		var description string // the stored value is a JSON string literal (§2.3)
 		if err := json.Unmarshal(body, &description); err != nil {
 			t.Fatalf("description %q is not a JSON string: %v", body, err)
