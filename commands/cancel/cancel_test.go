@@ -1,7 +1,6 @@
 package cancel
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -28,10 +27,7 @@ func TestNewCmdCancelFlags(t *testing.T) {
 		{[]string{"r", "--bogus"}, Options{}, domain.ExitUsage},
 	}
 	for _, c := range cases {
-		io := cmdtest.Streams("", false)
-		var got *Options
-		cmd := NewCmdCancel(cmdtest.Factory(io, ""), func(_ context.Context, o *Options) error { got = o; return nil })
-		code, err := cmdtest.Run(t, cmd, c.args...)
+		got, code, err := cmdtest.ParseFlags(t, NewCmdCancel, c.args...)
 		if code != c.code {
 			t.Errorf("%v: exit %d (%v), want %d", c.args, code, err, c.code)
 			continue

@@ -60,3 +60,15 @@ func ErrText(err error) string {
 	}
 	return strings.TrimSpace(err.Error())
 }
+
+// ParseFlags builds a command with newCmd (a NewCmdX), runs it with args as
+// the command line would, and returns the options its run function got (nil
+// when it was not reached), the exit code and the error: the flags half of
+// a command's tests.
+func ParseFlags[O any](t testing.TB, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, args ...string) (*O, domain.ExitCode, error) {
+	t.Helper()
+	var got *O
+	cmd := newCmd(Factory(Streams("", false), ""), func(_ context.Context, o *O) error { got = o; return nil })
+	code, err := Run(t, cmd, args...)
+	return got, code, err
+}

@@ -27,10 +27,7 @@ func TestNewCmdConfigFlags(t *testing.T) {
 		{[]string{"--bogus"}, "", domain.ExitUsage},
 	}
 	for _, c := range cases {
-		io := cmdtest.Streams("", false)
-		var got *Options
-		cmd := NewCmdConfig(cmdtest.Factory(io, ""), func(_ context.Context, o *Options) error { got = o; return nil })
-		code, err := cmdtest.Run(t, cmd, c.args...)
+		got, code, err := cmdtest.ParseFlags(t, NewCmdConfig, c.args...)
 		if code != c.code {
 			t.Errorf("%v: exit %d (%v), want %d", c.args, code, err, c.code)
 			continue

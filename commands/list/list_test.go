@@ -1,7 +1,6 @@
 package list
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -33,10 +32,7 @@ func TestNewCmdListFlags(t *testing.T) {
 		{[]string{"--bogus"}, Options{}, domain.ExitUsage},
 	}
 	for _, c := range cases {
-		io := cmdtest.Streams("", false)
-		var got *Options
-		cmd := NewCmdList(cmdtest.Factory(io, ""), func(_ context.Context, o *Options) error { got = o; return nil })
-		code, err := cmdtest.Run(t, cmd, c.args...)
+		got, code, err := cmdtest.ParseFlags(t, NewCmdList, c.args...)
 		if code != c.code {
 			t.Errorf("%v: exit %d (%v), want %d", c.args, code, err, c.code)
 			continue

@@ -1,7 +1,6 @@
 package resume
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -38,10 +37,7 @@ func TestNewCmdResumeFlags(t *testing.T) {
 		{[]string{"r", "--skip-slow-pattern-checks"}, Options{Run: "r", Output: "text", SkipSlowPatterns: true}, domain.ExitOK},
 	}
 	for _, c := range cases {
-		io := cmdtest.Streams("", false)
-		var got *Options
-		cmd := NewCmdResume(cmdtest.Factory(io, ""), func(_ context.Context, o *Options) error { got = o; return nil })
-		code, err := cmdtest.Run(t, cmd, c.args...)
+		got, code, err := cmdtest.ParseFlags(t, NewCmdResume, c.args...)
 		if code != c.code {
 			t.Errorf("%v: exit %d (%v), want %d", c.args, code, err, c.code)
 			continue

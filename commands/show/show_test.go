@@ -1,7 +1,6 @@
 package show
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -26,10 +25,7 @@ func TestNewCmdShowFlags(t *testing.T) {
 		{[]string{"my-run", "--bogus"}, "", domain.ExitUsage},
 	}
 	for _, c := range cases {
-		io := cmdtest.Streams("", false)
-		var got *Options
-		cmd := NewCmdShow(cmdtest.Factory(io, ""), func(_ context.Context, o *Options) error { got = o; return nil })
-		code, err := cmdtest.Run(t, cmd, c.args...)
+		got, code, err := cmdtest.ParseFlags(t, NewCmdShow, c.args...)
 		if code != c.code {
 			t.Errorf("%v: exit %d (%v), want %d", c.args, code, err, c.code)
 			continue

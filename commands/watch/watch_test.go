@@ -32,10 +32,7 @@ func TestNewCmdWatchFlags(t *testing.T) {
 		{[]string{"-o", "yaml"}, nil, domain.ExitUsage},
 	}
 	for _, c := range cases {
-		io := cmdtest.Streams("", false)
-		var got *Options
-		cmd := NewCmdWatch(cmdtest.Factory(io, ""), func(_ context.Context, o *Options) error { got = o; return nil })
-		code, err := cmdtest.Run(t, cmd, c.args...)
+		got, code, err := cmdtest.ParseFlags(t, NewCmdWatch, c.args...)
 		if code != c.code {
 			t.Errorf("%v: exit %d (%v), want %d", c.args, code, err, c.code)
 			continue
