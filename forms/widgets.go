@@ -772,6 +772,21 @@ func (l *lazyField) GetFiltering() bool {
 	return ok && f.GetFiltering()
 }
 
+// UsesLineKeys reports whether field f moves with ctrl+n and ctrl+p: a text
+// area between lines (bubbles' textarea LineNext/LinePrevious), a select or
+// multi-select between options (huh's keymap), so a caller binding them
+// elsewhere must leave them to it there.
+func UsesLineKeys(f huh.Field) bool {
+	if l, ok := f.(*lazyField); ok {
+		f = l.get()
+	}
+	switch f.(type) {
+	case *huh.Text, *huh.Select[string], *huh.MultiSelect[string]:
+		return true
+	}
+	return false
+}
+
 // Built reports whether the real widget exists (tests).
 func (l *lazyField) Built() bool { return l.real != nil }
 

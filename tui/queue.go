@@ -468,9 +468,15 @@ func (m *Model) keyQueue(msg tea.KeyPressMsg, a *answer.Model) (tea.Cmd, bool) {
 		return m.undoQuick(), true
 	case m.queue == nil:
 		return nil, false
-	case key.Matches(msg, k.FormQueueNext), choice && key.Matches(msg, k.QueueNext):
+	}
+	next, prev := k.FormQueueNext, k.FormQueuePrev
+	if a.FieldUsesLineKeys() {
+		next, prev = k.FieldQueueNext, k.FieldQueuePrev // ctrl+n/ctrl+p are the field's
+	}
+	switch {
+	case key.Matches(msg, next), choice && key.Matches(msg, k.QueueNext):
 		return m.queueNav(1), true
-	case key.Matches(msg, k.FormQueuePrev), choice && key.Matches(msg, k.QueuePrev):
+	case key.Matches(msg, prev), choice && key.Matches(msg, k.QueuePrev):
 		return m.queueNav(-1), true
 	}
 	return nil, false

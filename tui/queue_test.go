@@ -352,7 +352,7 @@ func TestHelpAndKeyBarShowQueueKeys(t *testing.T) {
 	h := newHarness(t, api)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.keys("?")
-	h.mustSee("Queue: n/p skip (ctrl+n/p in a form) · 1-9 answer · Q quick · u undo", "╰")
+	h.mustSee("Queue: n/p skip (ctrl/alt+n/p in a form) · 1-9 answer · Q quick · u undo", "╰")
 	h.keys("esc", "j", "a")
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 30})
 	h.mustSee("1-2 answer", "Q quick answers on/off")
@@ -412,5 +412,47 @@ func TestProfileSwitchKeepsPendingQuickAnswersAsDrafts(t *testing.T) {
 	}
 	if d, ok := h.m.drafts.Peek("r-1"); !ok || d.Values["value"] != "pig" {
 		t.Fatalf("draft %+v %v", d, ok)
+	}
+}
+
+// listSchema asks for a list of strings: the form gives it a text area,
+// where ctrl+n and ctrl+p move the cursor between lines.
+const listSchema = `{"properties":{"labels":{"items":{"type":"string"},"title":"Labels","type":"array"}},"required":["labels"],"title":"Labels","type":"object"}`
+
+// twoChoiceSchema has two selects: no digit answers it, and in a select
+// ctrl+n and ctrl+p move between options.
+const twoChoiceSchema = `{"properties":{"animal":{"enum":["pig","dog"],"title":"Animal","type":"string"},"size":{"enum":["small","large"],"title":"Size","type":"string"}},"required":["animal","size"],"title":"Two","type":"object"}`
+
+func TestQueueCtrlNInAFieldThatMovesWithItStaysOnTheRun(t *testing.T) {
+	for _, tc := range []struct {
+		name, schema string
+		answer       func(h *harness) // fills img-1's form and submits it
+	}{
+		{"text area", listSchema, func(h *harness) { h.typeText("x"); h.keys("enter") }},
+		{"select", twoChoiceSchema, func(h *harness) { h.keys("j", "enter", "j", "enter") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api := labelRuns(t, 3, tc.schema)
+			h := newHarness(t, api)
+			h.keys("j", "a")
+			h.mustSee("Answer: img-1")
+			tc.answer(h)
+			h.mustSee("Review the answer for img-1")
+			h.keys("y")
+			h.mustSee("Answer: img-2", "2 left")
+			h.keys("ctrl+n")
+			if h.m.cur.id != "r-2" {
+				t.Fatalf("ctrl+n in a %s moved the queue to %s; the field uses the key", tc.name, h.m.cur.id)
+			}
+			h.keys("ctrl+p")
+			if h.m.cur.id != "r-2" {
+				t.Fatalf("ctrl+p in a %s moved the queue to %s", tc.name, h.m.cur.id)
+			}
+			h.mustSee("alt+n next in queue")
+			h.send(tea.KeyPressMsg{Code: 'n', Mod: tea.ModAlt})
+			h.mustSee("Answer: img-3")
+			h.send(tea.KeyPressMsg{Code: 'p', Mod: tea.ModAlt})
+			h.mustSee("Answer: img-2")
+		})
 	}
 }

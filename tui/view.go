@@ -341,7 +341,7 @@ func (m *Model) hints() string {
 		prefix = m.c.Styles.ReadOnly.Render("read-only") + " "
 	}
 	// Narrow terminals: drop the most obvious hints first; help stays.
-	drop := []key.Binding{k.Up, k.Down, k.Profiles, k.Sort, k.Refresh, k.FormPrev, k.FormQueuePrev, k.QueuePrev, k.Filter, k.Cancel}
+	drop := []key.Binding{k.Up, k.Down, k.Profiles, k.Sort, k.Refresh, k.FormPrev, k.FormQueuePrev, k.FieldQueuePrev, k.QueuePrev, k.Filter, k.Cancel}
 	for {
 		out := prefix + renderHints(m.c.Styles, bs)
 		if ansi.StringWidth(out) <= m.width || len(drop) == 0 {
@@ -375,7 +375,10 @@ func (m *Model) answerHints() []key.Binding {
 		return append(bs, k.Back, k.ForceQuit)
 	}
 	bs := []key.Binding{k.FormNext, k.FormPrev}
-	if m.queue != nil {
+	switch {
+	case m.queue != nil && a != nil && a.FieldUsesLineKeys():
+		bs = append(bs, k.FieldQueueNext, k.FieldQueuePrev)
+	case m.queue != nil:
 		bs = append(bs, k.FormQueueNext, k.FormQueuePrev)
 	}
 	return append(bs, k.Back, k.ForceQuit)

@@ -138,6 +138,16 @@ func (m *Model) Choices() []inputschema.Choice { return m.choices }
 // its text.
 func (m *Model) Filtering() bool { return m.stage == StageForm && m.fieldFiltering() }
 
+// FieldUsesLineKeys reports whether the focused field moves with ctrl+n and
+// ctrl+p (a text area between lines, a select or multi-select between
+// options), so the queue must not take them there.
+func (m *Model) FieldUsesLineKeys() bool {
+	if m.stage != StageForm {
+		return false
+	}
+	return forms.UsesLineKeys(m.form.Huh().GetFocusedField())
+}
+
 // HasChoices reports whether a digit answers this form (a one-key choice).
 func (m *Model) HasChoices() bool { return len(m.choices) > 0 }
 

@@ -32,11 +32,14 @@ type KeyMap struct {
 	FormNext         key.Binding
 	FormPrev         key.Binding
 	// Queue mode (tui/queue.go): n/p skip on the numbered-choice screen and
-	// in the run view; in a form, where n and p are text, ctrl+n/ctrl+p.
-	QueueNext, QueuePrev         key.Binding
-	FormQueueNext, FormQueuePrev key.Binding
-	QuickToggle                  key.Binding // quick answers on/off for the flow
-	Undo                         key.Binding // take back a quick answer
+	// in the run view; in a form, where n and p are text, ctrl+n/ctrl+p, or
+	// alt+n/alt+p in a field that moves with ctrl+n/ctrl+p (a text area, a
+	// select).
+	QueueNext, QueuePrev           key.Binding
+	FormQueueNext, FormQueuePrev   key.Binding
+	FieldQueueNext, FieldQueuePrev key.Binding
+	QuickToggle                    key.Binding // quick answers on/off for the flow
+	Undo                           key.Binding // take back a quick answer
 	// SwitchProfile is enter in the profile picker.
 	SwitchProfile key.Binding
 }
@@ -72,12 +75,14 @@ func DefaultKeyMap() *KeyMap {
 		FormNext:     key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter/tab", "next field")),
 		FormPrev:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
 
-		QueueNext:     key.NewBinding(key.WithKeys("n", "ctrl+n"), key.WithHelp("n", "next in queue")),
-		QueuePrev:     key.NewBinding(key.WithKeys("p", "ctrl+p"), key.WithHelp("p", "previous in queue")),
-		FormQueueNext: key.NewBinding(key.WithKeys("ctrl+n"), key.WithHelp("ctrl+n", "next in queue")),
-		FormQueuePrev: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "previous in queue")),
-		QuickToggle:   key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quick answers on/off")),
-		Undo:          key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo quick answer")),
+		QueueNext:      key.NewBinding(key.WithKeys("n", "ctrl+n"), key.WithHelp("n", "next in queue")),
+		QueuePrev:      key.NewBinding(key.WithKeys("p", "ctrl+p"), key.WithHelp("p", "previous in queue")),
+		FormQueueNext:  key.NewBinding(key.WithKeys("ctrl+n", "alt+n"), key.WithHelp("ctrl+n", "next in queue")),
+		FormQueuePrev:  key.NewBinding(key.WithKeys("ctrl+p", "alt+p"), key.WithHelp("ctrl+p", "previous in queue")),
+		FieldQueueNext: key.NewBinding(key.WithKeys("alt+n"), key.WithHelp("alt+n", "next in queue")),
+		FieldQueuePrev: key.NewBinding(key.WithKeys("alt+p"), key.WithHelp("alt+p", "previous in queue")),
+		QuickToggle:    key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quick answers on/off")),
+		Undo:           key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo quick answer")),
 
 		SwitchProfile: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "switch profile")),
 	}
@@ -114,7 +119,7 @@ func (k *KeyMap) QueueHelp(readOnly bool) string {
 	if readOnly {
 		return ""
 	}
-	return "Queue: n/p skip (ctrl+n/p in a form) · 1-9 answer · Q quick · u undo"
+	return "Queue: n/p skip (ctrl/alt+n/p in a form) · 1-9 answer · Q quick · u undo"
 }
 
 // HelpSection is one titled group of bindings in the help overlay.
