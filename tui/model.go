@@ -80,6 +80,7 @@ type Model struct {
 	server    string
 	screen    screen
 	overlay   overlay
+	helpTop   int // the help overlay's first line shown, when it scrolls
 	cur       *openRun
 	answers   map[string]*answer.Model  // per run: values and stage survive going back
 	inputs    map[string]*inputMsg      // input requests per pause
@@ -983,10 +984,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	// Overlays take every key.
 	switch m.overlay {
 	case ovHelp:
-		if key.Matches(msg, k.Help, k.Back, k.Quit) {
-			m.overlay = ovNone
-		}
-		return nil
+		return m.keyHelp(msg)
 	case ovProfiles:
 		return m.handleProfileKey(msg)
 	}
@@ -1014,7 +1012,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.overlay = ovHelp
+		m.openHelp()
 		return nil
 	case key.Matches(msg, k.Profiles):
 		return m.openProfiles()

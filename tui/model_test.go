@@ -1011,16 +1011,44 @@ func TestProfilePickerBarSaysWhatEnterDoes(t *testing.T) {
 }
 
 func TestHelpListsEveryWorkingKeyAndFits(t *testing.T) {
-	for _, sz := range [][2]int{{80, 24}, {120, 30}} {
+	want := []string{"↑/k", "↓/j", "g/G", "pgup/pgdn", "r ", "refresh", "ctrl+e", "ctrl+j", "space",
+		inputschema.DefaultCommand, inputschema.NullCommand, inputschema.EmptyCommand,
+		"answer", "cancel run", "quit (anywhere)", "switch profile",
+		"space, *", "mark, all", "open a link", "(review) $EDITOR", "Queue: n/p skip"}
+	for _, sz := range [][2]int{{60, 16}, {80, 24}, {120, 30}, {140, 40}} {
 		h := newHarness(t, fixture(t))
 		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		h.keys("?")
-		h.mustSee("↑/k", "↓/j", "g/G", "pgup/pgdn", "r ", "refresh", "ctrl+e", "ctrl+j", "space",
-			inputschema.DefaultCommand, inputschema.NullCommand, inputschema.EmptyCommand,
-			"answer", "cancel run", "quit (anywhere)", "switch profile")
-		if !strings.Contains(h.view(), "╰") || !strings.Contains(h.view(), "╭") {
-			t.Fatalf("%dx%d: the help box is cut:\n%s", sz[0], sz[1], h.view())
+		// Everything is there, on the screen or by scrolling, and the box
+		// is never cut.
+		seen := ""
+		for range 40 {
+			v := h.view()
+			if !strings.Contains(v, "╰") || !strings.Contains(v, "╭") {
+				t.Fatalf("%dx%d: the help box is cut:\n%s", sz[0], sz[1], v)
+			}
+			seen += v
+			if !strings.Contains(v, " more · j/k scroll") {
+				break
+			}
+			h.keys("j")
 		}
+		for _, w := range want {
+			if !strings.Contains(seen, w) {
+				t.Errorf("%dx%d: the help never shows %q", sz[0], sz[1], w)
+			}
+		}
+		scrolls := strings.Contains(seen, "j/k scroll")
+		if fits := sz[1] >= 30; fits == scrolls {
+			t.Errorf("%dx%d: the help scrolls=%v; want it to fit from 30 lines", sz[0], sz[1], scrolls)
+		}
+		if scrolls {
+			h.keys("g")
+			h.mustSee("Keys   (? or esc closes)")
+			h.mustNotSee("above ·")
+		}
+		h.keys("esc")
+		h.mustNotSee("(? or esc closes)")
 	}
 }
 

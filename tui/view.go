@@ -308,6 +308,8 @@ func (m *Model) hints() string {
 	ro := m.c.ReadOnly
 	var bs []key.Binding
 	switch {
+	case m.overlay == ovHelp && m.helpScrolls():
+		bs = append(moves(k, m.helpTop > 0, m.helpTop < clampHelpTop(len(m.helpLines()), len(m.helpLines()), m.helpRoom())), k.Help, k.Back)
 	case m.overlay == ovHelp:
 		bs = []key.Binding{k.Help, k.Back}
 	case m.overlay == ovProfiles:
@@ -403,48 +405,6 @@ func renderHints(s *common.Styles, bs []key.Binding) string {
 		parts = append(parts, s.KeyHint.Render(h.Key)+" "+s.KeyDesc.Render(h.Desc))
 	}
 	return strings.Join(parts, s.KeyDesc.Render(" · "))
-}
-
-func (m *Model) helpView() string {
-	s := m.c.Styles
-	var cols []string
-	for _, sec := range m.c.Keys.HelpSections(m.c.ReadOnly) {
-		var b strings.Builder
-		b.WriteString(s.OverlayTitle.Render(sec.Title))
-		for _, bnd := range sec.Bindings {
-			h := bnd.Help()
-			b.WriteString("\n" + s.KeyHint.Render(common.PadRight(h.Key, 10)) + s.KeyDesc.Render(h.Desc))
-		}
-		cols = append(cols, b.String())
-	}
-	// Sections (common.KeyMap.HelpSections): 0 moving, 1 inbox, 2 run,
-	// 3 form, 4 everywhere. Two columns fit 80x24; wider, three.
-	groups := [][]int{{0, 1, 4}, {2, 3}}
-	if m.width >= 110 {
-		groups = [][]int{{0, 1}, {2, 4}, {3}}
-	}
-	styled := make([]string, len(groups))
-	for i, g := range groups {
-		parts := make([]string, len(g))
-		for j, c := range g {
-			parts[j] = cols[c]
-		}
-		col := strings.Join(parts, "\n\n")
-		if i < len(groups)-1 {
-			col = lipgloss.NewStyle().MarginRight(3).Render(col)
-		}
-		styled[i] = col
-	}
-	content := lipgloss.JoinHorizontal(lipgloss.Top, styled...)
-	title := s.OverlayTitle.Render("Keys") + s.Dim.Render("   (? or esc closes)")
-	if v := termsafe.Line(m.opts.Version); v != "" {
-		title += s.Dim.Render("   unpause " + v)
-	}
-	if m.c.ReadOnly {
-		title += "  " + s.Warning.Render("read-only: answer and cancel are disabled")
-	}
-	// The queue's keys take the line under the title.
-	return s.Overlay.Render(title + "\n" + s.KeyDesc.Render(m.c.Keys.QueueHelp(m.c.ReadOnly)) + "\n" + content)
 }
 
 func (m *Model) profilesView() string {

@@ -142,9 +142,9 @@ func (k *KeyMap) HelpSections(readOnly bool) []HelpSection {
 		{"Inbox and run view", []key.Binding{
 			k.Up, k.Down, helpOnly("pgup/pgdn", "page up/down"), helpOnly("g/G", "first/last"), k.Refresh,
 		}},
-		{"Inbox", []key.Binding{k.Open, k.Filter, k.Sort}},
-		{"Run (or the selected row)", append(act(k.Answer, k.Cancel), k.Back)},
-		{"Form and review", append([]key.Binding{k.FormNext, k.FormPrev, k.Back, k.Confirm, k.Deny, k.EditAnswer}, formHelp()...)},
+		{"Inbox", append([]key.Binding{k.Open, k.Filter, k.Sort}, act(k.Mark)...)},
+		{"Run (or the selected row)", append(act(k.Answer, k.Cancel), k.OpenLink, k.Back)},
+		{"Form and review", append(append([]key.Binding{k.FormNext, k.FormPrev, k.Back, k.Confirm, k.Deny, k.EditAnswer}, act(k.EditInReview)...), formHelp()...)},
 		{"Everywhere", []key.Binding{k.Help, helpOnly(k.Profiles.Help().Key, "switch profile"), k.Quit, k.ForceQuit}},
 	}
 }
