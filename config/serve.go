@@ -14,7 +14,10 @@ import (
 const (
 	DefaultServeListen      = "127.0.0.1:2222"
 	DefaultServeMaxSessions = 20
-	DefaultServeIdleTimeout = 30 * time.Minute
+	// DefaultServeMaxUserSessions caps one user's sessions (at most
+	// max_sessions).
+	DefaultServeMaxUserSessions = 10
+	DefaultServeIdleTimeout     = 30 * time.Minute
 )
 
 // ServeSettings is the serve section of the config file, for `unpause
@@ -22,12 +25,13 @@ const (
 // and roles are checked by the server (package sshserve), which says which
 // user to fix.
 type ServeSettings struct {
-	File        string // the config file they come from ("" when none)
-	Listen      string
-	HostKey     string // "" means the server's default (in its own directory)
-	MaxSessions int
-	IdleTimeout time.Duration
-	Users       []ServeUser // sorted by name
+	File            string // the config file they come from ("" when none)
+	Listen          string
+	HostKey         string // "" means the server's default (in its own directory)
+	MaxSessions     int
+	MaxUserSessions int
+	IdleTimeout     time.Duration
+	Users           []ServeUser // sorted by name
 }
 
 // ServeUser is one serve.users entry. Names are lower case: the config
@@ -39,13 +43,14 @@ type ServeUser struct {
 	Profiles []string // Prefect profiles the user may use; empty: the server's own
 }
 
-var knownServeKeys = []string{"listen", "host_key", "max_sessions", "idle_timeout", "users"}
+var knownServeKeys = []string{"listen", "host_key", "max_sessions", "max_sessions_per_user", "idle_timeout", "users"}
 
 // Serve reads the serve section of the config file. A value of the wrong
 // shape is an error that names the key.
 func (s *Settings) Serve() (*ServeSettings, error) {
 	ss := &ServeSettings{
-		File: s.ConfigFile, Listen: DefaultServeListen, MaxSessions: DefaultServeMaxSessions, IdleTimeout: DefaultServeIdleTimeout,
+		File: s.ConfigFile, Listen: DefaultServeListen, MaxSessions: DefaultServeMaxSessions,
+		MaxUserSessions: DefaultServeMaxUserSessions, IdleTimeout: DefaultServeIdleTimeout,
 	}
 	bad := func(key, want string) error {
 		return fmt.Errorf("config file %s: serve.%s must be %s", s.ConfigFile, key, want)
@@ -67,13 +72,18 @@ func (s *Settings) Serve() (*ServeSettings, error) {
 		}
 		ss.HostKey = expandHome(p, s.home)
 	}
-	if v, ok := s.serve["max_sessions"]; ok {
-		str, _ := stringOf(v)
-		n, err := strconv.Atoi(str)
-		if err != nil || n < 1 {
-			return nil, bad("max_sessions", "a whole number of at least 1")
+	for _, lim := range []struct {
+		key string
+		to  *int
+	}{{"max_sessions", &ss.MaxSessions}, {"max_sessions_per_user", &ss.MaxUserSessions}} {
+		if v, ok := s.serve[lim.key]; ok {
+			str, _ := stringOf(v)
+			n, err := strconv.Atoi(str)
+			if err != nil || n < 1 {
+				return nil, bad(lim.key, "a whole number of at least 1")
+			}
+			*lim.to = n
 		}
-		ss.MaxSessions = n
 	}
 	if v, ok := s.serve["idle_timeout"]; ok {
 		str, _ := stringOf(v)

@@ -14,6 +14,7 @@ func TestServeSection(t *testing.T) {
   listen: 0.0.0.0:2200
   host_key: ~/keys/host
   max_sessions: 5
+  max_sessions_per_user: 3
   idle_timeout: 10m
   users:
     Alice: {keys: ["ssh-ed25519 AAAA a@l"], role: answer}
@@ -32,7 +33,7 @@ func TestServeSection(t *testing.T) {
 	}
 	want := &ServeSettings{
 		File: f.configPath(), Listen: "0.0.0.0:2200", HostKey: filepath.Join(f.home, "keys", "host"), MaxSessions: 5,
-		IdleTimeout: 10 * time.Minute,
+		MaxUserSessions: 3, IdleTimeout: 10 * time.Minute,
 		Users: []ServeUser{
 			{Name: "alice", Keys: []string{"ssh-ed25519 AAAA a@l"}, Role: "answer"},
 			{Name: "bob", Keys: []string{"ssh-ed25519 BBBB"}, Role: "read-only", Profiles: []string{"staging"}},
@@ -49,7 +50,7 @@ func TestServeDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ss.Listen != DefaultServeListen || ss.MaxSessions != 20 || ss.IdleTimeout != 30*time.Minute || ss.HostKey != "" || ss.Users != nil {
+	if ss.Listen != DefaultServeListen || ss.MaxSessions != 20 || ss.MaxUserSessions != 10 || ss.IdleTimeout != 30*time.Minute || ss.HostKey != "" || ss.Users != nil {
 		t.Fatalf("defaults: %+v", ss)
 	}
 }
@@ -58,6 +59,7 @@ func TestServeSectionErrorsNameTheKey(t *testing.T) {
 	for _, tc := range []struct{ yaml, want string }{
 		{"serve: 3", "serve must be a mapping"},
 		{"serve: {max_sessions: 0}", "serve.max_sessions must be a whole number"},
+		{"serve: {max_sessions_per_user: two}", "serve.max_sessions_per_user must be a whole number"},
 		{"serve: {idle_timeout: soon}", "serve.idle_timeout must be a duration"},
 		{"serve: {listn: x}", "unknown key serve.listn"},
 		{"serve: {users: {carol: {keys: [1]}}}", "serve.users.carol.keys must be a list of strings"},

@@ -31,9 +31,13 @@ type Options struct {
 	Listen      string
 	HostKey     string // "" for StateDir/ssh/ssh_host_ed25519 (its directory is made 0700)
 	MaxSessions int
-	IdleTimeout time.Duration
-	Team        *Team
-	Build       cmdutil.BuildInfo
+	// MaxUserSessions caps one user's open sessions, so that one person
+	// (or a script looping over ssh) cannot take every session; default 10,
+	// and never more than MaxSessions.
+	MaxUserSessions int
+	IdleTimeout     time.Duration
+	Team            *Team
+	Build           cmdutil.BuildInfo
 	// StateDir is the server's state directory: each user's drafts live in
 	// StateDir/serve/users/NAME.
 	StateDir string
@@ -62,8 +66,9 @@ type Server struct {
 	sessions chan struct{} // one token per open session
 	stopping atomic.Bool
 
-	mu   sync.Mutex
-	live map[ssh.Session]*session
+	mu      sync.Mutex
+	live    map[ssh.Session]*session
+	perUser map[string]int // open sessions by user name
 }
 
 // session is one open SSH session.
@@ -98,13 +103,17 @@ func New(o Options) (*Server, error) {
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = 20
 	}
+	if o.MaxUserSessions <= 0 {
+		o.MaxUserSessions = 10
+	}
+	o.MaxUserSessions = min(o.MaxUserSessions, o.MaxSessions)
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 10 * time.Second
 	}
 	if o.HostKey == "" {
 		o.HostKey = filepath.Join(o.StateDir, "ssh", "ssh_host_ed25519")
 	}
-	a := &Server{o: o, log: o.Log, sessions: make(chan struct{}, o.MaxSessions), live: map[ssh.Session]*session{}}
+	a := &Server{o: o, log: o.Log, sessions: make(chan struct{}, o.MaxSessions), live: map[ssh.Session]*session{}, perUser: map[string]int{}}
 	if a.log == nil {
 		a.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
@@ -157,11 +166,19 @@ func (a *Server) limits(srv *ssh.Server) error {
 	}
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{
 		"session": func(srv *ssh.Server, c *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
+			user := c.Permissions.Extensions[extUser]
+			if !a.takeUserSession(user) {
+				a.log.Warn("session refused", "reason", "too many sessions for the user", "max_sessions_per_user", a.o.MaxUserSessions,
+					"user", user, "remote", c.RemoteAddr().String())
+				_ = nc.Reject(gossh.ResourceShortage, fmt.Sprintf("too many sessions for %s (unpause serve allows %d per user); close one and try again", user, a.o.MaxUserSessions))
+				return
+			}
+			defer a.dropUserSession(user)
 			select {
 			case a.sessions <- struct{}{}:
 			default:
 				a.log.Warn("session refused", "reason", "too many sessions", "max_sessions", a.o.MaxSessions,
-					"user", c.Permissions.Extensions[extUser], "remote", c.RemoteAddr().String())
+					"user", user, "remote", c.RemoteAddr().String())
 				_ = nc.Reject(gossh.ResourceShortage, fmt.Sprintf("too many sessions (unpause serve allows %d); try again later", a.o.MaxSessions))
 				return
 			}
@@ -170,6 +187,26 @@ func (a *Server) limits(srv *ssh.Server) error {
 		},
 	}
 	return nil
+}
+
+// takeUserSession counts a session for user, unless they have as many
+// open as they may.
+func (a *Server) takeUserSession(user string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.perUser[user] >= a.o.MaxUserSessions {
+		return false
+	}
+	a.perUser[user]++
+	return true
+}
+
+func (a *Server) dropUserSession(user string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.perUser[user]--; a.perUser[user] <= 0 {
+		delete(a.perUser, user)
+	}
 }
 
 // userOf is the session's user: the one recorded at auth, checked again
@@ -220,7 +257,7 @@ func (a *Server) Serve(ctx context.Context, ln net.Listener) error {
 		fp = gossh.FingerprintSHA256(a.srv.HostSigners[0].PublicKey())
 	}
 	a.log.Info("listening", "addr", a.srv.Addr, "host_key", a.o.HostKey, "host_key_fingerprint", fp,
-		"users", a.o.Team.Len(), "max_sessions", a.o.MaxSessions, "idle_timeout", a.o.IdleTimeout.String())
+		"users", a.o.Team.Len(), "max_sessions", a.o.MaxSessions, "max_sessions_per_user", a.o.MaxUserSessions, "idle_timeout", a.o.IdleTimeout.String())
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(ln) }()
 	select {

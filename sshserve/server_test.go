@@ -222,6 +222,40 @@ func TestSessionCap(t *testing.T) {
 	}
 }
 
+func TestSessionCapPerUser(t *testing.T) {
+	r := newRig(t, func(o *sshserve.Options) { o.MaxSessions = 5; o.MaxUserSessions = 2 })
+	c := r.client("alice")
+	var open []interface{ Close() error }
+	for i := range 2 {
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatalf("session %d: %v", i+1, err)
+		}
+		open = append(open, s)
+	}
+	if _, err := r.client("alice").NewSession(); err == nil || !strings.Contains(err.Error(), "too many sessions for alice") {
+		t.Fatalf("alice's third session, on a new connection: %v", err)
+	}
+	b, err := r.client("bob").NewSession()
+	if err != nil {
+		t.Fatalf("bob is not held to alice's cap: %v", err)
+	}
+	defer b.Close()
+	_ = open[0].Close()
+	// The closed session's slot comes back once the server sees it end.
+	waitFor(t, "alice's slot back", func() bool {
+		s, err := c.NewSession()
+		if err != nil {
+			return false
+		}
+		open = append(open, s)
+		return true
+	})
+	for _, s := range open[1:] {
+		_ = s.Close()
+	}
+}
+
 // SIGTERM (the server's context ends): users are told, the inbox quits,
 // the server returns.
 func TestShutdownTellsUsersAndEnds(t *testing.T) {

@@ -49,6 +49,7 @@ Users, their keys and roles are in the serve section of the config file:
     listen: 127.0.0.1:2222
     host_key: ~/.local/state/unpause/ssh/ssh_host_ed25519
     max_sessions: 20
+    max_sessions_per_user: 10
     idle_timeout: 30m
     users:
       alice: {keys: ["ssh-ed25519 AAAA... alice@laptop"], role: answer}
@@ -105,7 +106,7 @@ func run(ctx context.Context, opts *Options) error {
 		ss.HostKey = opts.HostKey
 	}
 	srv, err := sshserve.New(sshserve.Options{
-		Listen: ss.Listen, HostKey: ss.HostKey, MaxSessions: ss.MaxSessions, IdleTimeout: ss.IdleTimeout,
+		Listen: ss.Listen, HostKey: ss.HostKey, MaxSessions: ss.MaxSessions, MaxUserSessions: ss.MaxUserSessions, IdleTimeout: ss.IdleTimeout,
 		Team: team, Build: opts.Factory.Build, StateDir: opts.StateDir,
 		AuditPath: opts.Factory.AuditPath, NoAudit: opts.Factory.NoAudit,
 		ServerFlags: opts.ServerFlags, RunCLI: opts.RunCLI,
