@@ -17,7 +17,7 @@ func TestTUILiveInbox(t *testing.T) {
 	t.Parallel()
 	s := newTUISession(t, t.TempDir())
 	badge, refresh := "● live", "1h"
-	if prefect2(t) {
+	if !serverHasStream(t) {
 		badge, refresh = "polling", "2s"
 	}
 	s.startAppWith("UNPAUSE_REFRESH_INTERVAL=" + refresh + " UNPAUSE_IDENTITY=alice@tmux")
