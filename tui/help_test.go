@@ -18,8 +18,8 @@ func TestHelpWindow(t *testing.T) {
 		first     string // the first line shown
 		last      string // the last line: the "more" line when it scrolls
 	}{
-		{0, 10, "line 0", "line 9"},          // fits: all of it
-		{5, 12, "line 0", "line 9"},          // fits: top ignored
+		{0, 10, "line 0", "line 9"}, // fits: all of it
+		{5, 12, "line 0", "line 9"}, // fits: top ignored
 		{0, 4, "line 0", "↓ 7 more · j/k scroll"},
 		{3, 4, "line 3", "↑ 3 above · ↓ 4 more · j/k scroll"},
 		{7, 4, "line 7", "↑ 7 above · j/k scroll"},

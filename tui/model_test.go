@@ -1011,10 +1011,12 @@ func TestProfilePickerBarSaysWhatEnterDoes(t *testing.T) {
 }
 
 func TestHelpListsEveryWorkingKeyAndFits(t *testing.T) {
-	want := []string{"↑/k", "↓/j", "g/G", "pgup/pgdn", "r ", "refresh", "ctrl+e", "ctrl+j", "space",
+	want := []string{
+		"↑/k", "↓/j", "g/G", "pgup/pgdn", "r ", "refresh", "ctrl+e", "ctrl+j", "space",
 		inputschema.DefaultCommand, inputschema.NullCommand, inputschema.EmptyCommand,
 		"answer", "cancel run", "quit (anywhere)", "switch profile",
-		"space, *", "mark, all", "open a link", "(review) $EDITOR", "Queue: n/p skip"}
+		"space, *", "mark, all", "open a link", "(review) $EDITOR", "Queue: n/p skip",
+	}
 	for _, sz := range [][2]int{{60, 16}, {80, 24}, {120, 30}, {140, 40}} {
 		h := newHarness(t, fixture(t))
 		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
