@@ -567,19 +567,8 @@ func (m *Model) updateReview(msg tea.Msg) (tea.Cmd, Event) {
 		return m.Rebuild(), EventNone
 	case key.Matches(kp, k.EditInReview), key.Matches(kp, k.EditAnswer):
 		return nil, EventEdit
-	case key.Matches(kp, k.Up):
-		m.review.ScrollUp(1)
-	case key.Matches(kp, k.Down):
-		m.review.ScrollDown(1)
-	case key.Matches(kp, k.PageUp):
-		m.review.PageUp()
-	case key.Matches(kp, k.PageDown):
-		m.review.PageDown()
-	case key.Matches(kp, k.Top):
-		m.review.GotoTop()
-	case key.Matches(kp, k.Bottom):
-		m.review.GotoBottom()
 	}
+	k.Scroll(&m.review, kp)
 	return nil, EventNone
 }
 

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
 )
 
 // KeyMap holds every binding of the app; the help overlay lists them all.
@@ -147,4 +149,26 @@ func (k *KeyMap) HelpSections(readOnly bool) []HelpSection {
 		{"Form and review", append(append([]key.Binding{k.FormNext, k.FormPrev, k.Back, k.Confirm, k.Deny, k.EditAnswer}, act(k.EditInReview)...), formHelp()...)},
 		{"Everywhere", []key.Binding{k.Help, helpOnly(k.Profiles.Help().Key, "switch profile"), k.Quit, k.ForceQuit}},
 	}
+}
+
+// Scroll moves vp by a moving key (up, down, page, first, last), as every
+// scrolling screen does; it reports whether msg was one.
+func (k *KeyMap) Scroll(vp *viewport.Model, msg tea.KeyPressMsg) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		vp.PageDown()
+	case key.Matches(msg, k.Top):
+		vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		vp.GotoBottom()
+	default:
+		return false
+	}
+	return true
 }

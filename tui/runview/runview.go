@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -213,24 +212,7 @@ func (m *Model) Update(msg tea.Msg) bool {
 	if !ok {
 		return false
 	}
-	k := m.c.Keys
-	switch {
-	case key.Matches(kp, k.Up):
-		m.vp.ScrollUp(1)
-	case key.Matches(kp, k.Down):
-		m.vp.ScrollDown(1)
-	case key.Matches(kp, k.PageUp):
-		m.vp.PageUp()
-	case key.Matches(kp, k.PageDown):
-		m.vp.PageDown()
-	case key.Matches(kp, k.Top):
-		m.vp.GotoTop()
-	case key.Matches(kp, k.Bottom):
-		m.vp.GotoBottom()
-	default:
-		return false
-	}
-	return true
+	return m.c.Keys.Scroll(&m.vp, kp)
 }
 
 // AtTop reports whether the scrollable part shows its first line.
