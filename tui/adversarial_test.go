@@ -1,62 +1,15 @@
 package tui
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/termsafe"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
-
-// hostile carries terminal attacks: OSC 52 clipboard write, OSC 0 title,
-// screen clear, C1 CSI, bidi override, zero-width, raw ESC colour, a
-// character reference glamour would turn into ESC, and a lone CR.
-const hostile = "A\x1b]52;c;cm0gLXJmIH4=\x07B\x1b]0;pwned\x07C\x1b[2JD\u009b31mE\u202eF\u200bG\x1b[31mH&#27;[31mI\rJ\x07K\x1bP+q\x1b\\L"
-
-func hostileSchema() json.RawMessage {
-	s := map[string]any{
-		"title": "Evil" + hostile, "type": "object", "additionalProperties": false,
-		"properties": map[string]any{
-			"choice": map[string]any{
-				"title": "Pick" + hostile, "description": "Help" + hostile, "type": "string",
-				"enum": []any{"ok", "bad" + hostile}, "default": "ok",
-			},
-			"note": map[string]any{"title": "Note" + hostile, "description": "More" + hostile, "type": "string", "default": "x" + hostile},
-		},
-	}
-	b, _ := json.Marshal(s)
-	return b
-}
-
-func hostileFixture(t *testing.T) *fakeAPI {
-	api := newFake()
-	r := mkRun(t, runSpec{
-		ID: "evil", Name: "run" + hostile, Flow: "flow" + hostile, Deployment: "dep" + hostile,
-		PausedAgo: time.Hour, ExpiresIn: in(3 * time.Minute), Tags: []string{"tag" + hostile, "\x1b]8;;http://x\x07link\x1b]8;;\x07"}, Pool: "pool" + hostile,
-	})
-	r.Parameters = json.RawMessage(`{"p":"` + strings.ReplaceAll(hostile, "\x1b", `\u001b`) + `", "raw":"\u009b2J"}`)
-	r.State.Name = "Paused" + hostile
-	nr := mkRun(t, runSpec{ID: "evil2", Name: "plain" + hostile, Flow: "etl", PausedAgo: time.Minute, NoInput: true})
-	api.setRuns(r, nr)
-	api.inputs["evil"] = &apiclient.InputRequest{
-		Schema: hostileSchema(),
-		Description: "# Title" + hostile + "\n\n`&#27;[2J` and ~~&**#27;**[31mFAKE~~ and [link" + hostile + "](https://e.x/" + hostile + ")\n\n" +
-			"<img src=x onerror=alert(1)>&#x1b;]52;c;Zm9v&#7;\n\n```\ncode" + hostile + "\n```\n",
-	}
-	api.logs["evil"] = []apiclient.LogLine{{Timestamp: testNow, Level: 40, Message: "log" + hostile + "\nsecond line" + hostile}}
-	api.responses["evil"] = []apiclient.Response{{Key: "paused-0-response" + hostile, Created: testNow, Value: json.RawMessage(`{"a":"\u001b]52;c;x\u0007"}`), Sender: "s" + hostile}}
-	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
-		return &apiclient.ActionResult{Outcome: apiclient.OutcomeRejected, Reason: "Reason: Validation failed for field 'note'. Failure reason: " + hostile}, nil
-	}
-	api.cancelResult = func(string, string) (*apiclient.ActionResult, error) {
-		return &apiclient.ActionResult{Outcome: apiclient.OutcomeNotPaused, Reason: "no" + hostile, State: &apiclient.State{Type: "COMPLETED", Name: "Done" + hostile}}, nil
-	}
-	return api
-}
 
 func assertSafe(t *testing.T, where, s string) {
 	t.Helper()
@@ -71,11 +24,11 @@ func assertSafe(t *testing.T, where, s string) {
 }
 
 func TestHostileStringsNeverReachTheTerminal(t *testing.T) {
-	api := hostileFixture(t)
+	api := tuitest.HostileFixture(t)
 	h := newHarness(t, api, func(o *Options) {
-		o.Profiles = []string{"prod", "evil" + hostile}
+		o.Profiles = []string{"prod", "evil" + tuitest.Hostile}
 		o.SwitchProfile = func(string) (API, ProfileInfo, error) {
-			return api, ProfileInfo{Name: "evil" + hostile, ServerURL: "http://x/" + hostile}, nil
+			return api, ProfileInfo{Name: "evil" + tuitest.Hostile, ServerURL: "http://x/" + tuitest.Hostile}, nil
 		}
 	})
 	check := func(where string) {
@@ -86,7 +39,7 @@ func TestHostileStringsNeverReachTheTerminal(t *testing.T) {
 	}
 	check("inbox")
 	h.keys("/")
-	h.send(tea.PasteMsg{Content: "x" + hostile})
+	h.send(tea.PasteMsg{Content: "x" + tuitest.Hostile})
 	check("filter with pasted escapes")
 	h.keys("esc")
 	h.keys("?")
@@ -118,7 +71,7 @@ func TestHostileStringsNeverReachTheTerminal(t *testing.T) {
 		t.Fatalf("rejection not shown:\n%s", h.view())
 	}
 	h.keys("esc", "x")
-	h.send(tea.PasteMsg{Content: "because" + hostile})
+	h.send(tea.PasteMsg{Content: "because" + tuitest.Hostile})
 	check("cancel reason")
 	h.keys("enter")
 	check("cancel confirm")
@@ -130,10 +83,10 @@ func TestHostileStringsNeverReachTheTerminal(t *testing.T) {
 	check("header after hostile profile switch")
 
 	// The error screen with a hostile error text.
-	api.mu.Lock()
-	api.listErr = &apiclient.Error{Op: "list" + hostile, Kind: apiclient.ErrConnection, Reason: hostile}
-	api.runs = nil
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.ListErr = &apiclient.Error{Op: "list" + tuitest.Hostile, Kind: apiclient.ErrConnection, Reason: tuitest.Hostile}
+	api.Runs = nil
+	api.Mu.Unlock()
 	h.keys("r")
 	check("error screen")
 }

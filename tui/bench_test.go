@@ -11,33 +11,34 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/tui/inbox"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
 // Benchmarks with 10,000 paused runs. They report milliseconds per
 // keystroke (Update + View, the work Bubble Tea does per key) and the heap
 // the loaded inbox holds. Run: go test ./tui -run '^$' -bench . -benchtime 200x
 
-func bigFixture(b *testing.B, n int) *fakeAPI {
+func bigFixture(b *testing.B, n int) *tuitest.FakeAPI {
 	b.Helper()
-	api := newFake()
+	api := tuitest.NewFake()
 	runs := make([]apiclient.Run, n)
 	for i := range n {
 		exp := time.Duration(i%500-20) * time.Minute
-		runs[i] = mkRun(b, runSpec{
+		runs[i] = tuitest.MkRun(b, tuitest.RunSpec{
 			ID: fmt.Sprintf("0198c7a2-5b1e-7c4d-9e61-%012d", i), Name: fmt.Sprintf("run-%05d-crimson-falcon", i),
 			Flow: fmt.Sprintf("flow-%03d", i%300), Deployment: "prod", PausedAgo: time.Duration(i%1000) * time.Minute,
 			ExpiresIn: &exp, Tags: []string{"ops", fmt.Sprintf("team-%d", i%17)}, Pool: "k8s-pool",
 		})
-		api.inputs[runs[i].ID] = &apiclient.InputRequest{Schema: readSchema(b, "approval_schema.json"), Description: deployDescription}
+		api.Inputs[runs[i].ID] = &apiclient.InputRequest{Schema: tuitest.ReadSchema(b, "approval_schema.json"), Description: tuitest.DeployDescription}
 	}
-	api.setRuns(runs...)
+	api.SetRuns(runs...)
 	return api
 }
 
-func bigHarness(b *testing.B, api *fakeAPI) *harness {
+func bigHarness(b *testing.B, api *tuitest.FakeAPI) *harness {
 	h := newHarness(b, api)
 	h.send(tea.WindowSizeMsg{Width: 140, Height: 40})
-	if h.m.inbox.Len() != len(api.runs) {
+	if h.m.inbox.Len() != len(api.Runs) {
 		b.Fatalf("loaded %d runs", h.m.inbox.Len())
 	}
 	return h
@@ -116,9 +117,9 @@ func BenchmarkOpenCachedRun(b *testing.B) {
 func BenchmarkRefresh10k(b *testing.B) {
 	api := bigFixture(b, 10000)
 	h := bigHarness(b, api)
-	api.mu.Lock()
-	runs := append([]apiclient.Run(nil), api.runs...)
-	api.mu.Unlock()
+	api.Mu.Lock()
+	runs := append([]apiclient.Run(nil), api.Runs...)
+	api.Mu.Unlock()
 	// The part in Update: the rows were prepared in the command.
 	runtime.GC() // the fixture's garbage is not the keystroke's
 	b.ResetTimer()
@@ -126,7 +127,7 @@ func BenchmarkRefresh10k(b *testing.B) {
 		b.StopTimer()
 		p := inbox.Prepare(runs)
 		b.StartTimer()
-		h.m.Update(listMsg{gen: h.m.profileGen, prepared: p, at: testNow})
+		h.m.Update(listMsg{gen: h.m.profileGen, prepared: p, at: tuitest.Now})
 		_ = h.m.View()
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/refresh-update")
@@ -138,7 +139,7 @@ func BenchmarkPrepare10k(b *testing.B) {
 	runtime.GC() // the fixture's garbage is not the keystroke's
 	b.ResetTimer()
 	for range b.N {
-		_ = inbox.Prepare(api.runs)
+		_ = inbox.Prepare(api.Runs)
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/prepare")
 }
@@ -154,10 +155,10 @@ func BenchmarkMemory10k(b *testing.B) {
 	h := bigHarness(b, api)
 	h.keys("j", "enter") // one run open, its description rendered
 	// The fake server's own copy of the runs and schemas is not the app's.
-	api.mu.Lock()
-	api.runs = nil
-	api.inputs = nil
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.Runs = nil
+	api.Inputs = nil
+	api.Mu.Unlock()
 	runtime.GC()
 	debug.FreeOSMemory() // what the process would keep resident
 	var after runtime.MemStats

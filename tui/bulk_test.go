@@ -8,24 +8,25 @@ import (
 	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
 // bulkFixture: four runs of a labelling flow, three asking the same thing
 // and one asking for text; img-3 fails when resumed.
-func bulkFixture(t *testing.T) *fakeAPI {
-	api := newFake()
+func bulkFixture(t *testing.T) *tuitest.FakeAPI {
+	api := tuitest.NewFake()
 	var runs []apiclient.Run
 	for i, id := range []string{"img-1", "img-2", "img-3", "img-4"} {
-		runs = append(runs, mkRun(t, runSpec{ID: id, Name: id, Flow: "label", PausedAgo: time.Duration(10-i) * time.Minute, ExpiresIn: in(time.Hour)}))
-		api.inputs[id] = &apiclient.InputRequest{Schema: json.RawMessage(animalSchema)}
+		runs = append(runs, tuitest.MkRun(t, tuitest.RunSpec{ID: id, Name: id, Flow: "label", PausedAgo: time.Duration(10-i) * time.Minute, ExpiresIn: tuitest.In(time.Hour)}))
+		api.Inputs[id] = &apiclient.InputRequest{Schema: json.RawMessage(animalSchema)}
 	}
-	api.inputs["img-4"] = &apiclient.InputRequest{Schema: json.RawMessage(strSchema)}
-	api.setRuns(runs...)
-	api.resumeResult = func(id string, _ json.RawMessage) (*apiclient.ActionResult, error) {
+	api.Inputs["img-4"] = &apiclient.InputRequest{Schema: json.RawMessage(tuitest.StrSchema)}
+	api.SetRuns(runs...)
+	api.ResumeResult = func(id string, _ json.RawMessage) (*apiclient.ActionResult, error) {
 		if id == "img-3" {
 			return nil, &apiclient.Error{Op: "resume run", Kind: apiclient.ErrServer, StatusCode: 500, Reason: "boom"}
 		}
-		return &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, State: &apiclient.State{Type: "RUNNING", Name: "Running", Timestamp: testNow}}, nil
+		return &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, State: &apiclient.State{Type: "RUNNING", Name: "Running", Timestamp: tuitest.Now}}, nil
 	}
 	return api
 }
@@ -41,7 +42,7 @@ func TestBulkAnswerGoesToEveryMarkedRunThatAsksTheSame(t *testing.T) {
 	h.mustSee("This exact JSON will be sent")
 	h.keys("y")
 	got := map[string]string{}
-	for _, c := range api.resumeCalls() {
+	for _, c := range api.ResumeCalls() {
 		got[c.ID] = string(c.Input)
 	}
 	for _, id := range []string{"img-1", "img-2", "img-3"} {

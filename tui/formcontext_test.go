@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
 const shirtRefused = "Invalid shirt order: Value error, Green is only in stock in medium and large."
@@ -16,19 +17,19 @@ const shirtRefused = "Invalid shirt order: Value error, Green is only in stock i
 // shirtPausedAgain is the shirt run after the flow refused an answer: it
 // paused again a minute ago (a new keyset), the earlier answer is on the
 // server, and the flow logged why it refused it just before pausing.
-func shirtPausedAgain(t *testing.T, refusal string) *fakeAPI {
-	api := fixture(t)
-	pausedAt := testNow.Add(-time.Minute)
-	api.runs[0] = mkRun(t, runSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: time.Minute, ExpiresIn: in(45 * time.Minute), Tags: []string{"shop"}, PauseKey: "2"})
-	api.inputs["r-shirt"] = &apiclient.InputRequest{
-		Schema:      readSchema(t, "shirt_schema.json"),
+func shirtPausedAgain(t *testing.T, refusal string) *tuitest.FakeAPI {
+	api := tuitest.Fixture(t)
+	pausedAt := tuitest.Now.Add(-time.Minute)
+	api.Runs[0] = tuitest.MkRun(t, tuitest.RunSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: time.Minute, ExpiresIn: tuitest.In(45 * time.Minute), Tags: []string{"shop"}, PauseKey: "2"})
+	api.Inputs["r-shirt"] = &apiclient.InputRequest{
+		Schema:      tuitest.ReadSchema(t, "shirt_schema.json"),
 		Description: "**That combination is not available.**\n\nPick another size or colour.\n\n- small: red, blue\n- medium: all\n- large: all\n",
 	}
-	api.responses["r-shirt"] = []apiclient.Response{
+	api.ResponsesByRun["r-shirt"] = []apiclient.Response{
 		{Key: "paused-1-response", Created: pausedAt.Add(-3 * time.Second), Value: json.RawMessage(`{"size":"small","color":"green"}`)},
 	}
-	api.logs["r-shirt"] = []apiclient.LogLine{
-		{Timestamp: testNow.Add(-20 * time.Minute), Level: 30, Message: "Waiting for a shirt order"},
+	api.LogsByRun["r-shirt"] = []apiclient.LogLine{
+		{Timestamp: tuitest.Now.Add(-20 * time.Minute), Level: 30, Message: "Waiting for a shirt order"},
 		{Timestamp: pausedAt.Add(-2 * time.Second), Level: 20, Message: "Resuming flow run"},
 		{Timestamp: pausedAt.Add(-time.Second), Level: 40, Message: refusal},
 	}
@@ -58,22 +59,22 @@ func TestFormShowsDescriptionAndRefusal(t *testing.T) {
 
 func TestFormRefusalArrivesWithLaterLogs(t *testing.T) {
 	api := shirtPausedAgain(t, shirtRefused)
-	logs := api.logs["r-shirt"]
-	api.logs["r-shirt"] = logs[:1] // Prefect ships logs in batches: not there yet
+	logs := api.LogsByRun["r-shirt"]
+	api.LogsByRun["r-shirt"] = logs[:1] // Prefect ships logs in batches: not there yet
 	h := newHarness(t, api)
 	h.keys("j", "j", "a")
 	h.mustSee("That combination is not available.")
 	h.mustNotSee("refused")
-	api.mu.Lock()
-	api.logs["r-shirt"] = logs
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.LogsByRun["r-shirt"] = logs
+	api.Mu.Unlock()
 	h.run(h.m.logsCmd("r-shirt"))
 	h.mustSee("The flow refused the previous answer: Invalid shirt order: Value error,", "medium and large.")
 }
 
 func TestFormNoRefusalWithoutEarlierAnswer(t *testing.T) {
 	api := shirtPausedAgain(t, shirtRefused)
-	api.responses["r-shirt"] = nil
+	api.ResponsesByRun["r-shirt"] = nil
 	h := newHarness(t, api)
 	h.keys("j", "j", "a")
 	h.mustSee("That combination is not available.")

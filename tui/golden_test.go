@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
 // Golden screens through a real Bubble Tea program (teatest): fixed size,
@@ -20,9 +22,9 @@ import (
 func goldenProgram(t *testing.T, w, h int) (*teatest.TestModel, *Model) {
 	t.Helper()
 	m, err := New(t.Context(), Options{
-		API: fixture(t), Profile: "prod", ServerURL: "http://127.0.0.1:4200/api",
+		API: tuitest.Fixture(t), Profile: "prod", ServerURL: "http://127.0.0.1:4200/api",
 		Profiles: []string{"prod", "staging"}, RefreshInterval: 10 * time.Second,
-		StateDir: t.TempDir(), Now: fixedNow, Theme: "dark",
+		StateDir: t.TempDir(), Now: tuitest.FixedNow, Theme: "dark",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +114,7 @@ func checkFrame(t *testing.T, frame string, sz [2]int) {
 // TestNoColorProfile: with NO_COLOR (the Ascii profile) the renderer sends
 // no colour at all, and the selection is still visible (marker, bold).
 func TestNoColorProfile(t *testing.T) {
-	m, err := New(t.Context(), Options{API: fixture(t), Now: fixedNow, StateDir: t.TempDir(), Theme: "dark", Profile: "prod", ServerURL: "http://127.0.0.1:4200/api"})
+	m, err := New(t.Context(), Options{API: tuitest.Fixture(t), Now: tuitest.FixedNow, StateDir: t.TempDir(), Theme: "dark", Profile: "prod", ServerURL: "http://127.0.0.1:4200/api"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,7 @@ package tui
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -16,281 +13,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
-
-// Fixed clock for every test: 2026-11-21 12:00:00 UTC.
-var testNow = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-
-func fixedNow() time.Time { return testNow }
-
-// runSpec describes a fixture run; mkRun turns it into the JSON the Prefect
-// server sends (testdata/run_template.json, a real FlowRunResponse shape)
-// and decodes that, so tests see exactly what apiclient produces.
-type runSpec struct {
-	ID, Name, Flow, Deployment string
-	PausedAgo                  time.Duration
-	ExpiresIn                  *time.Duration // nil: no pause_timeout
-	Suspended                  bool
-	NoInput                    bool
-	Tags                       []string
-	Pool                       string
-	PauseKey                   string // default "1"
-}
-
-func in(d time.Duration) *time.Duration { return &d }
-
-func mkRun(t testing.TB, s runSpec) apiclient.Run {
-	t.Helper()
-	raw, err := os.ReadFile("testdata/run_template.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	doc["id"] = s.ID
-	doc["name"] = s.Name
-	doc["flow_name"] = s.Flow
-	// One flow id per flow name: queue mode groups runs by flow id.
-	doc["flow_id"] = "flow-id-" + s.Flow
-	doc["deployment_name"] = s.Deployment
-	if s.Tags != nil {
-		tags := make([]any, len(s.Tags))
-		for i, tg := range s.Tags {
-			tags[i] = tg
-		}
-		doc["tags"] = tags
-	}
-	doc["work_pool_name"] = s.Pool
-	st := doc["state"].(map[string]any)
-	st["timestamp"] = testNow.Add(-s.PausedAgo).Format(time.RFC3339Nano)
-	det := st["state_details"].(map[string]any)
-	det["flow_run_id"] = s.ID
-	if s.ExpiresIn == nil {
-		det["pause_timeout"] = nil
-	} else {
-		det["pause_timeout"] = testNow.Add(*s.ExpiresIn).Format(time.RFC3339Nano)
-	}
-	prefix := "paused"
-	if s.Suspended {
-		prefix = "suspended"
-		det["pause_reschedule"] = true
-		st["name"] = "Suspended"
-		doc["state_name"] = "Suspended"
-	}
-	key := s.PauseKey
-	if key == "" {
-		key = "1"
-	}
-	det["pause_key"] = key
-	if s.NoInput {
-		det["run_input_keyset"] = nil
-	} else {
-		det["run_input_keyset"] = map[string]any{
-			"schema":      prefix + "-" + key + "-schema",
-			"description": prefix + "-" + key + "-description",
-			"response":    prefix + "-" + key + "-response",
-		}
-	}
-	b, _ := json.Marshal(doc)
-	var r apiclient.Run
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-type resumeCall struct {
-	ID    string
-	Input json.RawMessage
-}
-
-type cancelCall struct{ ID, Reason string }
-
-// fakeAPI is an in-memory Prefect server for model tests.
-type fakeAPI struct {
-	mu        sync.Mutex
-	runs      []apiclient.Run
-	listErr   error
-	listCalls int
-	inputs    map[string]*apiclient.InputRequest // by run id
-	inputErr  error
-	responses map[string][]apiclient.Response
-	logs      map[string][]apiclient.LogLine
-	getRun    map[string]*apiclient.Run // overrides for GetRun
-
-	resumeResult func(id string, input json.RawMessage) (*apiclient.ActionResult, error)
-	cancelResult func(id, reason string) (*apiclient.ActionResult, error)
-	resumes      []resumeCall
-	cancels      []cancelCall
-	inputCalls   int
-	logCalls     int
-}
-
-func newFake() *fakeAPI {
-	return &fakeAPI{
-		inputs:    map[string]*apiclient.InputRequest{},
-		responses: map[string][]apiclient.Response{},
-		logs:      map[string][]apiclient.LogLine{},
-		getRun:    map[string]*apiclient.Run{},
-	}
-}
-
-func (f *fakeAPI) setRuns(rs ...apiclient.Run) {
-	f.mu.Lock()
-	f.runs = rs
-	f.mu.Unlock()
-}
-
-func (f *fakeAPI) ListPaused(ctx context.Context, o apiclient.ListOptions) ([]apiclient.Run, apiclient.ListStats, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.listCalls++
-	if f.listErr != nil {
-		return nil, apiclient.ListStats{}, f.listErr
-	}
-	out := make([]apiclient.Run, len(f.runs))
-	copy(out, f.runs)
-	return out, apiclient.ListStats{Requests: 1, Pages: 1}, nil
-}
-
-func (f *fakeAPI) GetRun(ctx context.Context, id string) (*apiclient.Run, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if r, ok := f.getRun[id]; ok {
-		cp := *r
-		return &cp, nil
-	}
-	for _, r := range f.runs {
-		if r.ID == id {
-			cp := r
-			return &cp, nil
-		}
-	}
-	return nil, &apiclient.Error{Op: "get run", StatusCode: 404, Kind: apiclient.ErrNotFound}
-}
-
-func (f *fakeAPI) InputRequest(ctx context.Context, r *apiclient.Run) (*apiclient.InputRequest, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.inputCalls++
-	if f.inputErr != nil {
-		return nil, f.inputErr
-	}
-	if req, ok := f.inputs[r.ID]; ok {
-		cp := *req
-		return &cp, nil
-	}
-	return nil, &apiclient.Error{Op: "input request", StatusCode: 404, Kind: apiclient.ErrNotFound}
-}
-
-func (f *fakeAPI) Resume(ctx context.Context, runID string, input json.RawMessage) (*apiclient.ActionResult, error) {
-	f.mu.Lock()
-	f.resumes = append(f.resumes, resumeCall{runID, append(json.RawMessage(nil), input...)})
-	fn := f.resumeResult
-	f.mu.Unlock()
-	var res *apiclient.ActionResult
-	var err error
-	if fn == nil {
-		res = &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, State: &apiclient.State{Type: "RUNNING", Name: "Running", Timestamp: testNow}}
-	} else {
-		res, err = fn(runID, input)
-	}
-	if err == nil && res != nil && res.Outcome == apiclient.OutcomeResumed && len(input) > 0 {
-		f.recordAnswer(runID, input)
-	}
-	f.settle(runID, res)
-	return res, err
-}
-
-// recordAnswer keeps an accepted answer as the server does: under the
-// response key of the pause it answered (src/prefect/server/api/flow_runs.py
-// resume_flow_run).
-func (f *fakeAPI) recordAnswer(runID string, input json.RawMessage) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, r := range f.runs {
-		if r.ID == runID && r.State != nil && r.State.Details.RunInputKeyset != nil {
-			f.responses[runID] = append(f.responses[runID], apiclient.Response{
-				Key: r.State.Details.RunInputKeyset.Response, Created: testNow, Value: append(json.RawMessage(nil), input...),
-			})
-		}
-	}
-}
-
-// settle applies an accepted action like the server: the run leaves the
-// paused list and GetRun shows its new state.
-func (f *fakeAPI) settle(runID string, res *apiclient.ActionResult) {
-	if res == nil || res.State == nil || res.State.Type == "PAUSED" {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for i, r := range f.runs {
-		if r.ID == runID {
-			r.State = res.State
-			f.getRun[runID] = &r
-			f.runs = append(f.runs[:i:i], f.runs[i+1:]...)
-			return
-		}
-	}
-}
-
-func (f *fakeAPI) Cancel(ctx context.Context, runID, reason string) (*apiclient.ActionResult, error) {
-	f.mu.Lock()
-	f.cancels = append(f.cancels, cancelCall{runID, reason})
-	fn := f.cancelResult
-	f.mu.Unlock()
-	var res *apiclient.ActionResult
-	var err error
-	if fn == nil {
-		res = &apiclient.ActionResult{Outcome: apiclient.OutcomeCancelled, State: &apiclient.State{Type: "CANCELLED", Name: "Cancelled", Timestamp: testNow}}
-	} else {
-		res, err = fn(runID, reason)
-	}
-	f.settle(runID, res)
-	return res, err
-}
-
-func (f *fakeAPI) Responses(ctx context.Context, runID string) ([]apiclient.Response, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.responses[runID], nil
-}
-
-func (f *fakeAPI) Logs(ctx context.Context, runID string, limit int) ([]apiclient.LogLine, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.logCalls++
-	return f.logs[runID], nil
-}
-
-func (f *fakeAPI) RunURL(runID string) string {
-	return "http://127.0.0.1:4200/runs/flow-run/" + runID
-}
-
-func (f *fakeAPI) resumeCalls() []resumeCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]resumeCall(nil), f.resumes...)
-}
-
-func (f *fakeAPI) cancelCalls() []cancelCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]cancelCall(nil), f.cancels...)
-}
-
-func readSchema(t testing.TB, name string) json.RawMessage {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return json.RawMessage(strings.TrimSpace(string(b)))
-}
 
 // pendingTick is what the app's timers produce in tests: the harness keeps
 // them until a test fires them.
@@ -302,7 +26,7 @@ type pendingTick struct {
 
 func init() {
 	newTick = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
-		return func() tea.Msg { return pendingTick{d: d, msg: fn(testNow.Add(d))} }
+		return func() tea.Msg { return pendingTick{d: d, msg: fn(tuitest.Now.Add(d))} }
 	}
 }
 
@@ -313,18 +37,18 @@ func init() {
 type harness struct {
 	t     testing.TB
 	m     *Model
-	api   *fakeAPI
+	api   *tuitest.FakeAPI
 	ticks []pendingTick
 	quit  bool
 	clock time.Duration // virtual time since the start, moved by advance
 }
 
-func newHarness(t testing.TB, api *fakeAPI, mod ...func(*Options)) *harness {
+func newHarness(t testing.TB, api *tuitest.FakeAPI, mod ...func(*Options)) *harness {
 	t.Helper()
 	o := Options{
 		API: api, Profile: "prod", ServerURL: "http://127.0.0.1:4200/api",
 		Profiles: []string{"prod", "staging"}, RefreshInterval: 10 * time.Second,
-		StateDir: t.TempDir(), Now: fixedNow, Theme: "dark", Version: "test",
+		StateDir: t.TempDir(), Now: tuitest.FixedNow, Theme: "dark", Version: "test",
 	}
 	for _, f := range mod {
 		f(&o)
@@ -537,9 +261,4 @@ func (h *harness) mustNotSee(parts ...string) {
 			h.t.Fatalf("screen shows %q:\n%s", p, v)
 		}
 	}
-}
-
-var errConn = &apiclient.Error{
-	Op: "list paused runs", Method: "POST", URL: "http://127.0.0.1:4200/api/flow_runs/filter",
-	Kind: apiclient.ErrConnection, Err: errors.New("dial tcp 127.0.0.1:4200: connect: connection refused"),
 }

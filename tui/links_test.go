@@ -5,14 +5,15 @@ import (
 	"testing"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
 const labelDescription = "Is it a pig or a dog?\n\n![the photo](https://img.example/pig-17.png)\n\n" +
 	"Model card: [card](https://models.example/card) · [bad](javascript:alert(1))\n"
 
-func linkFixture(t *testing.T, desc string) *fakeAPI {
-	api := fixture(t)
-	api.inputs["r-deploy"] = &apiclient.InputRequest{Schema: api.inputs["r-deploy"].Schema, Description: desc}
+func linkFixture(t *testing.T, desc string) *tuitest.FakeAPI {
+	api := tuitest.Fixture(t)
+	api.Inputs["r-deploy"] = &apiclient.InputRequest{Schema: api.Inputs["r-deploy"].Schema, Description: desc}
 	return api
 }
 

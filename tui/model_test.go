@@ -19,42 +19,10 @@ import (
 	"github.com/unpause-dev/unpause/forms/inputschema"
 	"github.com/unpause-dev/unpause/tui/answer"
 	"github.com/unpause-dev/unpause/tui/drafts"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
 var lightBackground = color.RGBA{R: 250, G: 250, B: 250, A: 255}
-
-const strSchema = `{"additionalProperties":false,"properties":{"value":{"title":"Value","type":"string"}},"required":["value"],"title":"strAutomaticRunInput","type":"object"}`
-
-const deployDescription = "# Deploy approval\n\nRelease **v2.3.1** is ready to go to `production`.\n\n## Changes\n- Faster checkout\n- Fix for `ORDER-1234`\n"
-
-// fixture: four runs covering paused/suspended, input/no input, deadlines
-// soon, later, none and passed.
-func fixture(t testing.TB) *fakeAPI {
-	api := newFake()
-	api.setRuns(
-		mkRun(t, runSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: 20 * time.Minute, ExpiresIn: in(45 * time.Minute), Tags: []string{"shop"}}),
-		mkRun(t, runSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: 2 * time.Hour, ExpiresIn: in(5 * time.Minute), Tags: []string{"ops", "prod"}, Pool: "k8s"}),
-		mkRun(t, runSpec{ID: "r-nightly", Name: "nightly-etl", Flow: "etl", PausedAgo: 26 * time.Hour, Suspended: true, NoInput: true}),
-		mkRun(t, runSpec{ID: "r-report", Name: "weekly-report", Flow: "report", PausedAgo: 70 * time.Minute, ExpiresIn: in(-2 * time.Minute)}),
-	)
-	api.inputs["r-shirt"] = &apiclient.InputRequest{Schema: readSchema(t, "shirt_schema.json"), Description: "Pick a **size** and a **colour** for your shirt."}
-	api.inputs["r-deploy"] = &apiclient.InputRequest{Schema: readSchema(t, "approval_schema.json"), Description: deployDescription}
-	api.inputs["r-report"] = &apiclient.InputRequest{Schema: json.RawMessage(strSchema)}
-	api.logs["r-deploy"] = []apiclient.LogLine{
-		{Timestamp: testNow.Add(-2 * time.Hour), Level: 20, Message: "Building release v2.3.1"},
-		{Timestamp: testNow.Add(-2 * time.Hour), Level: 30, Message: "Waiting for approval"},
-	}
-	return api
-}
-
-// withEarlierAnswer gives the deploy run an answer to an earlier pause, as a
-// run that paused again has.
-func withEarlierAnswer(api *fakeAPI) *fakeAPI {
-	api.responses["r-deploy"] = []apiclient.Response{
-		{Key: "paused-0-response", Created: testNow.Add(-3 * time.Hour), Value: json.RawMessage(`{"approve":false,"reviewer":"bo"}`)},
-	}
-	return api
-}
 
 func rowOrder(h *harness) []string {
 	var out []string
@@ -65,7 +33,7 @@ func rowOrder(h *harness) []string {
 }
 
 func TestInboxListsRunsSoonestExpiryFirst(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	if got, want := strings.Join(rowOrder(h), ","), "r-report,r-deploy,r-shirt,r-nightly"; got != want {
 		t.Fatalf("order %s, want %s", got, want)
 	}
@@ -78,7 +46,7 @@ func TestInboxListsRunsSoonestExpiryFirst(t *testing.T) {
 }
 
 func TestNavigationFilterAndSort(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	h.keys("j")
 	if h.m.inbox.SelectedID() != "r-deploy" {
 		t.Fatalf("j selected %s", h.m.inbox.SelectedID())
@@ -136,25 +104,25 @@ func TestNavigationFilterAndSort(t *testing.T) {
 }
 
 func TestRefreshKeepsSelectionAndRetriesErrors(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api)
 	h.keys("j", "j") // r-shirt
 	if h.m.inbox.SelectedID() != "r-shirt" {
 		t.Fatal(h.m.inbox.SelectedID())
 	}
 	// A new run that sorts first appears; the interval tick refreshes.
-	api.mu.Lock()
-	api.runs = append(api.runs, mkRun(t, runSpec{ID: "r-new", Name: "urgent", Flow: "pager", PausedAgo: time.Minute, ExpiresIn: in(time.Minute)}))
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.Runs = append(api.Runs, tuitest.MkRun(t, tuitest.RunSpec{ID: "r-new", Name: "urgent", Flow: "pager", PausedAgo: time.Minute, ExpiresIn: tuitest.In(time.Minute)}))
+	api.Mu.Unlock()
 	if len(h.ticks) != 1 {
 		t.Fatalf("want exactly one pending refresh tick, have %d", len(h.ticks))
 	}
 	if h.ticks[0].d != 10*time.Second {
 		t.Fatalf("tick interval %s", h.ticks[0].d)
 	}
-	calls := api.listCalls
+	calls := api.ListCalls
 	h.fireTicks(nil)
-	if api.listCalls != calls+1 {
+	if api.ListCalls != calls+1 {
 		t.Fatal("tick did not refresh")
 	}
 	if h.m.inbox.SelectedID() != "r-shirt" || h.m.inbox.Len() != 5 {
@@ -163,17 +131,17 @@ func TestRefreshKeepsSelectionAndRetriesErrors(t *testing.T) {
 	h.mustSee("5 runs waiting")
 
 	// The server goes away: the rows stay, the status says what happened.
-	api.mu.Lock()
-	api.listErr = errConn
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.ListErr = tuitest.ErrConn
+	api.Mu.Unlock()
 	h.keys("r")
 	h.mustSee("refresh failed", "Server unreachable", "urgent")
 	if h.liveTicks() != 1 {
 		t.Fatalf("retry should stay scheduled, %d ticks", h.liveTicks())
 	}
-	api.mu.Lock()
-	api.listErr = nil
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.ListErr = nil
+	api.Mu.Unlock()
 	h.fireTicks(nil)
 	h.mustNotSee("refresh failed")
 	if h.m.inbox.SelectedID() != "r-shirt" {
@@ -182,26 +150,26 @@ func TestRefreshKeepsSelectionAndRetriesErrors(t *testing.T) {
 }
 
 func TestErrorAndEmptyStatesExplain(t *testing.T) {
-	api := newFake()
-	api.listErr = errConn
+	api := tuitest.NewFake()
+	api.ListErr = tuitest.ErrConn
 	h := newHarness(t, api)
 	h.mustSee("Cannot reach the Prefect server at http://127.0.0.1:4200/api", "PREFECT_API_URL", "connection refused", "Retrying every 10s")
 
-	api.mu.Lock()
-	api.listErr = &apiclient.Error{Op: "list", StatusCode: 401, Kind: apiclient.ErrAuth, Reason: "Unauthorized"}
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.ListErr = &apiclient.Error{Op: "list", StatusCode: 401, Kind: apiclient.ErrAuth, Reason: "Unauthorized"}
+	api.Mu.Unlock()
 	h.fireTicks(nil)
 	h.mustSee("refused the credentials", "PREFECT_API_KEY", "profile prod")
 
-	api.mu.Lock()
-	api.listErr = nil
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.ListErr = nil
+	api.Mu.Unlock()
 	h.fireTicks(nil)
 	h.mustSee("Nothing is waiting", "PREFECT_API_URL", "pause_flow_run", "0 runs waiting")
 }
 
 func TestOpenRunShowsEverything(t *testing.T) {
-	h := newHarness(t, withEarlierAnswer(fixture(t)))
+	h := newHarness(t, tuitest.WithEarlierAnswer(tuitest.Fixture(t)))
 	h.keys("j", "enter")
 	if h.m.screen != scrRun {
 		t.Fatal("enter did not open the run")
@@ -220,11 +188,11 @@ func TestOpenRunShowsEverything(t *testing.T) {
 		t.Fatal("esc did not return to the inbox on the same run")
 	}
 	// Reopening renders from the cache and does not fetch the input again.
-	calls := h.api.inputCalls
+	calls := h.api.InputCalls
 	cached := h.m.md.Len()
 	h.keys("enter")
-	if h.api.inputCalls != calls || h.m.md.Len() != cached {
-		t.Fatalf("reopen fetched again: input calls %d->%d, renders %d->%d", calls, h.api.inputCalls, cached, h.m.md.Len())
+	if h.api.InputCalls != calls || h.m.md.Len() != cached {
+		t.Fatalf("reopen fetched again: input calls %d->%d, renders %d->%d", calls, h.api.InputCalls, cached, h.m.md.Len())
 	}
 	h.mustSee("Release v2.3.1")
 }
@@ -245,14 +213,14 @@ func answerShirt(h *harness, sizeDowns, colorDowns int) {
 }
 
 func TestAnswerReviewSubmitResumed(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	answerShirt(h, 2, 3) // medium, blue
 	h.mustSee("Review the answer for shirt-1", "This exact JSON will be sent", `"size": "medium"`, `"color": "blue"`)
-	if len(h.api.resumeCalls()) != 0 {
+	if len(h.api.ResumeCalls()) != 0 {
 		t.Fatal("sent before confirmation")
 	}
 	h.keys("y")
-	calls := h.api.resumeCalls()
+	calls := h.api.ResumeCalls()
 	if len(calls) != 1 || calls[0].ID != "r-shirt" || string(calls[0].Input) != `{"size":"medium","color":"blue"}` {
 		t.Fatalf("resume calls: %+v", calls)
 	}
@@ -276,7 +244,7 @@ func TestAnswerReviewSubmitResumed(t *testing.T) {
 }
 
 func TestReviewOnlyYSendsAndBackKeepsValues(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	answerShirt(h, 1, 1) // small, red
 	h.keys("n")
 	a := h.m.currentAnswer()
@@ -297,22 +265,22 @@ func TestReviewOnlyYSendsAndBackKeepsValues(t *testing.T) {
 	h.keys("enter", "enter") // through both fields unchanged
 	h.mustSee(`"size": "small"`)
 	h.keys("enter") // enter alone never sends: a held enter must not resume a run
-	if got := h.api.resumeCalls(); len(got) != 0 {
+	if got := h.api.ResumeCalls(); len(got) != 0 {
 		t.Fatalf("enter in review sent the answer: %+v", got)
 	}
 	h.keys("y")
-	if got := h.api.resumeCalls(); len(got) != 1 || string(got[0].Input) != `{"size":"small","color":"red"}` {
+	if got := h.api.ResumeCalls(); len(got) != 1 || string(got[0].Input) != `{"size":"small","color":"red"}` {
 		t.Fatalf("resume: %+v", got)
 	}
 }
 
 func TestRejectedKeepsFormWithFieldError(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	reason := "Reason: Validation failed for field 'color'. Failure reason: 'green' is not one of ['red', 'blue']"
-	api.resumeResult = func(id string, input json.RawMessage) (*apiclient.ActionResult, error) {
+	api.ResumeResult = func(id string, input json.RawMessage) (*apiclient.ActionResult, error) {
 		return &apiclient.ActionResult{
 			Outcome: apiclient.OutcomeRejected, Reason: reason,
-			State: &apiclient.State{Type: "PAUSED", Name: "Paused", Timestamp: testNow},
+			State: &apiclient.State{Type: "PAUSED", Name: "Paused", Timestamp: tuitest.Now},
 		}, nil
 	}
 	h := newHarness(t, api)
@@ -334,11 +302,11 @@ func TestRejectedKeepsFormWithFieldError(t *testing.T) {
 		t.Fatal("rejected run left the inbox")
 	}
 	// Fix it and send again.
-	api.resumeResult = nil
+	api.ResumeResult = nil
 	h.keys("enter", "down", "enter") // keep small; green -> blue
 	h.mustSee(`"color": "blue"`)
 	h.keys("y")
-	if n := len(api.resumeCalls()); n != 2 {
+	if n := len(api.ResumeCalls()); n != 2 {
 		t.Fatalf("%d resume calls", n)
 	}
 	h.mustSee("Resumed")
@@ -354,8 +322,8 @@ func TestNotPausedAndExpiredOutcomes(t *testing.T) {
 		{apiclient.OutcomeExpired, &apiclient.State{Type: "FAILED", Name: "Failed"}, "pause expired"},
 	} {
 		t.Run(string(tc.outcome), func(t *testing.T) {
-			api := fixture(t)
-			api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+			api := tuitest.Fixture(t)
+			api.ResumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
 				return &apiclient.ActionResult{Outcome: tc.outcome, State: tc.state, Reason: "Cannot resume a flow run that is not paused."}, nil
 			}
 			h := newHarness(t, api)
@@ -373,8 +341,8 @@ func TestNotPausedAndExpiredOutcomes(t *testing.T) {
 }
 
 func TestWaitAndTransportErrorStayInReview(t *testing.T) {
-	api := fixture(t)
-	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+	api := tuitest.Fixture(t)
+	api.ResumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
 		return &apiclient.ActionResult{Outcome: apiclient.OutcomeWait, Delay: 3 * time.Second}, nil
 	}
 	h := newHarness(t, api)
@@ -384,8 +352,8 @@ func TestWaitAndTransportErrorStayInReview(t *testing.T) {
 		t.Fatal("WAIT should return to review")
 	}
 	h.mustSee("wait 3s")
-	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
-		return nil, errConn
+	api.ResumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+		return nil, tuitest.ErrConn
 	}
 	h.keys("y")
 	h.mustSee("Resume failed", "nothing is lost")
@@ -395,17 +363,17 @@ func TestWaitAndTransportErrorStayInReview(t *testing.T) {
 }
 
 func TestNoInputRunPlainConfirmation(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	h.keys("G", "enter")
 	h.mustSee("nightly-etl", "suspended", "no input asked")
 	h.keys("a")
 	h.mustSee("Resume this run? [y/N]")
 	h.keys("enter") // default is no
-	if h.m.screen != scrRun || len(h.api.resumeCalls()) != 0 {
+	if h.m.screen != scrRun || len(h.api.ResumeCalls()) != 0 {
 		t.Fatal("enter should not resume")
 	}
 	h.keys("a", "y")
-	calls := h.api.resumeCalls()
+	calls := h.api.ResumeCalls()
 	if len(calls) != 1 || calls[0].ID != "r-nightly" || calls[0].Input != nil {
 		t.Fatalf("resume: %+v", calls)
 	}
@@ -413,7 +381,7 @@ func TestNoInputRunPlainConfirmation(t *testing.T) {
 }
 
 func TestCancelWithReason(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	h.keys("j", "enter", "x")
 	h.mustSee("Cancel run", "Reason (required", "Its runner will stop the flow's process")
 	h.typeText("wrong release, q")
@@ -425,7 +393,7 @@ func TestCancelWithReason(t *testing.T) {
 	h.keys("esc") // back to the reason, text kept
 	h.mustSee("> wrong release, q")
 	h.keys("enter", "y")
-	got := h.api.cancelCalls()
+	got := h.api.CancelCalls()
 	if len(got) != 1 || got[0].ID != "r-deploy" || got[0].Reason != "wrong release, q" {
 		t.Fatalf("cancel calls: %+v", got)
 	}
@@ -440,14 +408,14 @@ func TestCancelWithReason(t *testing.T) {
 	h.mustSee("A reason is required")
 	h.typeText("r")
 	h.keys("enter", "n")
-	if len(h.api.cancelCalls()) != 1 {
+	if len(h.api.CancelCalls()) != 1 {
 		t.Fatal("n cancelled")
 	}
 	h.mustSee("Not cancelled")
 }
 
 func TestReadOnlyHidesActions(t *testing.T) {
-	h := newHarness(t, fixture(t), func(o *Options) { o.ReadOnly = true })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.ReadOnly = true })
 	h.mustSee("READ-ONLY", "read-only")
 	h.mustNotSee("a answer", "x/c cancel")
 	h.keys("a")
@@ -463,7 +431,7 @@ func TestReadOnlyHidesActions(t *testing.T) {
 	h.keys("?")
 	h.mustSee("read-only: answer and cancel are disabled")
 	h.mustNotSee("answer\n")
-	if len(h.api.resumeCalls())+len(h.api.cancelCalls()) != 0 {
+	if len(h.api.ResumeCalls())+len(h.api.CancelCalls()) != 0 {
 		t.Fatal("read-only mode sent something")
 	}
 }
@@ -483,7 +451,7 @@ func readDraftFile(t *testing.T, dir, id string) map[string]any {
 
 func TestDraftSavedDebouncedAndRestored(t *testing.T) {
 	dir := t.TempDir()
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api, func(o *Options) { o.StateDir = dir })
 	h.keys("j", "enter", "a") // deploy approval
 	h.keys("enter", "enter")  // approve, environment kept
@@ -502,7 +470,7 @@ func TestDraftSavedDebouncedAndRestored(t *testing.T) {
 	}
 
 	// A new process (after an SSH drop) restores it.
-	h2 := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h2 := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = dir })
 	h2.keys("j", "enter")
 	h2.mustSee("Restored draft from 2026-11-21 12:00:00")
 	h2.keys("a")
@@ -514,7 +482,7 @@ func TestDraftSavedDebouncedAndRestored(t *testing.T) {
 
 func TestDraftWrittenOnQuit(t *testing.T) {
 	dir := t.TempDir()
-	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = dir })
 	h.keys("j", "enter", "a", "enter", "enter")
 	h.typeText("bob")
 	h.typeText("q") // q types q in a form
@@ -534,7 +502,7 @@ func TestDraftFlushedBySignalPath(t *testing.T) {
 	// Run() flushes m.drafts on SIGHUP/SIGTERM from the values Update
 	// recorded; this is that path without a terminal.
 	dir := t.TempDir()
-	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = dir })
 	h.keys("j", "enter", "a", "enter", "enter")
 	h.typeText("cy")
 	if err := h.m.Drafts().Flush(); err != nil {
@@ -557,19 +525,19 @@ func TestDraftFlushedBySignalPath(t *testing.T) {
 
 func TestPreviousAnswerOfferedWhenRunPausesAgain(t *testing.T) {
 	dir := t.TempDir()
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api, func(o *Options) { o.StateDir = dir })
 	answerShirt(h, 1, 2) // small, green: the server accepts, the flow's validator will refuse
 	h.keys("y")
 	h.mustSee("Resumed")
 
 	// The flow pauses again with a new keyset and description.
-	again := mkRun(t, runSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: time.Minute, ExpiresIn: in(time.Hour), PauseKey: "2"})
-	api.mu.Lock()
-	api.runs = append(api.runs, again)
-	delete(api.getRun, "r-shirt")
-	api.inputs["r-shirt"] = &apiclient.InputRequest{Schema: readSchema(t, "shirt_schema.json"), Description: "**That combination is not available.** Green is only in stock in medium and large."}
-	api.mu.Unlock()
+	again := tuitest.MkRun(t, tuitest.RunSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: time.Minute, ExpiresIn: tuitest.In(time.Hour), PauseKey: "2"})
+	api.Mu.Lock()
+	api.Runs = append(api.Runs, again)
+	delete(api.GetRunByID, "r-shirt")
+	api.Inputs["r-shirt"] = &apiclient.InputRequest{Schema: tuitest.ReadSchema(t, "shirt_schema.json"), Description: "**That combination is not available.** Green is only in stock in medium and large."}
+	api.Mu.Unlock()
 
 	h2 := newHarness(t, api, func(o *Options) { o.StateDir = dir })
 	h2.keys("j", "j", "enter")
@@ -581,14 +549,14 @@ func TestPreviousAnswerOfferedWhenRunPausesAgain(t *testing.T) {
 	h2.mustSee("Starting from the previous answer")
 	h2.keys("down", "enter", "enter") // medium, keep green
 	h2.keys("y")
-	calls := api.resumeCalls()
+	calls := api.ResumeCalls()
 	if string(calls[len(calls)-1].Input) != `{"size":"medium","color":"green"}` {
 		t.Fatalf("second answer %s", calls[len(calls)-1].Input)
 	}
 }
 
 func TestResizeFollowsTerminal(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	for _, sz := range [][2]int{{80, 24}, {140, 40}, {60, 15}, {200, 50}} {
 		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		for _, screen := range []string{"inbox", "run"} {
@@ -627,7 +595,7 @@ func TestResizeFollowsTerminal(t *testing.T) {
 }
 
 func TestHelpOverlayListsKeys(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	h.keys("?")
 	h.mustSee("Keys", "Inbox", "Run", "Form and review", "Everywhere", "filter", "refresh", "switch profile", "quit (anywhere)", "cancel run")
 	h.keys("esc")
@@ -635,10 +603,10 @@ func TestHelpOverlayListsKeys(t *testing.T) {
 }
 
 func TestProfileSwitch(t *testing.T) {
-	staging := newFake()
-	staging.setRuns(mkRun(t, runSpec{ID: "s1", Name: "staging-run", Flow: "etl", PausedAgo: time.Minute}))
+	staging := tuitest.NewFake()
+	staging.SetRuns(tuitest.MkRun(t, tuitest.RunSpec{ID: "s1", Name: "staging-run", Flow: "etl", PausedAgo: time.Minute}))
 	var switched string
-	h := newHarness(t, fixture(t), func(o *Options) {
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) {
 		o.SwitchProfile = func(name string) (API, ProfileInfo, error) {
 			switched = name
 			return staging, ProfileInfo{Name: name, ServerURL: "https://staging.example/api", ReadOnly: true}, nil
@@ -655,12 +623,12 @@ func TestProfileSwitch(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	h.keys("q")
 	if !h.quit {
 		t.Fatal("q did not quit in the inbox")
 	}
-	h = newHarness(t, fixture(t))
+	h = newHarness(t, tuitest.Fixture(t))
 	h.keys("j", "enter", "a", "ctrl+c")
 	if !h.quit {
 		t.Fatal("ctrl+c did not quit in a form")
@@ -668,13 +636,13 @@ func TestQuitKeys(t *testing.T) {
 }
 
 func TestStaleResultsIgnored(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	h.keys("j", "enter")
 	// A late log answer for another run must not show here.
 	h.send(logsMsg{gen: h.m.profileGen, id: "r-shirt", logs: []apiclient.LogLine{{Message: "WRONG RUN"}}})
 	h.mustNotSee("WRONG RUN")
 	// A list result from before a profile switch is dropped.
-	h.send(listMsg{gen: h.m.profileGen - 1, runs: nil, at: testNow})
+	h.send(listMsg{gen: h.m.profileGen - 1, runs: nil, at: tuitest.Now})
 	if h.m.inbox.Len() != 4 {
 		t.Fatal("stale list applied")
 	}
@@ -682,7 +650,7 @@ func TestStaleResultsIgnored(t *testing.T) {
 
 func TestNoIdleTimers(t *testing.T) {
 	// Idle: only the refresh tick is pending (no spinner, no blink).
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	if len(h.ticks) != 1 {
 		t.Fatalf("%d timers pending while idle", len(h.ticks))
 	}
@@ -700,17 +668,17 @@ func TestNoIdleTimers(t *testing.T) {
 }
 
 func TestRunPausingAgainWhileOpenReloadsAndOffersLastAnswer(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api)
 	answerShirt(h, 1, 2) // small, green
 	h.keys("y")
 	h.mustSee("Resumed")
-	again := mkRun(t, runSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: time.Minute, ExpiresIn: in(time.Hour), PauseKey: "2"})
-	api.mu.Lock()
-	api.runs = append(api.runs, again)
-	delete(api.getRun, "r-shirt")
-	api.inputs["r-shirt"] = &apiclient.InputRequest{Schema: readSchema(t, "shirt_schema.json"), Description: "**Not available.** Green is only in stock in medium and large."}
-	api.mu.Unlock()
+	again := tuitest.MkRun(t, tuitest.RunSpec{ID: "r-shirt", Name: "shirt-1", Flow: "unpause-shirt-order", PausedAgo: time.Minute, ExpiresIn: tuitest.In(time.Hour), PauseKey: "2"})
+	api.Mu.Lock()
+	api.Runs = append(api.Runs, again)
+	delete(api.GetRunByID, "r-shirt")
+	api.Inputs["r-shirt"] = &apiclient.InputRequest{Schema: tuitest.ReadSchema(t, "shirt_schema.json"), Description: "**Not available.** Green is only in stock in medium and large."}
+	api.Mu.Unlock()
 	h.fireTicks(nil) // interval refresh: list + the open run
 	h.mustSee("The run paused again", "Green is only in stock")
 	h.keys("a")
@@ -720,7 +688,7 @@ func TestRunPausingAgainWhileOpenReloadsAndOffersLastAnswer(t *testing.T) {
 }
 
 func TestMouseWheelOptional(t *testing.T) {
-	h := newHarness(t, fixture(t), func(o *Options) { o.MouseEnabled = true })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.MouseEnabled = true })
 	if h.m.View().MouseMode != tea.MouseModeCellMotion {
 		t.Fatal("mouse not enabled")
 	}
@@ -728,13 +696,13 @@ func TestMouseWheelOptional(t *testing.T) {
 	if h.m.inbox.SelectedID() != "r-deploy" {
 		t.Fatal("wheel did not move the selection")
 	}
-	if newHarness(t, fixture(t)).m.View().MouseMode != tea.MouseModeNone {
+	if newHarness(t, tuitest.Fixture(t)).m.View().MouseMode != tea.MouseModeNone {
 		t.Fatal("mouse should be off by default")
 	}
 }
 
 func TestThemeFollowsBackgroundUnlessFixed(t *testing.T) {
-	h := newHarness(t, fixture(t), func(o *Options) { o.Theme = "auto" })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.Theme = "auto" })
 	h.keys("j", "enter")
 	k, _, _ := h.m.descKey()
 	if k.Style != "dark" {
@@ -750,16 +718,16 @@ func TestThemeFollowsBackgroundUnlessFixed(t *testing.T) {
 	}
 	h.mustSee("Release v2.3.1")
 
-	fixed := newHarness(t, fixture(t), func(o *Options) { o.Theme = "dark" })
+	fixed := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.Theme = "dark" })
 	fixed.send(tea.BackgroundColorMsg{Color: lightBackground})
 	if !fixed.m.c.IsDark {
 		t.Fatal("configured dark theme overridden by the terminal")
 	}
-	light := newHarness(t, fixture(t), func(o *Options) { o.Theme = "light" })
+	light := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.Theme = "light" })
 	if light.m.c.IsDark {
 		t.Fatal("configured light theme ignored")
 	}
-	if _, err := New(t.Context(), Options{API: fixture(t), Theme: "pink"}); err == nil {
+	if _, err := New(t.Context(), Options{API: tuitest.Fixture(t), Theme: "pink"}); err == nil {
 		t.Fatal("unknown theme accepted")
 	}
 }
@@ -770,12 +738,12 @@ func TestUnwritableStateDirStillOpens(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = filepath.Join(blocker, "state") })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = filepath.Join(blocker, "state") })
 	h.mustSee("Drafts are kept in memory only", "4 runs waiting")
 }
 
 func TestProfileSwitchFailureKeepsCurrent(t *testing.T) {
-	h := newHarness(t, fixture(t), func(o *Options) {
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) {
 		o.SwitchProfile = func(string) (API, ProfileInfo, error) {
 			return nil, ProfileInfo{}, errors.New("profile staging has no PREFECT_API_URL")
 		}
@@ -788,7 +756,7 @@ func TestProfileSwitchFailureKeepsCurrent(t *testing.T) {
 // lost: not by going back to the run, and not by a new process after a crash.
 func TestInvalidTextSurvivesGoingBackAndRestart(t *testing.T) {
 	dir := t.TempDir()
-	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = dir })
 	h.keys("j", "enter", "a") // deploy approval
 	h.keys("enter", "enter")  // approve, environment kept
 	h.typeText("Q")
@@ -802,7 +770,7 @@ func TestInvalidTextSurvivesGoingBackAndRestart(t *testing.T) {
 	h.keys("esc")
 	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(draftFlushMsg); return ok })
 
-	h2 := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h2 := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = dir })
 	h2.keys("j", "enter", "a")
 	if w := h2.m.currentAnswer().Widgets()["reviewer"]; w.Text == nil || *w.Text != "Q" {
 		t.Fatalf("restored draft: reviewer holds %v, want %q", w.Text, "Q")
@@ -813,9 +781,9 @@ func TestInvalidTextSurvivesGoingBackAndRestart(t *testing.T) {
 // keep a writable staging profile read-only after a switch (the flag and
 // UNPAUSE_READ_ONLY still win: config.LoadProfile resolves them on top).
 func TestProfileSwitchFollowsProfileReadOnly(t *testing.T) {
-	staging := newFake()
-	staging.setRuns(mkRun(t, runSpec{ID: "s1", Name: "staging-run", Flow: "etl", PausedAgo: time.Minute}))
-	h := newHarness(t, fixture(t), func(o *Options) {
+	staging := tuitest.NewFake()
+	staging.SetRuns(tuitest.MkRun(t, tuitest.RunSpec{ID: "s1", Name: "staging-run", Flow: "etl", PausedAgo: time.Minute}))
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) {
 		o.ReadOnly = true
 		o.SwitchProfile = func(name string) (API, ProfileInfo, error) {
 			return staging, ProfileInfo{Name: name, ServerURL: "https://staging.example/api", ReadOnly: false}, nil
@@ -829,8 +797,8 @@ func TestProfileSwitchFollowsProfileReadOnly(t *testing.T) {
 
 // A secret is sent as typed but never shown in the review.
 func TestReviewHidesSecrets(t *testing.T) {
-	api := fixture(t)
-	api.inputs["r-report"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"additionalProperties":false,"properties":{"token":{"format":"password","title":"Token","type":"string","writeOnly":true}},"required":["token"],"title":"T","type":"object"}`)}
+	api := tuitest.Fixture(t)
+	api.Inputs["r-report"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"additionalProperties":false,"properties":{"token":{"format":"password","title":"Token","type":"string","writeOnly":true}},"required":["token"],"title":"T","type":"object"}`)}
 	h := newHarness(t, api)
 	h.keys("enter", "a") // weekly-report is first (its pause expired)
 	h.typeText("hunter2")
@@ -838,28 +806,28 @@ func TestReviewHidesSecrets(t *testing.T) {
 	h.mustSee("This exact JSON will be sent", `"token": "**********"`, "secret values are hidden")
 	h.mustNotSee("hunter2")
 	h.keys("y")
-	if calls := api.resumeCalls(); len(calls) != 1 || string(calls[0].Input) != `{"token":"hunter2"}` {
+	if calls := api.ResumeCalls(); len(calls) != 1 || string(calls[0].Input) != `{"token":"hunter2"}` {
 		t.Fatalf("resume calls %+v", calls)
 	}
 }
 
 func TestRefreshInRunViewReloadsLogsAndResponses(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api)
 	h.keys("j", "enter")
 	h.keys("G")
 	h.mustSee("Waiting for approval")
 	h.mustNotSee("Approved by ops", "paused-1-response")
-	api.mu.Lock()
-	api.logs["r-deploy"] = append(api.logs["r-deploy"], apiclient.LogLine{Timestamp: testNow, Level: 20, Message: "Approved by ops"})
-	api.responses["r-deploy"] = append(api.responses["r-deploy"], apiclient.Response{Key: "paused-1-response", Created: testNow, Value: json.RawMessage(`{"approve":true}`)})
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.LogsByRun["r-deploy"] = append(api.LogsByRun["r-deploy"], apiclient.LogLine{Timestamp: tuitest.Now, Level: 20, Message: "Approved by ops"})
+	api.ResponsesByRun["r-deploy"] = append(api.ResponsesByRun["r-deploy"], apiclient.Response{Key: "paused-1-response", Created: tuitest.Now, Value: json.RawMessage(`{"approve":true}`)})
+	api.Mu.Unlock()
 	h.keys("r", "G")
 	h.mustSee("Approved by ops", "paused-1-response")
 }
 
 func TestResumedBannerReplacedOnceRefreshShowsRunGone(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	answerShirt(h, 2, 3)
 	h.keys("y")
 	// The refresh that follows the resume saw the run running: the banner
@@ -869,7 +837,7 @@ func TestResumedBannerReplacedOnceRefreshShowsRunGone(t *testing.T) {
 }
 
 func TestRunViewOffersActionsOnlyWhilePaused(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	h.keys("j", "enter")
 	if hs := ansi.Strip(h.m.hints()); !strings.Contains(hs, "a answer") || !strings.Contains(hs, "x/c cancel") {
 		t.Fatalf("paused run's key bar lacks the actions: %q", hs)
@@ -889,15 +857,15 @@ func TestRunViewOffersActionsOnlyWhilePaused(t *testing.T) {
 func isFollowLogs(m tea.Msg) bool { _, ok := m.(followLogsMsg); return ok }
 
 func TestLogsFetchedAgainAfterResume(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api)
 	answerShirt(h, 1, 2)
 	h.keys("y")
 	h.mustSee("Resumed")
 	// Prefect writes the flow's log line a moment after the resume.
-	api.mu.Lock()
-	api.logs["r-shirt"] = []apiclient.LogLine{{Timestamp: testNow, Level: 40, Message: "green is not available in small"}}
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.LogsByRun["r-shirt"] = []apiclient.LogLine{{Timestamp: tuitest.Now, Level: 40, Message: "green is not available in small"}}
+	api.Mu.Unlock()
 	h.keys("G")
 	h.mustNotSee("green is not available")
 	var delays []time.Duration
@@ -934,18 +902,18 @@ func TestLogsFetchedAgainAfterResume(t *testing.T) {
 }
 
 func TestLogFollowUpDroppedOnceRunLeftScreen(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api)
 	answerShirt(h, 1, 2)
 	h.keys("y")
 	h.keys("esc") // back to the inbox
-	api.mu.Lock()
-	before := api.logCalls
-	api.mu.Unlock()
+	api.Mu.Lock()
+	before := api.LogCalls
+	api.Mu.Unlock()
 	h.fireTicks(isFollowLogs)
-	api.mu.Lock()
-	after := api.logCalls
-	api.mu.Unlock()
+	api.Mu.Lock()
+	after := api.LogCalls
+	api.Mu.Unlock()
 	if after != before {
 		t.Fatalf("logs fetched for a run no longer on screen (%d -> %d calls)", before, after)
 	}
@@ -953,20 +921,20 @@ func TestLogFollowUpDroppedOnceRunLeftScreen(t *testing.T) {
 	h = newHarness(t, api)
 	answerShirt(h, 1, 2)
 	h.keys("y", "esc", "j", "enter")
-	api.mu.Lock()
-	before = api.logCalls
-	api.mu.Unlock()
+	api.Mu.Lock()
+	before = api.LogCalls
+	api.Mu.Unlock()
 	h.fireTicks(isFollowLogs)
-	api.mu.Lock()
-	after = api.logCalls
-	api.mu.Unlock()
+	api.Mu.Lock()
+	after = api.LogCalls
+	api.Mu.Unlock()
 	if after != before {
 		t.Fatalf("follow-up of another run fetched logs (%d -> %d calls)", before, after)
 	}
 }
 
 func TestKeyBarOffersOnlyPossibleMoves(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	h.send(tea.WindowSizeMsg{Width: 160, Height: 16})
 	bar := func() string { return ansi.Strip(h.m.hints()) }
 	if b := bar(); strings.Contains(b, "↑/k up") || !strings.Contains(b, "↓/j down") {
@@ -992,7 +960,7 @@ func TestKeyBarOffersOnlyPossibleMoves(t *testing.T) {
 }
 
 func TestProfilePickerBarSaysWhatEnterDoes(t *testing.T) {
-	h := newHarness(t, fixture(t), func(o *Options) {
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) {
 		o.SwitchProfile = func(name string) (API, ProfileInfo, error) { return nil, ProfileInfo{}, errors.New("no") }
 	})
 	h.send(tea.WindowSizeMsg{Width: 160, Height: 30})
@@ -1018,7 +986,7 @@ func TestHelpListsEveryWorkingKeyAndFits(t *testing.T) {
 		"space, *", "mark, all", "open a link", "(review) $EDITOR", "Queue: n/p skip",
 	}
 	for _, sz := range [][2]int{{60, 16}, {80, 24}, {120, 30}, {140, 40}} {
-		h := newHarness(t, fixture(t))
+		h := newHarness(t, tuitest.Fixture(t))
 		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		h.keys("?")
 		// Everything is there, on the screen or by scrolling, and the box
@@ -1055,13 +1023,13 @@ func TestHelpListsEveryWorkingKeyAndFits(t *testing.T) {
 }
 
 func TestReviewSaysMoreLinesFollowAndScrolls(t *testing.T) {
-	api := newFake()
-	api.setRuns(mkRun(t, runSpec{ID: "r-long", Name: "long-1", Flow: "bulk", PausedAgo: time.Minute, ExpiresIn: in(time.Hour)}))
+	api := tuitest.NewFake()
+	api.SetRuns(tuitest.MkRun(t, tuitest.RunSpec{ID: "r-long", Name: "long-1", Flow: "bulk", PausedAgo: time.Minute, ExpiresIn: tuitest.In(time.Hour)}))
 	var items []string
 	for i := range 40 {
 		items = append(items, fmt.Sprintf(`"item-%02d"`, i))
 	}
-	api.inputs["r-long"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"title":"bulk","type":"object","properties":{"items":{"title":"Items","type":"array","items":{"type":"string"},"default":[` + strings.Join(items, ",") + `]}}}`)}
+	api.Inputs["r-long"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"title":"bulk","type":"object","properties":{"items":{"title":"Items","type":"array","items":{"type":"string"},"default":[` + strings.Join(items, ",") + `]}}}`)}
 	h := newHarness(t, api)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.keys("enter", "a", "enter")
@@ -1077,27 +1045,27 @@ func TestReviewSaysMoreLinesFollowAndScrolls(t *testing.T) {
 }
 
 func TestResumedBannerGivesWayWhenRunPausesAgain(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api)
 	h.keys("G", "enter", "a", "y") // nightly-etl: asks no input
 	h.mustSee("Resumed")
-	again := mkRun(t, runSpec{ID: "r-nightly", Name: "nightly-etl", Flow: "etl", PausedAgo: time.Minute, Suspended: true, NoInput: true, PauseKey: "2"})
-	api.mu.Lock()
-	api.runs = append(api.runs, again)
-	delete(api.getRun, "r-nightly")
-	api.mu.Unlock()
+	again := tuitest.MkRun(t, tuitest.RunSpec{ID: "r-nightly", Name: "nightly-etl", Flow: "etl", PausedAgo: time.Minute, Suspended: true, NoInput: true, PauseKey: "2"})
+	api.Mu.Lock()
+	api.Runs = append(api.Runs, again)
+	delete(api.GetRunByID, "r-nightly")
+	api.Mu.Unlock()
 	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
 	h.mustSee("paused again")
 	h.mustNotSee("leaves the inbox", "left the inbox")
 }
 
 func TestRefreshKeyReloadsLogsEvenWhileARefreshRuns(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	h := newHarness(t, api)
 	h.keys("j", "enter")
-	api.mu.Lock()
-	api.logs["r-deploy"] = []apiclient.LogLine{{Timestamp: testNow, Level: 20, Message: "Approved by ops"}}
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.LogsByRun["r-deploy"] = []apiclient.LogLine{{Timestamp: tuitest.Now, Level: 20, Message: "Approved by ops"}}
+	api.Mu.Unlock()
 	h.m.refreshing = true // an interval refresh is in flight
 	h.keys("r", "G")
 	h.mustSee("Approved by ops")
@@ -1108,7 +1076,7 @@ func TestSteadyTypingIsSavedEverySecond(t *testing.T) {
 	// still reach the disk while typing goes on (a kill -9 loses at most the
 	// last second).
 	dir := t.TempDir()
-	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = dir })
 	h.keys("j", "enter", "a", "enter", "enter") // deploy approval, reviewer field
 	typed := ""
 	for i := range 20 { // 6 s of typing
@@ -1132,7 +1100,7 @@ func TestDraftOfAPauseThatIsOverIsRemovedOnLoad(t *testing.T) {
 	// A send that "failed" may have resumed the run after all: its draft is
 	// for a pause that is over and must not come back.
 	dir := t.TempDir()
-	h := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = dir })
 	h.keys("j", "enter", "a", "enter", "enter")
 	h.typeText("ada")
 	if err := h.m.Drafts().Flush(); err != nil {
@@ -1141,10 +1109,10 @@ func TestDraftOfAPauseThatIsOverIsRemovedOnLoad(t *testing.T) {
 	readDraftFile(t, dir, "r-deploy")
 
 	// The run paused again (pause 2): the draft for pause 1 goes.
-	api := fixture(t)
-	runs := api.runs
-	runs[1] = mkRun(t, runSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: time.Minute, ExpiresIn: in(time.Hour), PauseKey: "2"})
-	api.setRuns(runs...)
+	api := tuitest.Fixture(t)
+	runs := api.Runs
+	runs[1] = tuitest.MkRun(t, tuitest.RunSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: time.Minute, ExpiresIn: tuitest.In(time.Hour), PauseKey: "2"})
+	api.SetRuns(runs...)
 	h2 := newHarness(t, api, func(o *Options) { o.StateDir = dir })
 	h2.m.inbox.Select("r-deploy")
 	h2.keys("enter")
@@ -1157,13 +1125,13 @@ func TestDraftOfAPauseThatIsOverIsRemovedOnLoad(t *testing.T) {
 	}
 
 	// A run that is not paused any more: same.
-	h3 := newHarness(t, fixture(t), func(o *Options) { o.StateDir = dir })
+	h3 := newHarness(t, tuitest.Fixture(t), func(o *Options) { o.StateDir = dir })
 	h3.keys("j", "enter", "a", "enter", "enter")
 	h3.typeText("bo")
 	if err := h3.m.Drafts().Flush(); err != nil {
 		t.Fatal(err)
 	}
-	gone := mkRun(t, runSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: time.Minute})
+	gone := tuitest.MkRun(t, tuitest.RunSpec{ID: "r-deploy", Name: "deploy-42", Flow: "deploy", Deployment: "prod", PausedAgo: time.Minute})
 	gone.State.Type, gone.State.Name = "RUNNING", "Running"
 	h3.m.cur = nil
 	h3.run(h3.m.openRunView(&gone))
@@ -1174,7 +1142,7 @@ func TestDraftOfAPauseThatIsOverIsRemovedOnLoad(t *testing.T) {
 }
 
 func TestQuitWithAnActionInFlightIsReported(t *testing.T) {
-	h := newHarness(t, fixture(t))
+	h := newHarness(t, tuitest.Fixture(t))
 	answerShirt(h, 1, 1)
 	// y sends; the answer's reply never comes back before the quit (the
 	// command is not run).
@@ -1195,7 +1163,7 @@ func TestQuitWithAnActionInFlightIsReported(t *testing.T) {
 	}
 
 	// A cancel in flight, likewise; an action whose answer came is not.
-	h = newHarness(t, fixture(t))
+	h = newHarness(t, tuitest.Fixture(t))
 	h.keys("j", "enter", "x")
 	h.typeText("no")
 	h.m.Update(keyMsg("enter"))
@@ -1204,7 +1172,7 @@ func TestQuitWithAnActionInFlightIsReported(t *testing.T) {
 	if err := h.m.QuitError(); err == nil || !strings.Contains(err.Error(), "the cancellation of deploy-42 was being sent: whether it was cancelled is unknown") {
 		t.Fatalf("cancel in flight: %v", err)
 	}
-	h = newHarness(t, fixture(t))
+	h = newHarness(t, tuitest.Fixture(t))
 	answerShirt(h, 1, 1)
 	h.keys("y", "q")
 	if err := h.m.QuitError(); err != nil {
@@ -1218,12 +1186,12 @@ func squash(s string) string {
 }
 
 func TestActionFailureShownInFullUntilDismissed(t *testing.T) {
-	api := fixture(t)
+	api := tuitest.Fixture(t)
 	failure := &apiclient.Error{
 		Op: "resume flow run", StatusCode: 500, Kind: apiclient.ErrServer,
 		Reason: "the resume did NOT take effect: the server answered 500 Internal Server Error, and the run is still paused in the same state; it is safe to retry",
 	}
-	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) { return nil, failure }
+	api.ResumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) { return nil, failure }
 	h := newHarness(t, api)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	answerShirt(h, 1, 1)
@@ -1234,9 +1202,9 @@ func TestActionFailureShownInFullUntilDismissed(t *testing.T) {
 	}
 
 	// A refresh that fails does not replace it.
-	api.mu.Lock()
-	api.listErr = &apiclient.Error{Op: "list paused runs", StatusCode: 500, Kind: apiclient.ErrServer}
-	api.mu.Unlock()
+	api.Mu.Lock()
+	api.ListErr = &apiclient.Error{Op: "list paused runs", StatusCode: 500, Kind: apiclient.ErrServer}
+	api.Mu.Unlock()
 	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
 	if v := h.view(); !strings.Contains(squash(v), want) || strings.Contains(v, "refresh failed") {
 		t.Fatalf("a failed refresh replaced the failure:\n%s", v)
@@ -1250,7 +1218,7 @@ func TestActionFailureShownInFullUntilDismissed(t *testing.T) {
 	// A key dismisses it and does nothing else: y does not send again.
 	h.mustSee("any key dismisses")
 	h.keys("y")
-	if n := len(api.resumeCalls()); n != 1 {
+	if n := len(api.ResumeCalls()); n != 1 {
 		t.Fatalf("the dismissing key sent the answer again (%d calls)", n)
 	}
 	if v := h.view(); strings.Contains(squash(v), want) || !strings.Contains(v, "refresh failed") {
@@ -1263,8 +1231,8 @@ func TestActionFailureShownInFullUntilDismissed(t *testing.T) {
 
 func TestDraftRemovedWhenAFailedSendResumedTheRunAfterAll(t *testing.T) {
 	dir := t.TempDir()
-	api := fixture(t)
-	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+	api := tuitest.Fixture(t)
+	api.ResumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
 		return nil, &apiclient.Error{Op: "resume flow run", Kind: apiclient.ErrUnknownOutcome, Reason: "no answer came"}
 	}
 	h := newHarness(t, api, func(o *Options) { o.StateDir = dir })
@@ -1276,14 +1244,14 @@ func TestDraftRemovedWhenAFailedSendResumedTheRunAfterAll(t *testing.T) {
 	h.keys("esc")                    // dismiss
 
 	// The answer did land: the next refresh shows the run running.
-	api.mu.Lock()
-	r := api.runs[0]
+	api.Mu.Lock()
+	r := api.Runs[0]
 	st := *r.State
 	st.Type, st.Name = "RUNNING", "Running"
 	r.State = &st
-	api.getRun["r-shirt"] = &r
-	api.runs = api.runs[1:]
-	api.mu.Unlock()
+	api.GetRunByID["r-shirt"] = &r
+	api.Runs = api.Runs[1:]
+	api.Mu.Unlock()
 	h.fireTicks(func(m tea.Msg) bool { _, ok := m.(tickMsg); return ok })
 	if _, err := os.Stat(filepath.Join(dir, "drafts", "r-shirt.json")); !os.IsNotExist(err) {
 		t.Fatalf("draft of a resumed run kept: %v", err)
@@ -1293,8 +1261,8 @@ func TestDraftRemovedWhenAFailedSendResumedTheRunAfterAll(t *testing.T) {
 // An unreadable schema is said once, in its own words, not behind a second
 // "cannot be used" prefix.
 func TestUnreadableSchemaSaidOnce(t *testing.T) {
-	api := fixture(t)
-	api.inputs["r-deploy"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"type":`)}
+	api := tuitest.Fixture(t)
+	api.Inputs["r-deploy"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"type":`)}
 	h := newHarness(t, api)
 	h.keys("j", "enter")
 	h.mustSee("cannot be read")
@@ -1304,8 +1272,8 @@ func TestUnreadableSchemaSaidOnce(t *testing.T) {
 // A resume whose answered-by record could not be written still counts, and
 // the outcome line says what was not written.
 func TestResumeRecordFailureIsSaidAndCounts(t *testing.T) {
-	api := fixture(t)
-	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+	api := tuitest.Fixture(t)
+	api.ResumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
 		return &apiclient.ActionResult{
 			Outcome: apiclient.OutcomeResumed, State: &apiclient.State{Type: "RUNNING", Name: "Running"},
 			RecordErr: errors.New("HTTP 503"),

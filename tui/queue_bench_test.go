@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/unpause-dev/unpause/apiclient"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
 // timedAPI adds up the time spent inside the fake server, so that a
 // benchmark can leave it out of unpause's own work.
 type timedAPI struct {
-	*fakeAPI
+	*tuitest.FakeAPI
 	spent atomic.Int64 // nanoseconds
 }
 
@@ -21,37 +22,37 @@ func (a *timedAPI) since(t time.Time) { a.spent.Add(int64(time.Since(t))) }
 
 func (a *timedAPI) ListPaused(ctx context.Context, o apiclient.ListOptions) ([]apiclient.Run, apiclient.ListStats, error) {
 	defer a.since(time.Now())
-	return a.fakeAPI.ListPaused(ctx, o)
+	return a.FakeAPI.ListPaused(ctx, o)
 }
 
 func (a *timedAPI) GetRun(ctx context.Context, id string) (*apiclient.Run, error) {
 	defer a.since(time.Now())
-	return a.fakeAPI.GetRun(ctx, id)
+	return a.FakeAPI.GetRun(ctx, id)
 }
 
 func (a *timedAPI) InputRequest(ctx context.Context, r *apiclient.Run) (*apiclient.InputRequest, error) {
 	defer a.since(time.Now())
-	return a.fakeAPI.InputRequest(ctx, r)
+	return a.FakeAPI.InputRequest(ctx, r)
 }
 
 func (a *timedAPI) Resume(ctx context.Context, id string, input json.RawMessage) (*apiclient.ActionResult, error) {
 	defer a.since(time.Now())
-	return a.fakeAPI.Resume(ctx, id, input)
+	return a.FakeAPI.Resume(ctx, id, input)
 }
 
 func (a *timedAPI) Cancel(ctx context.Context, id, reason string) (*apiclient.ActionResult, error) {
 	defer a.since(time.Now())
-	return a.fakeAPI.Cancel(ctx, id, reason)
+	return a.FakeAPI.Cancel(ctx, id, reason)
 }
 
 func (a *timedAPI) Responses(ctx context.Context, id string) ([]apiclient.Response, error) {
 	defer a.since(time.Now())
-	return a.fakeAPI.Responses(ctx, id)
+	return a.FakeAPI.Responses(ctx, id)
 }
 
 func (a *timedAPI) Logs(ctx context.Context, id string, limit int) ([]apiclient.LogLine, error) {
 	defer a.since(time.Now())
-	return a.fakeAPI.Logs(ctx, id, limit)
+	return a.FakeAPI.Logs(ctx, id, limit)
 }
 
 // BenchmarkQueueAnswer answers 50 runs of a one-enum schema (the
@@ -70,8 +71,8 @@ func BenchmarkQueueAnswer(b *testing.B) {
 	var elapsed, inAPI time.Duration
 	for range b.N {
 		b.StopTimer()
-		api := &timedAPI{fakeAPI: labelRuns(b, runs, animalSchema)}
-		h := newHarness(b, api.fakeAPI, func(o *Options) { o.API = api })
+		api := &timedAPI{FakeAPI: labelRuns(b, runs, animalSchema)}
+		h := newHarness(b, api.FakeAPI, func(o *Options) { o.API = api })
 		press := func(ks ...string) {
 			for _, k := range ks {
 				h.send(keyMsg(k))
@@ -89,7 +90,7 @@ func BenchmarkQueueAnswer(b *testing.B) {
 		elapsed += time.Since(start)
 		inAPI += time.Duration(api.spent.Load())
 		b.StopTimer()
-		if n := len(api.resumeCalls()); n != runs {
+		if n := len(api.ResumeCalls()); n != runs {
 			b.Fatalf("%d of %d answered", n, runs)
 		}
 		answers += runs

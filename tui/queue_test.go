@@ -11,6 +11,7 @@ import (
 
 	"github.com/unpause-dev/unpause/apiclient"
 	"github.com/unpause-dev/unpause/tui/drafts"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
 // animalSchema is what Prefect sends for the image-label fixture,
@@ -22,20 +23,20 @@ const boolSchema = `{"properties":{"approve":{"title":"Approve","type":"boolean"
 
 // labelRuns makes n waiting runs of the image-label flow, img-1 first in
 // the inbox, each asking schema, and one run of another flow.
-func labelRuns(t testing.TB, n int, schema string) *fakeAPI {
-	api := newFake()
+func labelRuns(t testing.TB, n int, schema string) *tuitest.FakeAPI {
+	api := tuitest.NewFake()
 	var rs []apiclient.Run
 	for i := 1; i <= n; i++ {
 		id := fmt.Sprintf("r-%d", i)
-		rs = append(rs, mkRun(t, runSpec{
+		rs = append(rs, tuitest.MkRun(t, tuitest.RunSpec{
 			ID: id, Name: fmt.Sprintf("img-%d", i), Flow: "unpause-image-label",
-			PausedAgo: time.Minute, ExpiresIn: in(time.Duration(i) * time.Hour),
+			PausedAgo: time.Minute, ExpiresIn: tuitest.In(time.Duration(i) * time.Hour),
 		}))
-		api.inputs[id] = &apiclient.InputRequest{Schema: json.RawMessage(schema)}
+		api.Inputs[id] = &apiclient.InputRequest{Schema: json.RawMessage(schema)}
 	}
-	rs = append(rs, mkRun(t, runSpec{ID: "r-other", Name: "other", Flow: "other-flow", PausedAgo: time.Minute, ExpiresIn: in(30 * time.Minute)}))
-	api.inputs["r-other"] = &apiclient.InputRequest{Schema: json.RawMessage(schema)}
-	api.setRuns(rs...)
+	rs = append(rs, tuitest.MkRun(t, tuitest.RunSpec{ID: "r-other", Name: "other", Flow: "other-flow", PausedAgo: time.Minute, ExpiresIn: tuitest.In(30 * time.Minute)}))
+	api.Inputs["r-other"] = &apiclient.InputRequest{Schema: json.RawMessage(schema)}
+	api.SetRuns(rs...)
 	return api
 }
 
@@ -46,9 +47,9 @@ func openFirst(t *testing.T, h *harness) {
 	h.mustSee("Answer: img-1", "1 pig  2 dog")
 }
 
-func sentInputs(api *fakeAPI) string {
+func sentInputs(api *tuitest.FakeAPI) string {
 	var out []string
-	for _, c := range api.resumeCalls() {
+	for _, c := range api.ResumeCalls() {
 		out = append(out, c.ID+"="+string(c.Input))
 	}
 	return strings.Join(out, " ")
@@ -61,7 +62,7 @@ func TestQueueOpensTheNextRunOfTheFlowAfterAResume(t *testing.T) {
 	h.mustNotSee("queue:") // no queue before the first answer
 	h.keys("1")
 	h.mustSee("Review the answer for img-1", `"value": "pig"`)
-	if n := len(api.resumeCalls()); n != 0 {
+	if n := len(api.ResumeCalls()); n != 0 {
 		t.Fatalf("a digit sent %d resumes before y", n)
 	}
 	h.keys("y")
@@ -95,7 +96,7 @@ func TestAResumeWithNothingElseOfItsFlowStaysOnTheRun(t *testing.T) {
 
 func TestQueueSkipsARunThatAsksAnotherQuestion(t *testing.T) {
 	api := labelRuns(t, 3, animalSchema)
-	api.inputs["r-2"] = &apiclient.InputRequest{Schema: json.RawMessage(strings.Replace(animalSchema, `"dog"]`, `"dog","cat"]`, 1))}
+	api.Inputs["r-2"] = &apiclient.InputRequest{Schema: json.RawMessage(strings.Replace(animalSchema, `"dog"]`, `"dog","cat"]`, 1))}
 	h := newHarness(t, api)
 	openFirst(t, h)
 	h.keys("1", "y")
@@ -157,7 +158,7 @@ func TestQueueDoesNotReopenSkippedRuns(t *testing.T) {
 }
 
 func TestQueueGeneralFormTypesNAndSkipsWithCtrl(t *testing.T) {
-	api := labelRuns(t, 3, strSchema)
+	api := labelRuns(t, 3, tuitest.StrSchema)
 	h := newHarness(t, api)
 	h.keys("j", "a")
 	h.mustSee("Answer: img-1")
@@ -204,7 +205,7 @@ func TestReviewAfterADigitGoesBackToTheFormWithTheChoice(t *testing.T) {
 	if v := h.m.currentAnswer().Values()["value"]; v != "dog" {
 		t.Fatalf("value %v", v)
 	}
-	if len(api.resumeCalls()) != 0 {
+	if len(api.ResumeCalls()) != 0 {
 		t.Fatal("sent")
 	}
 }
@@ -224,13 +225,13 @@ func TestQuickAnswerIsSentWhenTheUndoWindowEnds(t *testing.T) {
 	h.keys("1")
 	h.mustSee("Answer: img-2", "Sending 'pig' to img-1 in 3 s · u undo", "queue: unpause-image-label · 2 left")
 	h.mustNotSee("Resumed")
-	if len(api.resumeCalls()) != 0 {
+	if len(api.ResumeCalls()) != 0 {
 		t.Fatal("sent before the undo window ended")
 	}
 	h.keys("2") // a second one overlaps the first
 	h.mustSee("Answer: img-3", "Sending 'dog' to img-2")
 	h.advance(2 * time.Second)
-	if len(api.resumeCalls()) != 0 {
+	if len(api.ResumeCalls()) != 0 {
 		t.Fatal("sent before 3 s")
 	}
 	h.advance(time.Second + time.Millisecond)
@@ -244,8 +245,8 @@ func TestQuickAnswerIsSentWhenTheUndoWindowEnds(t *testing.T) {
 	if h.m.queue != nil {
 		t.Fatal("queue still open")
 	}
-	if len(api.resumeCalls()) != 3 || len(h.m.inFlight) != 0 {
-		t.Fatalf("%d sent, %d in flight", len(api.resumeCalls()), len(h.m.inFlight))
+	if len(api.ResumeCalls()) != 3 || len(h.m.inFlight) != 0 {
+		t.Fatalf("%d sent, %d in flight", len(api.ResumeCalls()), len(h.m.inFlight))
 	}
 	// Q turns them off again: a digit opens the review.
 	api2 := labelRuns(t, 2, animalSchema)
@@ -270,7 +271,7 @@ func TestQuickAnswerUndoSendsNothingAndReopensTheForm(t *testing.T) {
 		t.Fatal("undo did not reopen the form")
 	}
 	h.advance(10 * time.Second)
-	if n := len(api.resumeCalls()); n != 0 {
+	if n := len(api.ResumeCalls()); n != 0 {
 		t.Fatalf("undone answer sent (%d resumes)", n)
 	}
 	h.keys("u")
@@ -294,7 +295,7 @@ func TestQuitWithAPendingQuickAnswerKeepsItAsADraft(t *testing.T) {
 		t.Fatal("did not quit")
 	}
 	h.advance(10 * time.Second)
-	if n := len(api.resumeCalls()); n != 0 {
+	if n := len(api.ResumeCalls()); n != 0 {
 		t.Fatalf("quitting sent %d pending answers", n)
 	}
 	err := h.m.UnsentError()
@@ -304,7 +305,7 @@ func TestQuitWithAPendingQuickAnswerKeepsItAsADraft(t *testing.T) {
 	if h.m.QuitError() != nil {
 		t.Fatalf("nothing was in flight: %v", h.m.QuitError())
 	}
-	store, oerr := drafts.Open(h.m.opts.StateDir, fixedNow)
+	store, oerr := drafts.Open(h.m.opts.StateDir, tuitest.FixedNow)
 	if oerr != nil {
 		t.Fatal(oerr)
 	}
@@ -400,14 +401,14 @@ func TestProfileSwitchKeepsPendingQuickAnswersAsDrafts(t *testing.T) {
 	api := labelRuns(t, 2, animalSchema)
 	h := newHarness(t, api, func(o *Options) {
 		o.SwitchProfile = func(name string) (API, ProfileInfo, error) {
-			return newFake(), ProfileInfo{Name: name, ServerURL: "https://staging.example/api"}, nil
+			return tuitest.NewFake(), ProfileInfo{Name: name, ServerURL: "https://staging.example/api"}, nil
 		}
 	})
 	quickOn(t, h)
 	h.keys("1", "esc", "P", "j", "enter")
 	h.mustSee("profile staging", "1 quick answer was not sent (kept as a draft)")
 	h.advance(5 * time.Second)
-	if n := len(api.resumeCalls()); n != 0 {
+	if n := len(api.ResumeCalls()); n != 0 {
 		t.Fatalf("sent %d after the switch", n)
 	}
 	if d, ok := h.m.drafts.Peek("r-1"); !ok || d.Values["value"] != "pig" {
