@@ -16,11 +16,18 @@ import (
 	"github.com/unpause-dev/unpause/domain"
 	"github.com/unpause-dev/unpause/termsafe"
 	"github.com/unpause-dev/unpause/tui/drafts"
+	"github.com/unpause-dev/unpause/tui/tuitest"
 )
 
-func runAccessible(t *testing.T, api *fakeAPI, input string, mod ...func(*Options)) (string, error) {
+// fixture is the tui suite's four runs; the deploy run also has an answer
+// to an earlier pause, which the tests below expect to start from.
+func fixture(t testing.TB) *tuitest.FakeAPI {
+	return tuitest.WithEarlierAnswer(tuitest.Fixture(t))
+}
+
+func runAccessible(t *testing.T, api *tuitest.FakeAPI, input string, mod ...func(*Options)) (string, error) {
 	t.Helper()
-	o := Options{API: api, Now: fixedNow, StateDir: t.TempDir(), Profile: "prod", ServerURL: "http://127.0.0.1:4200/api"}
+	o := Options{API: api, Now: tuitest.FixedNow, StateDir: t.TempDir(), Profile: "prod", ServerURL: "http://127.0.0.1:4200/api"}
 	for _, f := range mod {
 		f(&o)
 	}
@@ -46,7 +53,7 @@ func TestAccessibleAnswerAndResume(t *testing.T) {
 	if !strings.Contains(out, "Starting from the previous answer, sent") {
 		t.Errorf("the previous answer is not said to be offered:\n%s", out)
 	}
-	calls := api.resumeCalls()
+	calls := api.ResumeCalls()
 	if len(calls) != 1 || calls[0].ID != "r-deploy" ||
 		string(calls[0].Input) != `{"approve":false,"environment":"production","reviewer":"bob","notes":""}` {
 		t.Fatalf("resume calls %+v\n%s", calls, out)
@@ -79,7 +86,7 @@ func TestAccessibleEndOfInputNeverResumes(t *testing.T) {
 			if !errors.Is(err, ErrEndOfInput) {
 				t.Fatalf("err = %v, want ErrEndOfInput\n%s", err, out)
 			}
-			if len(api.resumeCalls())+len(api.cancelCalls()) != 0 {
+			if len(api.ResumeCalls())+len(api.CancelCalls()) != 0 {
 				t.Fatal("something was sent at end of input")
 			}
 			if !strings.Contains(out, "End of input. Nothing was sent.") {
@@ -95,7 +102,7 @@ func TestAccessibleOnlyYesConfirms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(api.resumeCalls()) != 0 || !strings.Contains(out, "Not sent. Your answers are kept as a draft.") {
+	if len(api.ResumeCalls()) != 0 || !strings.Contains(out, "Not sent. Your answers are kept as a draft.") {
 		t.Fatalf("'y' must not confirm:\n%s", out)
 	}
 }
@@ -103,7 +110,7 @@ func TestAccessibleOnlyYesConfirms(t *testing.T) {
 func TestAccessibleEnumsByNumberAndRejection(t *testing.T) {
 	api := fixture(t)
 	n := 0
-	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+	api.ResumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
 		n++
 		if n == 1 {
 			return &apiclient.ActionResult{
@@ -119,7 +126,7 @@ func TestAccessibleEnumsByNumberAndRejection(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	calls := api.resumeCalls()
+	calls := api.ResumeCalls()
 	if len(calls) != 2 || string(calls[0].Input) != `{"size":"small","color":"green"}` || string(calls[1].Input) != `{"size":"small","color":"blue"}` {
 		t.Fatalf("calls %+v\n%s", calls, out)
 	}
@@ -138,7 +145,7 @@ func TestAccessibleInvalidValueAskedAgain(t *testing.T) {
 	if !strings.Contains(out, "Not accepted:") || strings.Contains(out, "--set") {
 		t.Fatalf("invalid value message:\n%s", out)
 	}
-	if c := api.resumeCalls(); len(c) != 1 || string(c[0].Input) != `{"size":"medium","color":"red"}` {
+	if c := api.ResumeCalls(); len(c) != 1 || string(c[0].Input) != `{"size":"medium","color":"red"}` {
 		t.Fatalf("calls %+v", c)
 	}
 }
@@ -149,7 +156,7 @@ func TestAccessibleNoInputAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if c := api.resumeCalls(); len(c) != 1 || c[0].ID != "r-nightly" || c[0].Input != nil {
+	if c := api.ResumeCalls(); len(c) != 1 || c[0].ID != "r-nightly" || c[0].Input != nil {
 		t.Fatalf("resume %+v", c)
 	}
 	api = fixture(t)
@@ -157,7 +164,7 @@ func TestAccessibleNoInputAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if c := api.cancelCalls(); len(c) != 1 || c[0].Reason != "wrong build" || !strings.Contains(out, "Cancelled.") {
+	if c := api.CancelCalls(); len(c) != 1 || c[0].Reason != "wrong build" || !strings.Contains(out, "Cancelled.") {
 		t.Fatalf("cancel %+v\n%s", c, out)
 	}
 	// A reason is required, as on the command line; what cancelling does is
@@ -167,7 +174,7 @@ func TestAccessibleNoInputAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if c := api.cancelCalls(); len(c) != 0 || !strings.Contains(out, "A reason is required") || !strings.Contains(out, "Its runner will stop") {
+	if c := api.CancelCalls(); len(c) != 0 || !strings.Contains(out, "A reason is required") || !strings.Contains(out, "Its runner will stop") {
 		t.Fatalf("cancel without a reason: %+v\n%s", c, out)
 	}
 }
@@ -178,18 +185,18 @@ func TestAccessibleReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(api.resumeCalls())+len(api.cancelCalls()) != 0 || !strings.Contains(out, "Read-only: resuming is disabled.") {
+	if len(api.ResumeCalls())+len(api.CancelCalls()) != 0 || !strings.Contains(out, "Read-only: resuming is disabled.") {
 		t.Fatalf("read-only:\n%s", out)
 	}
 }
 
 func TestAccessibleEmptyAndErrors(t *testing.T) {
-	out, err := runAccessible(t, newFake(), "")
+	out, err := runAccessible(t, tuitest.NewFake(), "")
 	if err != nil || !strings.Contains(out, "Nothing is waiting") {
 		t.Fatalf("empty: %v\n%s", err, out)
 	}
-	api := newFake()
-	api.listErr = errConn
+	api := tuitest.NewFake()
+	api.ListErr = tuitest.ErrConn
 	out, err = runAccessible(t, api, "")
 	if err == nil || !strings.Contains(out, "Check PREFECT_API_URL") {
 		t.Fatalf("error: %v\n%s", err, out)
@@ -203,7 +210,7 @@ func TestAccessibleInterrupted(t *testing.T) {
 	done := make(chan error, 1)
 	var out bytes.Buffer
 	go func() {
-		done <- Run(ctx, Options{API: fixture(t), Now: fixedNow, In: pr, Out: &out})
+		done <- Run(ctx, Options{API: fixture(t), Now: tuitest.FixedNow, In: pr, Out: &out})
 	}()
 	_, _ = pw.Write([]byte("2\n"))
 	cancel()
@@ -214,9 +221,9 @@ func TestAccessibleInterrupted(t *testing.T) {
 
 func TestAccessiblePicksRunsByNumberIDOrName(t *testing.T) {
 	var rows []domain.Row
-	for _, s := range []runSpec{{ID: "r-a", Name: "Alpha"}, {ID: "r-b", Name: "beta"}, {ID: "r-c", Name: "beta"}} {
+	for _, s := range []tuitest.RunSpec{{ID: "r-a", Name: "Alpha"}, {ID: "r-b", Name: "beta"}, {ID: "r-c", Name: "beta"}} {
 		s.Flow, s.PausedAgo = "f", time.Minute
-		r := mkRun(t, s)
+		r := tuitest.MkRun(t, s)
 		rows = append(rows, domain.NewRow(&r))
 	}
 	for choice, want := range map[string]string{"1": "r-a", "alpha": "r-a", "r-c": "r-c", "beta": "", "4": "", "0": "", "gamma": ""} {
@@ -234,7 +241,7 @@ func TestAccessiblePicksRunsByNumberIDOrName(t *testing.T) {
 // a terminal, and the prompt says so.
 func TestAccessibleSecretPrompt(t *testing.T) {
 	api := fixture(t)
-	api.inputs["r-report"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"additionalProperties":false,"properties":{"token":{"format":"password","title":"Token","type":"string","writeOnly":true}},"required":["token"],"title":"T","type":"object"}`)}
+	api.Inputs["r-report"] = &apiclient.InputRequest{Schema: json.RawMessage(`{"additionalProperties":false,"properties":{"token":{"format":"password","title":"Token","type":"string","writeOnly":true}},"required":["token"],"title":"T","type":"object"}`)}
 	out, err := runAccessible(t, api, "1\na\nhunter2\nyes\nq\n")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -242,7 +249,7 @@ func TestAccessibleSecretPrompt(t *testing.T) {
 	if !strings.Contains(out, "> (typing is not shown) ") {
 		t.Errorf("secret prompt does not say typing is hidden:\n%s", out)
 	}
-	if calls := api.resumeCalls(); len(calls) != 1 || string(calls[0].Input) != `{"token":"hunter2"}` {
+	if calls := api.ResumeCalls(); len(calls) != 1 || string(calls[0].Input) != `{"token":"hunter2"}` {
 		t.Errorf("resume calls %+v", calls)
 	}
 }
@@ -268,7 +275,7 @@ func TestAccessibleNeedsClientAndStreams(t *testing.T) {
 func TestAccessibleDropsDraftOfAPauseThatIsOver(t *testing.T) {
 	dir := t.TempDir()
 	writeDraft := func(id, schemaKey string) {
-		s, err := drafts.Open(dir, fixedNow)
+		s, err := drafts.Open(dir, tuitest.FixedNow)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,11 +300,11 @@ func TestAccessibleDropsDraftOfAPauseThatIsOver(t *testing.T) {
 	// The run is not paused any more: removed when it is shown.
 	writeDraft("r-deploy", "paused-1-schema")
 	api := fixture(t)
-	r := api.runs[1]
+	r := api.Runs[1]
 	st := *r.State
 	st.Type, st.Name = "RUNNING", "Running"
 	r.State = &st
-	api.getRun["r-deploy"] = &r
+	api.GetRunByID["r-deploy"] = &r
 	out, _ = runAccessible(t, api, "2\nq\n", inDir)
 	if !gone("r-deploy") {
 		t.Fatalf("draft of a run no longer paused kept:\n%s", out)
@@ -308,8 +315,8 @@ func TestAccessibleDropsDraftOfAPauseThatIsOver(t *testing.T) {
 // be written is said with the outcome, and the resume still counts.
 func TestAccessibleAnsweredByAndRecordFailure(t *testing.T) {
 	api := fixture(t)
-	api.responses["r-deploy"][0].AnsweredBy = &apiclient.Record{Who: "alice@ops-1\x1b[2J", When: testNow.Add(-3 * time.Hour)}
-	api.resumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
+	api.ResponsesByRun["r-deploy"][0].AnsweredBy = &apiclient.Record{Who: "alice@ops-1\x1b[2J", When: tuitest.Now.Add(-3 * time.Hour)}
+	api.ResumeResult = func(string, json.RawMessage) (*apiclient.ActionResult, error) {
 		return &apiclient.ActionResult{Outcome: apiclient.OutcomeResumed, RecordErr: errors.New("HTTP 503")}, nil
 	}
 	out, err := runAccessible(t, api, "2\na\n\n\nbob\n\nyes\nq\n")
