@@ -238,7 +238,7 @@ func (m *Model) bulkView() string {
 // keyBulk leaves the results screen.
 func (m *Model) keyBulk(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.c.Keys.Quit) {
-		return m.quit()
+		return m.quitKey(false)
 	}
 	m.bulk = nil
 	m.screen = scrInbox

@@ -113,6 +113,9 @@ type Model struct {
 	queue    *queueState           // queue mode (queue.go); nil outside a queue
 	quick    map[string]bool       // flows (flowKey) with quick answers on, this session
 	pending  map[string]*quickSend // quick answers in their undo window, by run
+	// quitArmed: q was pressed with quick answers pending, and said so;
+	// a second q quits (keeping them as drafts).
+	quitArmed bool
 	undo     []string              // their runs, oldest first: u takes back the last
 	quickGen int
 	unsent   int // quick answers quitting kept as drafts
@@ -977,6 +980,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.ForceQuit) {
 		return m.quit()
 	}
+	armed := m.quitArmed
+	m.quitArmed = false // only the very next key confirms
 	if m.dismissFailure() {
 		return nil
 	}
@@ -1010,7 +1015,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	// Keys common to the inbox and the run view.
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m.quit()
+		return m.quitKey(armed)
 	case key.Matches(msg, k.Help):
 		m.openHelp()
 		return nil

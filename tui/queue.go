@@ -434,6 +434,23 @@ func (m *Model) keepUnsent() int {
 	return n
 }
 
+// quitKey is q. With quick answers still in their undo window it asks
+// first: a q typed right after an answer must not leave the run unanswered
+// unnoticed. q again (armed) quits and keeps them as drafts; ctrl+c quits
+// at once, keeping them too.
+func (m *Model) quitKey(armed bool) tea.Cmd {
+	if n := len(m.pending); n > 0 && !armed {
+		m.quitArmed = true
+		msg := "1 quick answer is not sent yet (it goes in a few seconds). q again quits and keeps it as a draft."
+		if n > 1 {
+			msg = strconv.Itoa(n) + " quick answers are not sent yet (they go in a few seconds). q again quits and keeps them as drafts."
+		}
+		m.setStatus(msg, true)
+		return nil
+	}
+	return m.quit()
+}
+
 // UnsentQuickError is what Run returns when the operator quit while quick
 // answers waited out their undo window: they were not sent, and are kept
 // as drafts.

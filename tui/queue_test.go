@@ -457,3 +457,48 @@ func TestQueueCtrlNInAFieldThatMovesWithItStaysOnTheRun(t *testing.T) {
 		})
 	}
 }
+
+// q with a quick answer in its undo window asks first; q again quits and
+// keeps it as a draft. Any other key in between disarms it.
+func TestQuitWithAPendingQuickAnswerAsksFirst(t *testing.T) {
+	api := labelRuns(t, 3, animalSchema)
+	h := newHarness(t, api)
+	quickOn(t, h)
+	h.keys("1", "esc")
+	h.mustNotSee("Answer: img-2")
+	h.keys("q")
+	if h.quit {
+		t.Fatal("q quit with a quick answer not sent yet")
+	}
+	h.mustSee("1 quick answer is not sent yet", "q again quits and keeps it as a draft.")
+	h.keys("j", "q") // j disarms: q asks again
+	if h.quit {
+		t.Fatal("q after another key quit without asking again")
+	}
+	h.keys("q")
+	if !h.quit {
+		t.Fatal("the second q did not quit")
+	}
+	if err := h.m.UnsentError(); err == nil || !strings.Contains(err.Error(), "1 quick answer was not sent (kept as a draft)") {
+		t.Fatalf("UnsentError %v", err)
+	}
+	if n := len(api.ResumeCalls()); n != 0 {
+		t.Fatalf("%d answers sent", n)
+	}
+}
+
+// Once the undo window is over the answer is sent, and q quits at once.
+func TestQuitAfterTheQuickAnswerWentDoesNotAsk(t *testing.T) {
+	api := labelRuns(t, 3, animalSchema)
+	h := newHarness(t, api)
+	quickOn(t, h)
+	h.keys("1", "esc")
+	h.advance(4 * time.Second)
+	if n := len(api.ResumeCalls()); n != 1 {
+		t.Fatalf("%d answers sent after the window", n)
+	}
+	h.keys("q")
+	if !h.quit || h.m.UnsentError() != nil {
+		t.Fatalf("quit %v, unsent %v", h.quit, h.m.UnsentError())
+	}
+}

@@ -86,13 +86,33 @@ func TUIOptions(f *cmdutil.Factory, client *cmdutil.Client, stateDir string) tui
 
 // ExitError gives the inbox's error its exit code: quitting while a resume
 // or cancel was in flight leaves its outcome unknown (ExitUnknown, as for
-// resume and cancel themselves).
+// resume and cancel themselves). Quick answers kept as drafts on quitting
+// are news, not a failure: the operator chose to quit (and was asked first);
+// they are said, and the exit code is 0.
 func ExitError(err error) error {
 	var inFlight *tui.QuitInFlightError
 	if errors.As(err, &inFlight) {
 		return cmdutil.WithCode(domain.ExitUnknown, err)
 	}
+	if err != nil && onlyUnsent(err) {
+		return cmdutil.WithCode(domain.ExitOK, err)
+	}
 	return err
+}
+
+// onlyUnsent reports whether err is nothing but quick answers kept unsent
+// (alone, or joined with nothing else).
+func onlyUnsent(err error) bool {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if !onlyUnsent(e) {
+				return false
+			}
+		}
+		return true
+	}
+	var unsent *tui.UnsentQuickError
+	return errors.As(err, &unsent)
 }
 
 func switchProfile(f *cmdutil.Factory, name string) (tui.API, tui.ProfileInfo, error) {
