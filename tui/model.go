@@ -110,15 +110,15 @@ type Model struct {
 	pickLink     bool       // o was pressed: the next digit picks a link (links.go)
 	bulk         *bulkState // one answer for the marked runs (bulk.go)
 
-	queue    *queueState           // queue mode (queue.go); nil outside a queue
-	quick    map[string]bool       // flows (flowKey) with quick answers on, this session
-	pending  map[string]*quickSend // quick answers in their undo window, by run
+	queue   *queueState           // queue mode (queue.go); nil outside a queue
+	quick   map[string]bool       // flows (flowKey) with quick answers on, this session
+	pending map[string]*quickSend // quick answers in their undo window, by run
 	// quitArmed: q was pressed with quick answers pending, and said so;
 	// a second q quits (keeping them as drafts).
 	quitArmed bool
-	undo     []string              // their runs, oldest first: u takes back the last
-	quickGen int
-	unsent   int // quick answers quitting kept as drafts
+	undo      []string // their runs, oldest first: u takes back the last
+	quickGen  int
+	unsent    int // quick answers quitting kept as drafts
 }
 
 // New builds the root model (Run uses it; tests drive it directly).
