@@ -112,6 +112,16 @@ func decodeDescription(body []byte) string {
 // inputs), oldest first, each with who gave it where unpause recorded that
 // (the "*-answered-by" input of the same base).
 func (c *Client) Responses(ctx context.Context, runID string) ([]Response, error) {
+	h, err := c.History(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	return h.Responses, nil
+}
+
+// History reads what a run's inputs say of its past, in one request: the
+// answers it received (as Responses) and who cancelled it through unpause.
+func (c *Client) History(ctx context.Context, runID string) (*History, error) {
 	const op = "read run responses"
 	if !isUUID(runID) {
 		return nil, &Error{Op: op, Kind: ErrNotFound, Reason: "not a flow run id (a UUID): " + runID}
@@ -132,9 +142,13 @@ func (c *Client) Responses(ctx context.Context, runID string) ([]Response, error
 	if err := json.Unmarshal(resp.body, &items); err != nil {
 		return nil, c.decodeError(op, http.MethodPost, path, resp, err)
 	}
+	h := &History{Responses: []Response{}}
 	schemas := map[string]json.RawMessage{}
 	records := map[string]*Record{}
 	for _, it := range items {
+		if strings.HasSuffix(it.Key, cancelledBySuffix) {
+			h.CancelledBy = latest(h.CancelledBy, decodeRecord(decodeInputValue(it.Value), it.Sender))
+		}
 		if k, ok := strings.CutSuffix(it.Key, "-schema"); ok {
 			schemas[k] = decodeInputValue(it.Value)
 		}
@@ -142,16 +156,24 @@ func (c *Client) Responses(ctx context.Context, runID string) ([]Response, error
 			records[k] = decodeRecord(decodeInputValue(it.Value), it.Sender)
 		}
 	}
-	out := []Response{}
 	for _, it := range items {
 		k, ok := strings.CutSuffix(it.Key, "-response")
 		if !ok {
 			continue
 		}
-		out = append(out, Response{Key: it.Key, Created: it.Created, Value: decodeInputValue(it.Value), Sender: it.Sender, Schema: schemas[k], AnsweredBy: records[k]})
+		h.Responses = append(h.Responses, Response{Key: it.Key, Created: it.Created, Value: decodeInputValue(it.Value), Sender: it.Sender, Schema: schemas[k], AnsweredBy: records[k]})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
-	return out, nil
+	sort.SliceStable(h.Responses, func(i, j int) bool { return h.Responses[i].Created.Before(h.Responses[j].Created) })
+	return h, nil
+}
+
+// latest is the later of two records (a run paused several times may hold
+// a cancelled-by record of an earlier cancel that did not end it).
+func latest(a, b *Record) *Record {
+	if a == nil || (b != nil && b.When.After(a.When)) {
+		return b
+	}
+	return a
 }
 
 // decodeInputValue undoes the double encoding of /input/filter values: the

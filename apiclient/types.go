@@ -117,6 +117,14 @@ type Response struct {
 	AnsweredBy *Record `json:"answered_by"`
 }
 
+// History is what a run's inputs say of its past.
+type History struct {
+	Responses []Response // oldest first
+	// CancelledBy is who cancelled the run through unpause (its latest
+	// "<base>-cancelled-by" record); nil when there is none.
+	CancelledBy *Record
+}
+
 // LogLine is one line of a flow run's log.
 type LogLine struct {
 	Timestamp time.Time `json:"timestamp"`

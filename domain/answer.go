@@ -112,6 +112,17 @@ func MaskResponses(rs []apiclient.Response) []apiclient.Response {
 // it: "answered by alice@ops-1 at 2026-08-21 16:31:02 UTC" (in loc), or ""
 // when there is none. The record comes from the API: it is sanitised.
 func AnsweredBy(rec *apiclient.Record, loc *time.Location) string {
+	return actedBy("answered", rec, loc)
+}
+
+// CancelledBy is the line that says who cancelled a run and when, from
+// its cancelled-by record ("" when there is none).
+func CancelledBy(rec *apiclient.Record, loc *time.Location) string {
+	return actedBy("cancelled", rec, loc)
+}
+
+// actedBy is "<verb> by <who> at <when>": one wording for every record.
+func actedBy(verb string, rec *apiclient.Record, loc *time.Location) string {
 	if rec == nil || rec.Who == "" {
 		return ""
 	}
@@ -123,7 +134,7 @@ func AnsweredBy(rec *apiclient.Record, loc *time.Location) string {
 	if r := []rune(who); len(r) > maxWho {
 		who = string(r[:maxWho]) + "…"
 	}
-	return "answered by " + who + " at " + when
+	return verb + " by " + who + " at " + when
 }
 
 // maxWho bounds a shown identity: unpause writes at most 200 characters

@@ -78,6 +78,20 @@ func TestCLICancelLeavesCancelledBy(t *testing.T) {
 	if sender != "unpause:bob@it" || json.Unmarshal([]byte(value), &rec) != nil || rec["who"] != "bob@it" || rec["action"] != "cancel" {
 		t.Fatalf("cancelled-by record: sender %q value %q", sender, value)
 	}
+	// show says who cancelled it, in text and in JSON.
+	stdout, stderr, code = runUnpause(t, "show", f.RunID)
+	if code != 0 || !strings.Contains(stdout, "cancelled by bob@it at ") {
+		t.Errorf("show does not say who cancelled: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	stdout, _, _ = runUnpause(t, "show", f.RunID, "-o", "json")
+	var shown struct {
+		CancelledBy struct {
+			Who string `json:"who"`
+		} `json:"cancelled_by"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &shown); err != nil || shown.CancelledBy.Who != "bob@it" {
+		t.Errorf("show -o json: cancelled_by %+v (%v)\n%s", shown.CancelledBy, err, stdout)
+	}
 }
 
 // filterInput reads one input of the run with its sender (GET

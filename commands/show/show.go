@@ -24,7 +24,7 @@ import (
 type API interface {
 	cmdutil.RunResolver
 	InputRequest(ctx context.Context, r *apiclient.Run) (*apiclient.InputRequest, error)
-	Responses(ctx context.Context, runID string) ([]apiclient.Response, error)
+	History(ctx context.Context, runID string) (*apiclient.History, error)
 	RunURL(runID string) string
 }
 
@@ -44,6 +44,9 @@ type JSON struct {
 	Schema      json.RawMessage            `json:"schema,omitempty"`
 	Fields      []inputschema.FieldSummary `json:"fields"`
 	Responses   []apiclient.Response       `json:"responses"`
+	// CancelledBy is who cancelled the run through unpause (null when no
+	// record says so: not cancelled, or by another tool).
+	CancelledBy *apiclient.Record `json:"cancelled_by"`
 }
 
 // NewCmdShow builds the command; runF replaces the run function in tests.
@@ -89,10 +92,15 @@ func showRun(ctx context.Context, opts *Options) error {
 		}
 		out.Fields = schema.Summaries()
 	}
-	if out.Responses, err = c.Responses(ctx, run.ID); err != nil {
+	h, err := c.History(ctx, run.ID)
+	if err != nil {
 		return err
 	}
-	out.Responses = domain.MaskResponses(out.Responses) // a secret sent once is never shown
+	out.Responses = domain.MaskResponses(h.Responses) // a secret sent once is never shown
+	// A record speaks for a cancel only while the run shows it.
+	if run.State != nil && (run.State.Type == "CANCELLED" || run.State.Type == "CANCELLING") {
+		out.CancelledBy = h.CancelledBy
+	}
 	if out.Responses == nil {
 		out.Responses = []apiclient.Response{}
 	}
@@ -121,6 +129,9 @@ func writeText(w io.Writer, s JSON, now time.Time) {
 		fmt.Fprintln(w, "\nThis run asks for no input: 'unpause resume RUN' resumes it.")
 	} else {
 		fmt.Fprintln(w, "\n"+domain.NoLongerWaiting(r.State))
+		if by := domain.CancelledBy(s.CancelledBy, time.Local); by != "" {
+			fmt.Fprintln(w, "  "+by)
+		}
 	}
 	if len(s.Responses) > 0 {
 		fmt.Fprintln(w, "\nAnswers already received:")

@@ -368,3 +368,37 @@ func TestShowAnsweredBy(t *testing.T) {
 		t.Errorf("text:\n%s", out)
 	}
 }
+
+// Who cancelled the run, from its cancelled-by record: an object in JSON
+// (null for a run that is not cancelled, whatever its inputs hold), a line
+// in text, sanitised; the latest record wins.
+func TestShowCancelledBy(t *testing.T) {
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "deploy-run", Schema: cmdtest.ApprovalSchema})
+	srv.SetInput(id, "paused-1-cancelled-by",
+		`{"who":"bob\u001b]0;x\u0007@ops","when":"2026-08-21T16:31:02Z","action":"cancel","unpause_version":"1.2.3","host":"ops"}`)
+	srv.SetInput(id, "paused-0-cancelled-by",
+		`{"who":"earlier@ops","when":"2026-08-20T10:00:00Z","action":"cancel","unpause_version":"1.2.3","host":"ops"}`)
+	show := func(args ...string) string {
+		io := cmdtest.Streams("", false)
+		if code, err := cmdtest.Run(t, NewCmdShow(cmdtest.Factory(io, srv.APIURL()), nil), append([]string{id}, args...)...); code != domain.ExitOK {
+			t.Fatalf("exit %d: %v", code, err)
+		}
+		return io.OutBuf.String()
+	}
+	var got struct {
+		CancelledBy map[string]any `json:"cancelled_by"`
+	}
+	if err := json.Unmarshal([]byte(show("-o", "json")), &got); err != nil || got.CancelledBy != nil {
+		t.Fatalf("a paused run: cancelled_by %v (%v), want null", got.CancelledBy, err)
+	}
+	srv.SetState(id, "CANCELLED", "Cancelled", "not today")
+	out := show("-o", "json")
+	if err := json.Unmarshal([]byte(out), &got); err != nil || !strings.HasPrefix(got.CancelledBy["who"].(string), "bob") || got.CancelledBy["action"] != "cancel" {
+		t.Fatalf("cancelled_by %v (%v): %s", got.CancelledBy, err, out)
+	}
+	text := show()
+	if !strings.Contains(text, "cancelled by bob") || strings.Contains(text, "earlier@ops") || strings.ContainsAny(text, "\x1b\x07") {
+		t.Errorf("text:\n%s", text)
+	}
+}
