@@ -145,6 +145,7 @@ codes; see 'unpause help exit-codes'.`,
 			c.Annotations[notOverSSH] = "true"
 		}
 	}
+	cmdutil.CompleteFilters(f, root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.WithCode(domain.ExitUsage, err) })
 	return root
 }

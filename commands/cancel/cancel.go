@@ -51,8 +51,9 @@ its runner (unpause waits up to 30 s for it). A run paused in a process started
 by hand cannot be stopped by any API call: it is marked Cancelled, but its
 process keeps waiting until the pause times out, and Prefect then marks it
 Failed; unpause says so, with the time.`,
-		Example: `  unpause cancel crimson-falcon --reason "wrong target database" --yes`,
-		Args:    cmdutil.ExactlyOneRun,
+		Example:           `  unpause cancel crimson-falcon --reason "wrong target database" --yes`,
+		Args:              cmdutil.ExactlyOneRun,
+		ValidArgsFunction: cmdutil.CompleteRuns(f, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckOutput(opts.Output, "text", "json"); err != nil {
 				return err
@@ -71,6 +72,7 @@ Failed; unpause says so, with the time.`,
 	fl.StringVar(&opts.Reason, "reason", "", "why the run is cancelled (required)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	cmdutil.CompleteOutput(cmd, "text", "json")
 	return cmd
 }
 

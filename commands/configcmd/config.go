@@ -39,6 +39,7 @@ func NewCmdConfig(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
+	cmdutil.CompleteOutput(cmd, "table", "json")
 	return cmd
 }
 

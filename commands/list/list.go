@@ -61,6 +61,7 @@ nothing else.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
+	cmdutil.CompleteOutput(cmd, "table", "json")
 	fl.StringArrayVar(&opts.Flows, "flow", nil, "only runs of this flow, or flow/deployment as the FLOW column shows it (repeatable)")
 	fl.StringArrayVar(&opts.Tags, "tag", nil, "only runs with this tag (repeatable; all must match)")
 	fl.BoolVar(&opts.NeedsInput, "needs-input", false, "only runs that wait for input")

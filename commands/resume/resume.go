@@ -125,7 +125,8 @@ func NewCmdResume(f *cmdutil.Factory, runF func(context.Context, *Options) error
   unpause resume --all --flow nightly-etl --tag prod --set approve=true --yes
   unpause resume crimson-falcon amber-heron --input-file answer.yaml
   unpause resume --input-file answers.yaml --yes -o json`,
-		Args: cobra.ArbitraryArgs,
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: cmdutil.CompleteRuns(f, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Runs = args
 			if len(args) == 1 {
@@ -151,6 +152,7 @@ func NewCmdResume(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the answer that would be sent, without resuming")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	cmdutil.CompleteOutput(cmd, "text", "json")
 	fl.DurationVar(&opts.Wait, "wait", 0, "follow the run after the answer until it is past the pause or paused again (--wait for 2m, or --wait=DURATION)")
 	fl.Lookup("wait").NoOptDefVal = "2m"
 	fl.BoolVar(&opts.SkipSlowPatterns, "skip-slow-pattern-checks", false, "send values that cannot be checked against their pattern in time (the server may stall on them)")

@@ -58,7 +58,8 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Long: `Show a paused run: its facts, its description as Markdown text, and the
 fields an answer needs, with types, defaults and constraints.
 RUN is a run id, an unambiguous run name, or the run's link in the Prefect UI.`,
-		Args: cmdutil.ExactlyOneRun,
+		Args:              cmdutil.ExactlyOneRun,
+		ValidArgsFunction: cmdutil.CompleteRuns(f, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := cmdutil.CheckOutput(opts.Output, "text", "json"); err != nil {
 				return err
@@ -71,6 +72,7 @@ RUN is a run id, an unambiguous run name, or the run's link in the Prefect UI.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	cmdutil.CompleteOutput(cmd, "text", "json")
 	return cmd
 }
 

@@ -100,6 +100,7 @@ UNPAUSE_FLOW, UNPAUSE_DEPLOYMENT, UNPAUSE_STATE, UNPAUSE_NEEDS_INPUT
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json (JSON Lines)")
+	cmdutil.CompleteOutput(cmd, "text", "json")
 	fl.StringArrayVar(&opts.Filter.Flows, "flow", nil, "only runs of this flow, or flow/deployment (repeatable)")
 	fl.StringArrayVar(&opts.Filter.Tags, "tag", nil, "only runs with this tag (repeatable; all must match)")
 	fl.BoolVar(&opts.Filter.NeedsInput, "needs-input", false, "only runs that wait for input")
