@@ -235,10 +235,11 @@ func (m *Model) bulkView() string {
 	return b.String()
 }
 
-// keyBulk leaves the results screen.
-func (m *Model) keyBulk(msg tea.KeyPressMsg) tea.Cmd {
+// keyBulk leaves the results screen; q quits (asking first while quick
+// answers wait: armed is that it asked).
+func (m *Model) keyBulk(msg tea.KeyPressMsg, armed bool) tea.Cmd {
 	if key.Matches(msg, m.c.Keys.Quit) {
-		return m.quitKey(false)
+		return m.quitKey(armed)
 	}
 	m.bulk = nil
 	m.screen = scrInbox

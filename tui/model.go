@@ -1003,7 +1003,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		_, ev := m.cancel.Update(msg)
 		return m.onCancelEvent(ev)
 	case scrBulk:
-		return m.keyBulk(msg)
+		return m.keyBulk(msg, armed)
 	}
 
 	// Inbox filter editing takes the keys (q types q).

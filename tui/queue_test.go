@@ -502,3 +502,20 @@ func TestQuitAfterTheQuickAnswerWentDoesNotAsk(t *testing.T) {
 		t.Fatalf("quit %v, unsent %v", h.quit, h.m.UnsentError())
 	}
 }
+
+// From the bulk results screen too, the second q quits.
+func TestQuitFromBulkResultsWithAPendingQuickAnswer(t *testing.T) {
+	api := labelRuns(t, 3, animalSchema)
+	h := newHarness(t, api)
+	quickOn(t, h)
+	h.keys("1", "esc")
+	h.m.screen, h.m.bulk = scrBulk, &bulkState{}
+	h.keys("q")
+	if h.quit {
+		t.Fatal("q quit with a quick answer not sent yet")
+	}
+	h.keys("q")
+	if !h.quit {
+		t.Fatal("the second q on the bulk results did not quit")
+	}
+}
