@@ -58,9 +58,13 @@ type openRun struct {
 	previous      *drafts.Draft       // the answer to an earlier pause (server's, or sent in this session)
 	logs          []apiclient.LogLine // its latest log lines, as the run view shows them
 	pendingAnswer bool                // "a" was pressed before the form could be built
-	sending       bool
-	resumed       bool     // the banner says "resumed"; the next GET shows what became of it
-	resumedNotes  []string // what went wrong alongside that resume (domain.Message.Notes)
+	// rechecks counts the input requests asked again for a description the
+	// flow may still be saving (recheckKey: of that pause).
+	rechecks     int
+	recheckKey   string
+	sending      bool
+	resumed      bool     // the banner says "resumed"; the next GET shows what became of it
+	resumedNotes []string // what went wrong alongside that resume (domain.Message.Notes)
 }
 
 // Model is the root model. It is used through a pointer: it holds 10,000
@@ -276,6 +280,8 @@ func (m *Model) updateLoaded(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.onRun(msg), true
 	case inputMsg:
 		return m.onInput(msg), true
+	case recheckInputMsg:
+		return m.onRecheckInput(msg), true
 	case responsesMsg:
 		if m.cur != nil && msg.gen == m.profileGen && msg.id == m.cur.id {
 			m.runview.SetResponses(msg.rs, msg.err)
@@ -518,7 +524,7 @@ func (m *Model) openRunView(r *apiclient.Run) tea.Cmd {
 	cmds := []tea.Cmd{m.getRunCmd(r.ID), m.responsesCmd(r.ID), m.logsCmd(r.ID), m.draftLoadCmd(r)}
 	if r.NeedsInput() {
 		if in, ok := m.inputs[inputCacheKey(r)]; ok {
-			cmds = append(cmds, m.applyInput(in))
+			cmds = append(cmds, m.applyInput(in), m.recheckLateDescription(in))
 		} else {
 			cmds = append(cmds, m.inputCmd(r))
 		}
@@ -541,7 +547,56 @@ func (m *Model) onInput(msg inputMsg) tea.Cmd {
 	if m.cur == nil || msg.id != m.cur.id {
 		return nil
 	}
-	return m.applyInput(&msg)
+	return tea.Batch(m.applyInput(&msg), m.recheckLateDescription(&msg))
+}
+
+// A flow saves a pause's schema, then its description, in two requests
+// (src/prefect/input/run_input.py RunInput.save); a busy flow process can
+// take longer between them than apiclient waits. So a fresh pause shown
+// without a description is asked again, every lateDescriptionEvery while
+// it is on screen, at most lateDescriptionTries times.
+const (
+	lateDescriptionWindow = time.Minute // a pause older than this has said all it will
+	lateDescriptionEvery  = 3 * time.Second
+	lateDescriptionTries  = 20
+)
+
+type recheckInputMsg struct {
+	gen      int
+	id       string
+	cacheKey string
+}
+
+// recheckLateDescription schedules another read of in's input request when
+// its pause is fresh, has a description key, and none was found yet.
+func (m *Model) recheckLateDescription(in *inputMsg) tea.Cmd {
+	cur := m.cur
+	r := cur.run
+	if in.err != nil || in.req == nil || in.req.Description != "" || r == nil || r.State == nil {
+		return nil
+	}
+	ks := r.State.Details.RunInputKeyset
+	if ks == nil || ks.Description == "" || m.c.Now.Sub(r.State.Timestamp) > lateDescriptionWindow {
+		return nil
+	}
+	if cur.recheckKey != in.cacheKey {
+		cur.recheckKey, cur.rechecks = in.cacheKey, 0
+	}
+	if cur.rechecks >= lateDescriptionTries {
+		return nil
+	}
+	cur.rechecks++
+	msg := recheckInputMsg{gen: m.profileGen, id: r.ID, cacheKey: in.cacheKey}
+	return newTick(lateDescriptionEvery, func(time.Time) tea.Msg { return msg })
+}
+
+// onRecheckInput reads the input request again, if its run and pause are
+// still the ones on screen.
+func (m *Model) onRecheckInput(msg recheckInputMsg) tea.Cmd {
+	if msg.gen != m.profileGen || m.cur == nil || m.cur.id != msg.id || m.cur.run == nil || inputCacheKey(m.cur.run) != msg.cacheKey {
+		return nil
+	}
+	return m.inputCmd(m.cur.run)
 }
 
 func (m *Model) applyInput(in *inputMsg) tea.Cmd {

@@ -1287,3 +1287,50 @@ func TestResumeRecordFailureIsSaidAndCounts(t *testing.T) {
 	}
 	h.mustSee("Resumed: the run continues", "Warning: the answered-by record", "could not be written: HTTP 503") // the banner wraps
 }
+
+// A fresh pause whose description the flow has not saved yet (it saves the
+// schema first) shows none, is asked again while on screen, and shows the
+// description once it is there; then it stops asking.
+func TestLateDescriptionIsShownWhenItArrives(t *testing.T) {
+	api := tuitest.NewFake()
+	api.SetRuns(tuitest.MkRun(t, tuitest.RunSpec{ID: "r-new", Name: "fresh-1", Flow: "deploy", PausedAgo: 2 * time.Second, ExpiresIn: tuitest.In(time.Hour)}))
+	api.Inputs["r-new"] = &apiclient.InputRequest{Schema: json.RawMessage(tuitest.StrSchema)}
+	h := newHarness(t, api)
+	h.keys("enter")
+	h.mustSee("fresh-1", "(the flow gave no description)")
+	calls := api.InputCalls
+	api.Mu.Lock()
+	api.Inputs["r-new"] = &apiclient.InputRequest{Schema: json.RawMessage(tuitest.StrSchema), Description: "Approve the **late** deploy."}
+	api.Mu.Unlock()
+	h.advance(lateDescriptionEvery)
+	h.mustSee("Approve the late deploy.")
+	h.mustNotSee("(the flow gave no description)")
+	if api.InputCalls != calls+1 {
+		t.Fatalf("%d input requests after the first, want 1", api.InputCalls-calls)
+	}
+	h.advance(time.Minute)
+	if api.InputCalls != calls+1 {
+		t.Errorf("asked again after the description came: %d requests", api.InputCalls-calls)
+	}
+}
+
+// An old pause without a description is not asked again; a fresh one stops
+// after lateDescriptionTries.
+func TestNoDescriptionIsNotAskedForeverAfter(t *testing.T) {
+	for _, tc := range []struct {
+		ago  time.Duration
+		want int
+	}{{time.Hour, 0}, {time.Second, lateDescriptionTries}} {
+		api := tuitest.NewFake()
+		api.SetRuns(tuitest.MkRun(t, tuitest.RunSpec{ID: "r-1", Name: "plain-1", Flow: "deploy", PausedAgo: tc.ago, ExpiresIn: tuitest.In(2 * time.Hour)}))
+		api.Inputs["r-1"] = &apiclient.InputRequest{Schema: json.RawMessage(tuitest.StrSchema)}
+		h := newHarness(t, api)
+		h.keys("enter")
+		h.mustSee("(the flow gave no description)")
+		calls := api.InputCalls
+		h.advance(5 * time.Minute)
+		if got := api.InputCalls - calls; got != tc.want {
+			t.Errorf("paused %s ago: asked %d more times, want %d", tc.ago, got, tc.want)
+		}
+	}
+}
