@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -19,6 +20,12 @@ func TestCLIBashCompletesWaitingRuns(t *testing.T) {
 	if err != nil {
 		t.Skip("no bash")
 	}
+	// cobra's bash script needs the bash-completion package, as a user's
+	// shell has it (.ci/run installs it).
+	const bashCompletion = "/usr/share/bash-completion/bash_completion"
+	if _, err := os.Stat(bashCompletion); err != nil {
+		t.Skip("no " + bashCompletion + " (Debian's bash-completion package)")
+	}
 	f := startFlow(t, "greeting")
 	name := tuiRunName(t, f)
 	bin := buildUnpause(t)
@@ -27,7 +34,8 @@ func TestCLIBashCompletesWaitingRuns(t *testing.T) {
 	// What bash does on TAB: set COMP_* and call the completion function.
 	tab := func(line string) []string {
 		t.Helper()
-		script := `source <(unpause completion bash)
+		script := `source ` + bashCompletion + `
+source <(unpause completion bash)
 read -ra COMP_WORDS <<<"$LINE"
 [[ $LINE == *" " ]] && COMP_WORDS+=("")
 COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) COMP_LINE=$LINE COMP_POINT=${#LINE}

@@ -369,19 +369,55 @@ def trigger(deployment: str, flow_name: str, out: str, timeout: Optional[int]) -
 def many(count: int, timeout: Optional[int], fixture: str = "greeting") -> int:
     """Run count flows of a fixture (greeting by default) at once, one child process each.
 
-    Processes, not threads: Prefect 2's engine crashes flows run side by side in threads.
-    The children share this process group (the harness stops them with it) and stdout,
-    where each prints its FLOW_RUN_ID line in one write.
+    Forked children: not threads (Prefect 2's engine crashes flows run side by side in
+    threads), nor fresh interpreters (each would import Prefect again: twenty at once
+    take minutes of CPU on a two-core machine under test load). Nothing here has
+    started a thread before the fork. The children share this process group (the
+    harness stops them with it) and stdout, where each prints its FLOW_RUN_ID line in
+    one write.
     """
-    import subprocess
+    import threading
 
-    env = {**os.environ, "UNPAUSE_FIXTURE_PER_RUN": "1"}
-    args = [sys.executable, os.path.abspath(__file__), fixture]
-    if timeout is not None:
-        args += ["--timeout", str(timeout)]
-    children = [subprocess.Popen(args, env=env) for _ in range(count)]
-    codes = [child.wait() for child in children]
+    if threading.active_count() != 1:
+        raise RuntimeError("many: a thread is running; forking now could deadlock the children")
+    os.environ["UNPAUSE_FIXTURE_PER_RUN"] = "1"
+    sys.stdout.flush()
+    children = []
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = run_fixture(fixture, timeout)
+            except BaseException:  # said, as an uncaught exception would be
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        children.append(pid)
+    codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
     return max(codes)
+
+
+def run_fixture(fixture: str, timeout: Optional[int]) -> int:
+    """Run one pausing fixture flow; its exit code (3: the pause timed out)."""
+    fn = PAUSING_FLOWS[fixture]
+    kwargs = {} if timeout is None else {"timeout": timeout}
+    with tags(*FIXTURE_TAGS, fixture, *EXTRA_TAGS):
+        try:
+            fn(**kwargs)
+        except FlowPauseTimeout:
+            return 3
+        except Exception as exc:
+            # Prefect 2.x: the server fails the expired pause, and the engine raises
+            # FailedRun("The flow was failed and never resumed.") instead.
+            if "never resumed" in str(exc):
+                return 3
+            raise
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -416,20 +452,7 @@ def main(argv: list[str]) -> int:
     if args.fixture == "many":
         return many(args.count, args.timeout, args.of)
 
-    fn = PAUSING_FLOWS[args.fixture]
-    kwargs = {} if args.timeout is None else {"timeout": args.timeout}
-    with tags(*FIXTURE_TAGS, args.fixture, *EXTRA_TAGS):
-        try:
-            fn(**kwargs)
-        except FlowPauseTimeout:
-            return 3
-        except Exception as exc:
-            # Prefect 2.x: the server fails the expired pause, and the engine raises
-            # FailedRun("The flow was failed and never resumed.") instead.
-            if "never resumed" in str(exc):
-                return 3
-            raise
-    return 0
+    return run_fixture(args.fixture, args.timeout)
 
 
 if __name__ == "__main__":
