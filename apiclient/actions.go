@@ -40,9 +40,10 @@ const (
 	unknownWait  = 15 * time.Second
 	// rolledBackRetries bounds how often a resume or cancel is sent again
 	// after the server answered 503/429 and the run read back unchanged:
-	// with the backoff, about 15 s, which twenty operators resuming at once
-	// on SQLite need.
-	rolledBackRetries = 6
+	// with the backoff (0.5 s doubling to 10 s), about 45 s. Twenty
+	// operators resuming at once on a busy SQLite server were still refused
+	// after the 25 s of six.
+	rolledBackRetries = 8
 )
 
 // Resume answers a paused run. input is the run_input object; nil sends no
