@@ -441,9 +441,10 @@ func (m *Model) keepUnsent() int {
 func (m *Model) quitKey(armed bool) tea.Cmd {
 	if n := len(m.pending); n > 0 && !armed {
 		m.quitArmed = true
-		msg := "1 quick answer is not sent yet (it goes in a few seconds). q again quits and keeps it as a draft."
+		// What matters first: the tail is cut in a narrow terminal.
+		msg := "1 quick answer is not sent yet. q again quits and keeps it as a draft; u takes it back."
 		if n > 1 {
-			msg = strconv.Itoa(n) + " quick answers are not sent yet (they go in a few seconds). q again quits and keeps them as drafts."
+			msg = strconv.Itoa(n) + " quick answers are not sent yet. q again quits and keeps them as drafts; u takes the last back."
 		}
 		m.setStatus(msg, true)
 		return nil

@@ -470,7 +470,7 @@ func TestQuitWithAPendingQuickAnswerAsksFirst(t *testing.T) {
 	if h.quit {
 		t.Fatal("q quit with a quick answer not sent yet")
 	}
-	h.mustSee("1 quick answer is not sent yet", "q again quits and keeps it as a draft.")
+	h.mustSee("1 quick answer is not sent yet. q again quits and keeps it as a draft; u takes it back.")
 	h.keys("j", "q") // j disarms: q asks again
 	if h.quit {
 		t.Fatal("q after another key quit without asking again")
