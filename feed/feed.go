@@ -82,6 +82,10 @@ const (
 	stableAfter           = time.Minute // a stream up this long resets the backoff
 	noStreamRetry         = time.Minute // first retry when the server has no stream
 	retryReadAfter        = 2 * time.Second
+	// staleRetry and staleGiveUp: a read older than the event that prompted
+	// it is read again after staleRetry, for at most staleGiveUp.
+	staleRetry  = 150 * time.Millisecond
+	staleGiveUp = 5 * time.Second
 )
 
 func (o *Options) defaults() {
@@ -150,6 +154,9 @@ type Feed struct {
 	lastRead  time.Time // the last read of the runs events named
 	lastReadN int       // how many runs it read
 	queued    *Update   // an update the reader has not taken yet
+	// staleSince: runs whose read showed a state older than their event,
+	// since when (readPending reads them again).
+	staleSince map[string]time.Time
 }
 
 // Start runs a feed until ctx ends.
@@ -159,7 +166,7 @@ func Start(ctx context.Context, src Source, o Options) *Feed {
 		src: src, o: o,
 		out: make(chan Update), refresh: make(chan struct{}, 1), signal: make(chan struct{}, 1),
 		watched: map[string]bool{}, pending: map[string]apiclient.RunEvent{},
-		runs: map[string]apiclient.Run{}, initial: true,
+		runs: map[string]apiclient.Run{}, initial: true, staleSince: map[string]time.Time{},
 	}
 	go f.loop(ctx)
 	return f
@@ -258,8 +265,12 @@ func (f *Feed) loop(ctx context.Context) {
 			coalesce.armIfIdle(f.window())
 		case <-coalesce.C():
 			coalesce.stop()
-			if !f.readPending(ctx) {
+			ok, again := f.readPending(ctx)
+			if !ok {
 				poll.arm(retryReadAfter)
+			}
+			if again {
+				coalesce.arm(staleRetry)
 			}
 		case <-poll.C():
 			f.reconcile(ctx)
@@ -430,13 +441,15 @@ func (f *Feed) fates(ctx context.Context, ids []string) ([]Change, int, error) {
 }
 
 // readPending reads the runs events named since the last read: one request
-// for a burst. It reports false when the read failed (the runs stay pending).
-func (f *Feed) readPending(ctx context.Context) bool {
+// for a burst. ok is false when the read failed (the runs stay pending);
+// again, when some read showed a state older than its event's and must be
+// read again soon.
+func (f *Feed) readPending(ctx context.Context) (ok, again bool) {
 	f.mu.Lock()
 	ids := slices.Sorted(maps.Keys(f.pending))
 	f.mu.Unlock()
 	if len(ids) == 0 {
-		return true
+		return true, false
 	}
 	read, stats, err := f.src.GetRuns(ctx, ids)
 	f.lastRead, f.lastReadN = f.o.Now(), len(ids)
@@ -446,16 +459,49 @@ func (f *Feed) readPending(ctx context.Context) bool {
 			u.Err = err
 			f.emit(u)
 		}
-		return false
+		return false, false
 	}
-	f.mu.Lock()
-	for _, id := range ids {
-		delete(f.pending, id)
-	}
-	f.mu.Unlock()
-	u.Changes = f.apply(ids, read)
+	fresh := f.takeFresh(ids, read)
+	u.Changes = f.apply(fresh, read)
 	f.emit(u)
-	return true
+	return true, len(fresh) < len(ids)
+}
+
+// takeFresh takes out of pending the runs whose read is at least as new as
+// the event that named them, and returns their ids. Prefect emits a state's
+// event before the transition's transaction commits, so a read right after
+// it can show the state before: such a run stays pending, to be read again,
+// for at most staleGiveUp (then the read is taken as it is).
+func (f *Feed) takeFresh(ids []string, read []apiclient.Run) []string {
+	byID := map[string]*apiclient.Run{}
+	for i := range read {
+		byID[read[i].ID] = &read[i]
+	}
+	now := f.o.Now()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var fresh []string
+	for _, id := range ids {
+		if StaleRead(f.pending[id], byID[id]) {
+			since, seen := f.staleSince[id]
+			if !seen {
+				f.staleSince[id] = now
+			}
+			if !seen || now.Sub(since) < staleGiveUp {
+				continue
+			}
+		}
+		delete(f.staleSince, id)
+		delete(f.pending, id)
+		fresh = append(fresh, id)
+	}
+	return fresh
+}
+
+// StaleRead reports whether r, read after ev, shows a state older than the
+// one ev announced (a run not found is not stale: it was deleted).
+func StaleRead(ev apiclient.RunEvent, r *apiclient.Run) bool {
+	return r != nil && r.State != nil && !ev.StateTimestamp.IsZero() && r.State.Timestamp.Before(ev.StateTimestamp)
 }
 
 // apply merges the runs read for ids into the set.

@@ -210,3 +210,47 @@ func TestFeedAppliesTheFilterToRunsReadOneByOne(t *testing.T) {
 		t.Errorf("runs %v: only the matching one should be in the set", u.Runs)
 	}
 }
+
+// Prefect emits a state's event before its transaction commits: the read
+// the event prompts can still show the state before. The feed reads again
+// until it sees the announced state, so a run that re-paused right after
+// its resume comes back (it was lost until the safety listing).
+func TestFeedReadsAgainARunReadBeforeItsStateCommitted(t *testing.T) {
+	srv := prefecttest.New(t)
+	id := srv.Add(prefecttest.Run{Name: "shirt", Schema: `{"type":"object"}`})
+	f := start(t, srv, feed.Options{PollInterval: time.Hour, SafetyInterval: time.Hour})
+	goLive(t, f, srv)
+	srv.SetState(id, "RUNNING", "Running", "")
+	next(t, f, "the resume", hasChange(domain.ChangeResumed, id))
+	commit := srv.AnnounceState(id, "PAUSED", "Paused")
+	time.Sleep(100 * time.Millisecond) // the feed reads, and sees RUNNING still
+	commit()
+	u := next(t, f, "the new pause", hasChange(domain.ChangeWaiting, id))
+	if u.Full {
+		t.Error("the new pause came from a full listing, not from reading the run again")
+	}
+}
+
+func TestStaleRead(t *testing.T) {
+	at := time.Date(2026, 12, 3, 15, 0, 0, 0, time.UTC)
+	ev := apiclient.RunEvent{RunID: "r", StateType: "PAUSED", StateTimestamp: at}
+	run := func(ts time.Time) *apiclient.Run {
+		return &apiclient.Run{FlowRun: apiclient.FlowRun{ID: "r", State: &apiclient.State{Type: "RUNNING", Timestamp: ts}}}
+	}
+	for _, tc := range []struct {
+		name string
+		ev   apiclient.RunEvent
+		r    *apiclient.Run
+		want bool
+	}{
+		{"older state", ev, run(at.Add(-time.Millisecond)), true},
+		{"the same state", ev, run(at), false},
+		{"a newer state", ev, run(at.Add(time.Second)), false},
+		{"deleted", ev, nil, false},
+		{"an event without a timestamp", apiclient.RunEvent{RunID: "r"}, run(at), false},
+	} {
+		if got := feed.StaleRead(tc.ev, tc.r); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

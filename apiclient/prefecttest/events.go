@@ -3,6 +3,7 @@ package prefecttest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -200,5 +201,38 @@ func (s *Server) Delete(id string) {
 			s.order = append(s.order[:i], s.order[i+1:]...)
 			break
 		}
+	}
+}
+
+// AnnounceState publishes the event of a state change before making it, as
+// Prefect can: the event is emitted inside the transition, before its
+// transaction commits, so a read right after the event may still see the
+// state before. commit makes the change, with no event of its own (the
+// announced one was it).
+func (s *Server) AnnounceState(id, typ, name string) (commit func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	run := s.runs[id]
+	s.states++
+	announced := map[string]any{
+		"id": fmt.Sprintf("0198c7b0-0c11-7e22-9f33-%012d", s.states), "type": typ, "name": name,
+		"timestamp": time.Now().UTC().Format(time.RFC3339Nano), "message": nil,
+		"state_details": map[string]any{"flow_run_id": id, "pause_reschedule": false},
+	}
+	frame := s.eventFrame(run, announced)
+	for _, sub := range s.subs {
+		select {
+		case sub.events <- frame:
+		default:
+		}
+	}
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		next := s.setRunState(run, typ, name, nil)
+		if s.published == nil {
+			s.published = map[string]string{}
+		}
+		s.published[id] = next["id"].(string)
 	}
 }
