@@ -469,9 +469,11 @@ func (f *Feed) readPending(ctx context.Context) (ok, again bool) {
 
 // takeFresh takes out of pending the runs whose read is at least as new as
 // the event that named them, and returns their ids. Prefect emits a state's
-// event before the transition's transaction commits, so a read right after
-// it can show the state before: such a run stays pending, to be read again,
-// for at most staleGiveUp (then the read is taken as it is).
+// event before the transition's transaction commits (its after_transition
+// hook, in the orchestration's session: src/prefect/server/orchestration/
+// instrumentation_policies.py InstrumentFlowRunStateTransitions), so a read
+// right after it can show the state before: such a run stays pending, to be
+// read again, for at most staleGiveUp (then the read is taken as it is).
 func (f *Feed) takeFresh(ids []string, read []apiclient.Run) []string {
 	byID := map[string]*apiclient.Run{}
 	for i := range read {
